@@ -1,0 +1,48 @@
+"""The VB365 REST API client: headless, Textual-free (docs/architecture.md)."""
+
+from .client import VboClient
+from .dialects import JOB_ACTIONS, VERSIONS
+from .errors import (
+    AuthError,
+    BadRequest,
+    Conflict,
+    MalformedResponse,
+    NotFound,
+    ServerError,
+    TlsError,
+    TransportError,
+    VboError,
+)
+from .http import Exchange
+from .models import (
+    EXPLORE_TYPES,
+    ActionResult,
+    ExploreOptions,
+    Job,
+    JobSession,
+    Organization,
+    RestoreSession,
+)
+
+__all__ = [
+    "EXPLORE_TYPES",
+    "JOB_ACTIONS",
+    "VERSIONS",
+    "ActionResult",
+    "AuthError",
+    "BadRequest",
+    "Conflict",
+    "Exchange",
+    "ExploreOptions",
+    "Job",
+    "JobSession",
+    "MalformedResponse",
+    "NotFound",
+    "Organization",
+    "RestoreSession",
+    "ServerError",
+    "TlsError",
+    "TransportError",
+    "VboClient",
+    "VboError",
+]

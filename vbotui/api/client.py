@@ -1,0 +1,262 @@
+"""`VboClient`: the VB365 REST API as the UI sees it (docs/architecture.md is the contract)."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from .dialects import VERSIONS, Dialect, RequestSpec, dialect_for
+from .errors import AuthError, NotFound, VboError
+from .http import ExchangeHook, HttpSession, decode_json, error_from_response, expect_object
+from .models import ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
+from .paging import MAX_PAGE_SIZE, collect
+from .tokens import TokenStore
+
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+class VboClient:
+    """One server, one long-lived connection pool, one signed-in user."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_version: str = "auto",
+        *,
+        verify: ssl.SSLContext | bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        page_size: int = MAX_PAGE_SIZE,
+        on_exchange: ExchangeHook | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if api_version != "auto" and api_version not in VERSIONS:
+            raise ValueError(f"api_version must be 'auto' or one of {', '.join(VERSIONS)}")
+        self.base_url = base_url.rstrip("/")
+        self.requested_version = api_version
+        self.page_size = page_size
+        self._dialect: Dialect | None = None if api_version == "auto" else dialect_for(api_version)
+        self._http = HttpSession(self.base_url, verify=verify, transport=transport, timeout=timeout)
+        self._http.on_exchange = on_exchange
+        self._tokens = TokenStore(self._send_grant, clock=clock)
+        self._user: str | None = None
+
+    def __repr__(self) -> str:
+        signed_in = self._tokens.access_token is not None
+        return (
+            f"VboClient({self.base_url!r}, version={self.version!r}, user={self.user!r}, "
+            f"signed_in={signed_in})"
+        )
+
+    # --- state the UI reads
+    @property
+    def version(self) -> str | None:
+        return self._dialect.version if self._dialect else None
+
+    @property
+    def user(self) -> str | None:
+        return self._user or self._tokens.user_name
+
+    @property
+    def refresh_token(self) -> str | None:
+        return self._tokens.refresh_token
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self._tokens.access_token is not None
+
+    @property
+    def on_refresh_token(self) -> Callable[[str], None] | None:
+        return self._tokens.on_refresh_token
+
+    @on_refresh_token.setter
+    def on_refresh_token(self, callback: Callable[[str], None] | None) -> None:
+        self._tokens.on_refresh_token = callback
+
+    @property
+    def on_exchange(self) -> ExchangeHook | None:
+        return self._http.on_exchange
+
+    @on_exchange.setter
+    def on_exchange(self, hook: ExchangeHook | None) -> None:
+        self._http.on_exchange = hook
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> VboClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # --- version
+    async def detect_version(self) -> str:
+        """Probe anonymous `GET /vN/ServiceInstance`, newest first: 200/401/403 = served, 404 = not."""
+        answers: list[str] = []
+        for version in reversed(VERSIONS):
+            path = f"/{version}/ServiceInstance"
+            response = await self._http.send("GET", path)
+            answers.append(f"{version}: {response.status_code}")
+            if response.status_code in (200, 401, 403):
+                self._dialect = dialect_for(version)
+                return version
+        raise NotFound(
+            f"no VB365 REST API (v3-v8) answers at {self.base_url} ({', '.join(answers)})",
+            method="GET",
+            path="/vN/ServiceInstance",
+        )
+
+    async def _ensure_dialect(self) -> Dialect:
+        if self._dialect is None:
+            await self.detect_version()
+        assert self._dialect is not None
+        return self._dialect
+
+    # --- sign-in
+    async def sign_in(self, user: str, password: str) -> None:
+        await self._ensure_dialect()
+        await self._tokens.password_grant(user, password)
+        self._user = user
+
+    async def sign_in_with_refresh_token(self, refresh_token: str) -> None:
+        await self._ensure_dialect()
+        await self._tokens.refresh_grant(refresh_token)
+        self._user = None  # the token reply's userName says who this is
+
+    async def sign_out(self) -> None:
+        """Revoke the session where the API can (v7+), and always forget the tokens."""
+        token = self._tokens.access_token
+        path = self._dialect.logout_path() if self._dialect else None
+        self._tokens.forget()
+        self._user = None
+        if token is None or path is None:
+            return
+        try:
+            await self._http.send("POST", path, headers={"Authorization": f"Bearer {token}"})
+        except VboError:
+            pass  # best effort: the tokens are gone from here either way
+
+    async def _send_grant(self, form: dict[str, str]) -> Mapping[str, Any]:
+        dialect = await self._ensure_dialect()
+        path = dialect.token_path()
+        response = await self._http.send("POST", path, form={**form, **dialect.token_form_extras()})
+        if not response.is_success:
+            raise error_from_response(response, "POST", path, token=True)
+        return expect_object(decode_json(response, "POST", path), response, "POST", path)
+
+    # --- authenticated requests
+    async def _request(self, spec: RequestSpec) -> httpx.Response:
+        """Send with the bearer token; on a 401 refresh once and retry once; map errors."""
+        await self._tokens.ensure_fresh()
+        token = self._tokens.access_token
+        if token is None:
+            raise AuthError("not signed in", method=spec.method, path=spec.path)
+        response = await self._send(spec, token)
+        if response.status_code == 401:
+            await self._tokens.after_rejection(token)
+            token = self._tokens.access_token
+            if token is None:
+                raise AuthError("not signed in", method=spec.method, path=spec.path)
+            response = await self._send(spec, token)
+        if not response.is_success:
+            raise error_from_response(response, spec.method, spec.path)
+        return response
+
+    async def _send(self, spec: RequestSpec, token: str) -> httpx.Response:
+        return await self._http.send(
+            spec.method,
+            spec.path,
+            params=spec.params,
+            json_body=spec.body,
+            has_json_body=spec.has_body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    async def _get_object(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
+        response = await self._request(RequestSpec("GET", path, params=params))
+        return expect_object(decode_json(response, "GET", path), response, "GET", path)
+
+    async def _get_all(
+        self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
+    ) -> list[dict[str, Any]]:
+        async def fetch(page: dict[str, str | int] | None) -> Any:
+            merged = {**(params or {}), **(page or {})} or None
+            response = await self._request(RequestSpec("GET", path, params=merged))
+            return decode_json(response, "GET", path)
+
+        return await collect(fetch, paged=paged, page_size=self.page_size, path=path)
+
+    # --- jobs and organizations
+    async def list_jobs(self) -> list[Job]:
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.path("Jobs"), paged=dialect.jobs_paged())
+        return [Job.from_json(item) for item in items]
+
+    async def get_job(self, job_id: str) -> Job:
+        dialect = await self._ensure_dialect()
+        return Job.from_json(await self._get_object(dialect.path("Jobs", _seg(job_id))))
+
+    async def list_organizations(self) -> list[Organization]:
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.path("Organizations"), paged=dialect.organizations_paged())
+        return [Organization.from_json(item) for item in items]
+
+    async def get_organization(self, org_id: str) -> Organization:
+        dialect = await self._ensure_dialect()
+        path = dialect.path("Organizations", _seg(org_id))
+        return Organization.from_json(await self._get_object(path, dialect.organization_params() or None))
+
+    async def job_sessions(self, job_id: str, limit: int = 10) -> list[JobSession]:
+        """The job's newest `limit` sessions, newest first (the API has no order parameter)."""
+        dialect = await self._ensure_dialect()
+        spec = dialect.job_sessions(job_id)
+        items = await self._get_all(spec.path, paged=dialect.sessions_paged(), params=spec.params)
+        sessions = [JobSession.from_json(item) for item in items]
+        sessions.sort(key=lambda s: s.creation_time or _OLDEST, reverse=True)
+        return sessions[:limit]
+
+    # --- actions
+    async def job_action(self, job_id: str, action: str) -> ActionResult:
+        dialect = await self._ensure_dialect()
+        spec = dialect.job_action(job_id, action)
+        started = time.perf_counter()
+        response = await self._request(spec)
+        body = decode_json(response, spec.method, spec.path) if action == "start" else None
+        session = JobSession.from_json(body) if isinstance(body, dict) else None
+        if body is not None and session is None:
+            expect_object(body, response, spec.method, spec.path)
+        return ActionResult(response.status_code, time.perf_counter() - started, job_session=session)
+
+    async def explore(self, job_id: str, options: ExploreOptions) -> ActionResult:
+        dialect = await self._ensure_dialect()
+        spec = dialect.explore(job_id, options)
+        started = time.perf_counter()
+        response = await self._request(spec)
+        body = decode_json(response, spec.method, spec.path)
+        session = None
+        if body is not None:
+            session = RestoreSession.from_json(expect_object(body, response, spec.method, spec.path))
+        return ActionResult(response.status_code, time.perf_counter() - started, restore_session=session)
+
+    async def list_restore_sessions(self) -> list[RestoreSession]:
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.path("RestoreSessions"), paged=dialect.sessions_paged())
+        return [RestoreSession.from_json(item) for item in items]
+
+    async def stop_restore_session(self, session_id: str) -> ActionResult:
+        dialect = await self._ensure_dialect()
+        spec = dialect.stop_restore_session(session_id)
+        started = time.perf_counter()
+        response = await self._request(spec)
+        return ActionResult(response.status_code, time.perf_counter() - started)
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
