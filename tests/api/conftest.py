@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import respx
+
+from vbotui.api import VboClient
+
+from .helpers import BASE, FakeClock
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def server() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+async def make_client(clock: FakeClock) -> AsyncIterator[object]:
+    clients: list[VboClient] = []
+
+    def make(version: str = "v8", **kwargs: object) -> VboClient:
+        client = VboClient(BASE, version, clock=clock, **kwargs)  # type: ignore[arg-type]
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
