@@ -122,3 +122,19 @@ def _zone(zone: str | None, local_tz: tzinfo) -> tzinfo:
         raise TimeParseError("The UTC offset must be below 24:00 with minutes below 60.")
     offset = timedelta(hours=hours, minutes=minutes)
     return timezone(-offset if zone[0] == "-" else offset)
+
+
+def system_local_zone() -> tzinfo:
+    """The operator's time zone with its DST rules ($TZ, else /etc/localtime), else today's offset."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    try:
+        if name:
+            return ZoneInfo(name)
+        with open("/etc/localtime", "rb") as file:
+            return ZoneInfo.from_file(file, key="localtime")
+    except (OSError, ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        fallback = datetime.now().astimezone().tzinfo
+        return fallback if fallback is not None else timezone.utc

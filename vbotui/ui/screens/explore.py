@@ -1,0 +1,320 @@
+"""The explore dialog (`o`): start a restore session for a job's backup at a point in time.
+
+The dialog reads the job's organization for its first and last backup times, shows the typed time
+in UTC as it is typed and says what the server will do with it (the seed: before the first backup
+the session holds no data; after the last one the latest restore point is used). Enter sends the
+explore action itself, in a worker; a refusal is shown verbatim and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone, tzinfo
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from vbotui.api.client import VboClient
+from vbotui.api.errors import VboError
+from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, RestoreSession
+from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, system_local_zone
+from vbotui.ui.safe_text import safe_text
+
+Clock = Callable[[], datetime]
+HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
+
+
+def started_restore_sessions(app: App[Any]) -> dict[str, RestoreSession]:
+    """The restore sessions started from this app (id -> session), created on first use."""
+    sessions = getattr(app, "started_restore_sessions", None)
+    if not isinstance(sessions, dict):
+        sessions = {}
+        app.started_restore_sessions = sessions  # type: ignore[attr-defined]
+    return sessions
+
+
+def explore_types_for(version: str | None) -> list[str]:
+    """The restore-session types the API version takes: Teams (`vet`) arrived in v5."""
+    try:
+        number = int((version or "").lstrip("vV"))
+    except ValueError:
+        number = 0
+    return [code for code in EXPLORE_TYPES if code != "vet" or number >= 5]
+
+
+def format_utc(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class TypePicker(RadioSet, inherit_bindings=False):
+    """A radio set where the arrows choose (as in native radio groups) and Enter is left to the dialog."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "choose_next", "Next type", show=False),
+        Binding("up,left", "choose_previous", "Previous type", show=False),
+        Binding("space", "toggle_button", "Choose", show=False),
+    ]
+
+    def action_choose_next(self) -> None:
+        self.action_next_button()
+        self.action_toggle_button()
+
+    def action_choose_previous(self) -> None:
+        self.action_previous_button()
+        self.action_toggle_button()
+
+
+class Flag(Checkbox, inherit_bindings=False):
+    """A checkbox toggled by space only, so that Enter sends the dialog."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
+class ExploreDialog(ModalScreen[ExploreOptions | None]):
+    """Returns the options of the last restore session it started, or None if it started none."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "explore", "Explore"),
+    ]
+
+    DEFAULT_CSS = """
+    ExploreDialog { align: center middle; }
+    ExploreDialog > #explore-box {
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        overflow-y: auto; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    ExploreDialog #explore-title { text-style: bold; }
+    ExploreDialog #explore-time { width: 100%; }
+    ExploreDialog #explore-utc.-error, ExploreDialog #explore-outcome.-error { color: $text-error; }
+    ExploreDialog #explore-consequence { color: $text-warning; }
+    ExploreDialog #explore-consequence.-ok { color: $text-muted; }
+    ExploreDialog .explore-row { height: auto; width: 100%; }
+    ExploreDialog .explore-label { width: 15; }
+    ExploreDialog #explore-time-row .explore-label { padding-top: 1; }
+    ExploreDialog TypePicker { layout: horizontal; width: 1fr; }
+    ExploreDialog TypePicker > RadioButton { width: auto; margin-right: 2; }
+    ExploreDialog Flag { margin-right: 3; }
+    ExploreDialog #explore-outcome { margin-top: 1; }
+    ExploreDialog #explore-buttons Button { margin-right: 2; }
+    ExploreDialog #explore-hint { color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        client: VboClient,
+        job: Job,
+        *,
+        clock: Clock | None = None,
+        local_tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.job = job
+        self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
+        self.local_tz = local_tz or system_local_zone()
+        self.types = explore_types_for(client.version)
+        self.organization: Organization | None = None
+        self.organization_error: str | None = None
+        self.sending = False
+        self.last_started: ExploreOptions | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="explore-box"):
+            title = Text.assemble("Explore backup of job ", safe_text(self.job.name))
+            yield Static(title, id="explore-title")
+            yield Static("Organization: reading its backup times...", id="explore-org")
+            with Horizontal(classes="explore-row", id="explore-time-row"):
+                yield Label("Point in time", classes="explore-label")
+                yield Input(
+                    "latest",
+                    placeholder="latest, -2h, YYYY-MM-DD HH:MM (local), ISO 8601",
+                    id="explore-time",
+                    select_on_focus=True,
+                )
+            yield Static("", id="explore-utc")
+            yield Static("", id="explore-consequence")
+            with Horizontal(classes="explore-row"):
+                yield Label("Type", classes="explore-label")
+                with TypePicker(id="explore-type", compact=True):
+                    for index, code in enumerate(self.types):
+                        yield RadioButton(EXPLORE_TYPES[code], value=index == 0, id=f"type-{code}")
+            with Horizontal(classes="explore-row"):
+                yield Label("", classes="explore-label")
+                yield Flag("Show deleted items", id="explore-deleted", compact=True)
+                yield Flag("Show all versions", id="explore-versions", compact=True)
+            yield Static("", id="explore-outcome")
+            with Horizontal(classes="explore-row", id="explore-buttons"):
+                yield Button("Explore", id="explore-send", variant="primary", compact=True)
+                yield Button("Cancel", id="explore-cancel", compact=True)
+            yield Static(HINT, id="explore-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#explore-time", Input).focus()
+        self.update_preview()
+        self.load_organization()
+
+    # --- the organization's backup times (read once, in a worker)
+
+    @work(exclusive=True, group="explore-organization")
+    async def load_organization(self) -> None:
+        if not self.job.organization_id:
+            self.organization_error = "the job does not name its organization"
+        else:
+            try:
+                self.organization = await self.client.get_organization(self.job.organization_id)
+            except VboError as err:
+                self.organization_error = err.describe()
+        self.show_organization()
+        self.update_preview()
+
+    def show_organization(self) -> None:
+        line = Text("Organization: ")
+        org = self.organization
+        if org is None:
+            line.append("backup times unknown (")
+            line.append_text(safe_text(self.organization_error or "not read"))
+            line.append(")")
+        else:
+            line.append_text(safe_text(org.name or org.id, style="bold"))
+            first, last = org.first_backup_time, org.last_backup_time
+            line.append("\n  first backup ")
+            line.append(format_utc(first) if first else "none")
+            line.append("   last backup ")
+            line.append(format_utc(last) if last else "none")
+        self.query_one("#explore-org", Static).update(line)
+
+    # --- the typed time, in UTC, and what the server will do with it
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "explore-time":
+            self.update_preview()
+
+    def parse_time(self) -> PointInTime:
+        text = self.query_one("#explore-time", Input).value
+        return parse_point_in_time(text, now=self.clock(), local_tz=self.local_tz)
+
+    def update_preview(self) -> None:
+        utc_line = self.query_one("#explore-utc", Static)
+        consequence = self.query_one("#explore-consequence", Static)
+        try:
+            point = self.parse_time()
+        except TimeParseError as err:
+            utc_line.update(Text(str(err)))
+            utc_line.add_class("-error")
+            consequence.update("")
+            return
+        utc_line.remove_class("-error")
+        local = point.value.astimezone(self.local_tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+        utc = point.value.strftime("%Y-%m-%d %H:%M:%S")
+        utc_line.update(f"{'now: ' if point.is_latest else ''}UTC {utc} · local {local}")
+        message, is_warning = self.consequence_of(point)
+        consequence.update(message)
+        consequence.set_class(not is_warning, "-ok")
+
+    def consequence_of(self, point: PointInTime) -> tuple[str, bool]:
+        """What the server does with this point in time (the seed's rules), and if it deserves a warning."""
+        org = self.organization
+        if org is None:
+            return ("" if self.organization_error else "Checking the organization's backups...", False)
+        first, last = org.first_backup_time, org.last_backup_time
+        if first is None and last is None:
+            return "The organization has no backup yet: the restore session will hold no data.", True
+        if first is not None and point.value < first:
+            return (
+                "Before the first backup: the restore session will be created with no data "
+                "to explore or restore.",
+                True,
+            )
+        if last is not None and (point.is_latest or point.value > last):
+            prefix = "The" if point.is_latest else "After the last backup: the"
+            return f"{prefix} session uses the latest restore point ({format_utc(last)}).", False
+        return "The session shows the data as backed up at that time.", False
+
+    # --- sending
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_explore()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "explore-send":
+            self.action_explore()
+        else:
+            self.action_close()
+
+    def chosen_type(self) -> str:
+        index = self.query_one(TypePicker).pressed_index
+        return self.types[index] if 0 <= index < len(self.types) else self.types[0]
+
+    def action_explore(self) -> None:
+        if self.sending:
+            return
+        try:
+            point = self.parse_time()
+        except TimeParseError as err:
+            self.show_outcome(Text(str(err)), error=True)
+            self.query_one("#explore-time", Input).focus()
+            return
+        options = ExploreOptions(
+            point_in_time=point.value,
+            type=self.chosen_type(),
+            show_deleted=self.query_one("#explore-deleted", Checkbox).value,
+            show_all_versions=self.query_one("#explore-versions", Checkbox).value,
+        )
+        self.sending = True
+        self.query_one("#explore-send", Button).disabled = True
+        self.show_outcome(Text(f"Starting a {EXPLORE_TYPES[options.type]} restore session..."))
+        self.send_explore(options)
+
+    @work(exclusive=True, group="explore-send")
+    async def send_explore(self, options: ExploreOptions) -> None:
+        activity = getattr(self.app, "activity", None)
+        entry = activity.begin("explore", self.job.name) if activity is not None else None
+        try:
+            result = await self.client.explore(self.job.id, options)
+        except Exception as err:  # shown, not raised: the operator adjusts and retries
+            if entry is not None:
+                entry.failed(err)
+            message = err.describe() if isinstance(err, VboError) else f"{type(err).__name__}: {err}"
+            self.show_outcome(Text.assemble("Refused: ", safe_text(message)), error=True)
+        else:
+            session = result.restore_session
+            if entry is not None:
+                note = f"session {session.id}" if session else ""
+                entry.succeeded(result.status, result.elapsed_s, note=note)
+            self.last_started = options
+            self.show_started(session)
+            self.query_one("#explore-cancel", Button).label = "Close"
+            self.query_one("#explore-cancel", Button).focus()
+        finally:
+            self.sending = False
+            self.query_one("#explore-send", Button).disabled = False
+
+    def show_started(self, session: RestoreSession | None) -> None:
+        if session is None or not session.id:
+            self.show_outcome(Text("Started; the server sent no session back: see Restore sessions (R)."))
+            return
+        started_restore_sessions(self.app)[session.id] = session
+        line = Text("Restore session started: ")
+        line.append_text(safe_text(session.id, style="bold"))
+        line.append("  type ")
+        line.append_text(safe_text(session.type or "?"))
+        line.append("  state ")
+        line.append_text(safe_text(session.state or "?"))
+        self.show_outcome(line)
+
+    def show_outcome(self, text: Text, *, error: bool = False) -> None:
+        outcome = self.query_one("#explore-outcome", Static)
+        outcome.update(text)
+        outcome.set_class(error, "-error")
+
+    def action_close(self) -> None:
+        self.dismiss(self.last_started)
