@@ -36,7 +36,12 @@ def serve_over_tls(app: Any, cert_file: str, key_file: str) -> Iterator[int]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, ssl_certfile=cert_file, ssl_keyfile=key_file, log_level="warning", lifespan="off"
+        app,
+        ssl_certfile=cert_file,
+        ssl_keyfile=key_file,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -52,5 +57,6 @@ def serve_over_tls(app: Any, cert_file: str, key_file: str) -> Iterator[int]:
         yield port
     finally:
         server.should_exit = True
+        server.force_exit = True  # do not wait for a request the `timeout` fault holds open
         thread.join(timeout=10)
         sock.close()

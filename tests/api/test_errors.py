@@ -184,6 +184,19 @@ async def test_certificate_failure_is_a_tls_error_with_the_reason():
     assert not caught.value.may_have_reached_server
 
 
+def test_a_read_timeout_on_a_tls_stream_is_not_a_tls_error():
+    from vbotui.api.http import transport_error
+
+    try:
+        try:
+            raise ssl.SSLWantReadError("The operation did not complete (read)")
+        except ssl.SSLError:
+            raise httpx.ReadTimeout("timed out") from None
+    except httpx.ReadTimeout as exc:
+        error = transport_error(exc, "POST", "/v8/Jobs/j/stop")
+    assert type(error) is TransportError and error.may_have_reached_server
+
+
 async def test_exchange_hook_sees_every_exchange_without_secrets(server, make_client):
     server.post("/v8/token").mock(return_value=token_reply("AT-SECRET", "RT-SECRET"))
     server.get("/v8/Jobs/a").mock(return_value=httpx.Response(404, json={"message": "No job."}))

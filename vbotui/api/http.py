@@ -130,7 +130,9 @@ class HttpSession:
 def transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
     """Map an httpx transport failure; say whether a POST may have reached the server."""
     reached = method != "GET" and not isinstance(exc, _NEVER_SENT)
-    ssl_exc = _ssl_cause(exc)
+    # Only the handshake (inside connect) fails for TLS reasons; a read timeout on a TLS
+    # stream also chains an SSLWantReadError, which says nothing about trust.
+    ssl_exc = _ssl_cause(exc) if isinstance(exc, httpx.ConnectError) else None
     if isinstance(ssl_exc, ssl.SSLCertVerificationError):
         reason = ssl_exc.verify_message or str(ssl_exc)
         return TlsError(f"TLS certificate not trusted: {reason}", method=method, path=path)
