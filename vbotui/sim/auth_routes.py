@@ -1,0 +1,64 @@
+"""The endpoints that need no token: /token (password and refresh grants), ServiceInstance, Health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from .config import SimConfig
+from .protocol import empty_response, json_response, oauth_error
+from .routes import Call
+from .tokens import TokenStore, token_json
+
+# What GET /vN/ServiceInstance reports as the build of each API version.
+BUILDS = {3: "3.0.0.422", 4: "4.0.1.612", 5: "5.0.3.1063", 6: "6.1.0.254", 7: "7.1.0.2031", 8: "8.1.0.331"}
+
+
+def user_matches(config: SimConfig, user_name: str) -> bool:
+    """`admin` or `DOMAIN\\admin` (or admin@domain) all name the configured user."""
+    bare = user_name.rsplit("\\", 1)[-1].split("@", 1)[0]
+    return bare.lower() == config.user.lower()
+
+
+async def issue_token(call: Call, config: SimConfig, tokens: TokenStore) -> Response:
+    """POST /vN/token: form-encoded everywhere, JSON too on v6+ (the caller parsed either into body)."""
+    params: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
+    grant_type = str(params.get("grant_type") or "")
+    if grant_type == "password":
+        user_name = str(params.get("username") or "")
+        if not user_name or not user_matches(config, user_name) or params.get("password") != config.password:
+            return oauth_error("invalid_grant", "The user name or password is incorrect.")
+        grant = tokens.issue(user_name, call.now, config.token_ttl)
+    elif grant_type == "refresh_token":
+        refreshed = tokens.refresh(str(params.get("refresh_token") or ""), call.now, config.token_ttl)
+        if refreshed is None:
+            return oauth_error("invalid_grant", "The refresh token is invalid or has expired.")
+        grant = refreshed
+    elif grant_type:
+        return oauth_error("unsupported_grant_type", f"The grant type '{grant_type}' is not supported.")
+    else:
+        return oauth_error("unsupported_grant_type", "The grant_type parameter is missing.")
+    response = json_response(token_json(grant, config.token_ttl))
+    antiforgery_off = str(params.get("disable_antiforgery_token", "")).lower() == "true"
+    if call.version >= 7 and not antiforgery_off:
+        # v7+ hand browsers an antiforgery cookie unless told not to; nothing here checks it.
+        response.set_cookie("VeeamAntiforgery", grant.refresh_token[:16], httponly=True, samesite="strict")
+    return response
+
+
+async def logout(call: Call, tokens: TokenStore) -> Response:
+    """POST /v7|v8/token/logout: the access and refresh tokens of this sign-in stop working."""
+    if call.grant is not None:
+        tokens.logout(call.grant)
+    return empty_response(204)
+
+
+async def service_instance(call: Call) -> Response:
+    return json_response({"installationId": call.state.installation_id, "version": BUILDS[call.version]})
+
+
+async def health(call: Call) -> Response:
+    entries = {name: {"status": "Healthy", "description": None}
+               for name in ("Database", "Proxies", "Repositories", "Licensing")}
+    return json_response({"status": "Healthy", "entries": entries})

@@ -1,0 +1,280 @@
+"""Which handler answers a request, by version, method and (case-insensitive) path segments.
+
+Each handler gets a `Call` and returns a Starlette `Response` or raises `SimError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from starlette.responses import Response
+
+from . import render
+from .data import SimJob
+from .protocol import (
+    empty_response,
+    explore_type,
+    invalid,
+    json_response,
+    lower_keys,
+    paging,
+    parse_bool,
+    parse_point_in_time,
+)
+from .state import SimError, SimState, not_found
+from .tokens import Grant
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Call:
+    state: SimState
+    method: str
+    version: int
+    segments: list[str]  # after the version, original case
+    query: dict[str, str]  # names lowercased
+    body: object | None
+    now: datetime
+    view: render.View
+    client_host: str = "127.0.0.1"
+    grant: Grant | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def user(self) -> str:
+        return self.grant.user_name if self.grant else ""
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def route(method: str, version: int, parts: list[str]) -> Handler | None:
+    """The handler of an authorized resource, or None. `parts` are lowercased."""
+    v = version
+    match (method, parts):
+        case ("GET", ["jobs"]):
+            return list_jobs
+        case ("GET", ["jobs", _]):
+            return get_job
+        case ("POST", ["jobs", _, "action"]) if v <= 5:
+            return job_action_v3
+        case ("POST", ["jobs", _, "start" | "stop" | "enable" | "disable" | "explore"]) if v >= 6:
+            return job_verb
+        case ("GET", ["jobs", _, "jobsessions"]) if v <= 6:
+            return list_job_sessions_of_job
+        case ("GET", ["organizations"]):
+            return list_organizations
+        case ("GET", ["organizations", _]):
+            return get_organization
+        case ("GET", ["organizations", _, "jobs"]) if v <= 7:
+            return list_organization_jobs
+        case ("GET", ["jobsessions"]):
+            return list_job_sessions
+        case ("GET", ["jobsessions", _]):
+            return get_job_session
+        case ("GET", ["restoresessions"]):
+            return list_restore_sessions
+        case ("GET", ["restoresessions", _]):
+            return get_restore_session
+        case ("POST", ["restoresessions", _, "action"]) if v <= 5:
+            return stop_restore_session_v3
+        case ("POST", ["restoresessions", _, "stop"]) if v >= 6:
+            return stop_restore_session
+    return None
+
+
+def _collection(call: Call, path: str, items: list[Json], paged: bool, with_total: bool = False,
+                query: dict[str, str] | None = None) -> Response:
+    if not paged:
+        return json_response(items)
+    offset, limit = paging(call.query)
+    window = items[offset:offset + limit]
+    return json_response(render.page(call.view, path, window, offset, limit, len(items), query, with_total))
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+async def list_jobs(call: Call) -> Response:
+    jobs: list[SimJob] = list(call.state.jobs.values())
+    query: dict[str, str] = {}
+    if call.version >= 8:
+        offset, limit = paging(call.query)  # validate before filtering
+        for name, attr in (("organizationid", "organization_id"), ("repositoryid", "repository_id")):
+            wanted = call.query.get(name)
+            if wanted:
+                query[name[:-2] + "Id"] = wanted
+                jobs = [job for job in jobs if getattr(job, attr) == wanted.lower()]
+        window = [render.job_json(call.view, job) for job in jobs[offset:offset + limit]]
+        return json_response(render.page(call.view, "Jobs", window, offset, limit, len(jobs), query))
+    return json_response([render.job_json(call.view, job) for job in jobs])
+
+
+async def get_job(call: Call) -> Response:
+    return json_response(render.job_json(call.view, call.state.job(call.segments[1])))
+
+
+def _job_of(call: Call) -> SimJob:
+    return call.state.job(call.segments[1])
+
+
+async def job_action_v3(call: Call) -> Response:
+    """v3-v5: one action object, `{"start": null}` and friends; explore answers a RestoreSession."""
+    job = _job_of(call)
+    body = call.body
+    if not isinstance(body, dict) or len(body) != 1:
+        raise invalid("The request body must contain exactly one action: "
+                      "enable, start, stop, disable or explore.")
+    action, options = next(iter(lower_keys(body).items()))
+    if action == "explore":
+        if not isinstance(options, dict):
+            raise invalid("The explore action needs its options: "
+                          "datetime, type, showDeleted, showAllVersions.")
+        return json_response(_explore(call, job, options))
+    await _simple_action(call, job, action, full=False)
+    return empty_response(200)
+
+
+async def job_verb(call: Call) -> Response:
+    """v6+: POST /Jobs/{id}/start|stop|enable|disable|explore."""
+    job = _job_of(call)
+    verb = call.segments[2].lower()
+    if verb == "explore":
+        if not isinstance(call.body, dict):
+            raise invalid("The request body must contain the explore options.")
+        return json_response(_explore(call, job, call.body), 201 if call.version >= 8 else 200)
+    full = False
+    if verb == "start":
+        options = lower_keys(call.body) if isinstance(call.body, dict) else None
+        if options is None or not isinstance(options.get("full"), bool):
+            raise invalid('The request body must contain the start options, e.g. {"full": false}.')
+        full = options["full"]
+    session = await _simple_action(call, job, verb, full)
+    if verb == "start" and call.version >= 8 and session is not None:
+        return json_response(render.job_session_json(call.view, session))
+    return empty_response(204)
+
+
+async def _simple_action(call: Call, job: SimJob, action: str, full: bool) -> Any:
+    state = call.state
+    if action == "start":
+        return state.start(job, call.now, full)
+    if action == "stop":
+        state.stop(job, call.now)
+    elif action in ("enable", "disable"):
+        state.set_enabled(job, action == "enable")
+    else:
+        raise invalid(f"Unknown action '{action}'. Use enable, start, stop, disable or explore.")
+    return None
+
+
+def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
+    opts = lower_keys(options)
+    session = call.state.explore(
+        job, call.now,
+        point_in_time=parse_point_in_time(opts.get("datetime"), call.now),
+        type_code=explore_type(opts.get("type"), call.version),
+        show_deleted=parse_bool(opts.get("showdeleted"), "showDeleted"),
+        show_all_versions=parse_bool(opts.get("showallversions"), "showAllVersions"),
+        user=call.user, client_host=call.client_host,
+    )
+    return render.restore_session_json(call.view, session)
+
+
+# -- organizations ------------------------------------------------------------------------------
+
+def _extended(call: Call) -> bool:
+    # extendedView defaults to true on v6 and false on v7/v8; v3-v5 have no such switch.
+    if call.version <= 5:
+        return True
+    return parse_bool(call.query.get("extendedview"), "extendedView", default=call.version == 6)
+
+
+async def list_organizations(call: Call) -> Response:
+    extended = _extended(call)
+    items = [render.organization_json(call.view, org, extended) for org in call.state.organizations.values()]
+    query = {"extendedView": "true"} if extended and call.version >= 8 else {}
+    return _collection(call, "Organizations", items, paged=call.version >= 8, query=query)
+
+
+async def get_organization(call: Call) -> Response:
+    org = call.state.organizations.get(call.segments[1].lower())
+    if org is None:
+        raise not_found("Organization", call.segments[1])
+    return json_response(render.organization_json(call.view, org, _extended(call)))
+
+
+async def list_organization_jobs(call: Call) -> Response:
+    org_id = call.segments[1].lower()
+    if org_id not in call.state.organizations:
+        raise not_found("Organization", call.segments[1])
+    jobs = [job for job in call.state.jobs.values() if job.organization_id == org_id]
+    return json_response([render.job_json(call.view, job) for job in jobs])
+
+
+# -- job sessions -------------------------------------------------------------------------------
+
+async def list_job_sessions_of_job(call: Call) -> Response:
+    job = _job_of(call)
+    items = [render.job_session_json(call.view, s) for s in call.state.sessions_of(job)]
+    return _collection(call, f"Jobs/{job.id}/JobSessions", items, paged=call.version >= 6, with_total=True)
+
+
+async def list_job_sessions(call: Call) -> Response:
+    state = call.state
+    job_id = call.query.get("jobid") if call.version >= 7 else None
+    if job_id:
+        sessions = state.sessions_of(state.job(job_id))
+    else:
+        state.ensure_all_history()
+        sessions = sorted(state.job_sessions.values(), key=lambda s: s.creation_time, reverse=True)
+    items = [render.job_session_json(call.view, s) for s in sessions]
+    query = {"jobId": job_id} if job_id else {}
+    return _collection(call, "JobSessions", items, paged=call.version >= 5, with_total=call.version <= 7,
+                       query=query)
+
+
+async def get_job_session(call: Call) -> Response:
+    session_id = call.segments[1].lower()
+    if session_id not in call.state.job_sessions:
+        call.state.ensure_all_history()
+    session = call.state.job_sessions.get(session_id)
+    if session is None:
+        raise not_found("Job session", call.segments[1])
+    return json_response(render.job_session_json(call.view, session))
+
+
+# -- restore sessions ---------------------------------------------------------------------------
+
+async def list_restore_sessions(call: Call) -> Response:
+    ascending = parse_bool(call.query.get("orderasc"), "orderAsc") if call.version >= 7 else False
+    sessions = sorted(call.state.restore_sessions.values(), key=lambda s: s.creation_time,
+                      reverse=not ascending)
+    items = [render.restore_session_json(call.view, s) for s in sessions]
+    return _collection(call, "RestoreSessions", items, paged=call.version >= 5, with_total=call.version <= 7)
+
+
+async def get_restore_session(call: Call) -> Response:
+    session = call.state.restore_session(call.segments[1])
+    return json_response(render.restore_session_json(call.view, session))
+
+
+async def stop_restore_session_v3(call: Call) -> Response:
+    session = call.state.restore_session(call.segments[1])
+    body = lower_keys(call.body) if isinstance(call.body, dict) else {}
+    if list(body) != ["stop"]:
+        raise invalid('The request body must contain the stop action: {"stop": null}.')
+    call.state.stop_restore_session(session, call.now)
+    return empty_response(200)
+
+
+async def stop_restore_session(call: Call) -> Response:
+    session = call.state.restore_session(call.segments[1])
+    call.state.stop_restore_session(session, call.now)
+    return empty_response(204)
+
+
+__all__ = ["Call", "Handler", "SimError", "route"]

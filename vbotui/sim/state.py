@@ -1,0 +1,251 @@
+"""The simulated server's state and what actions do to it.
+
+No background tasks (in-process ASGI has no lifespan): `advance(now)` is called at the start of
+every request and moves running jobs on, so a started job is Running, counts its processed
+objects up, and finishes `run_seconds` after it started with a seeded Success/Warning/Failed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .config import SimConfig
+from .data import SimJob, SimOrganization, generate, new_uuid
+
+# Explore types as the API writes them in responses (vbo-api.md §7); Teams needs v5+.
+RESTORE_TYPES = {"vex": "Vex", "veod": "Veod", "vesp": "Vesp", "vet": "Vet"}
+RESTORE_TYPE_NAMES = {"vex": "Exchange", "veod": "OneDrive", "vesp": "SharePoint", "vet": "Teams"}
+
+
+class SimError(Exception):
+    """An error the API answers with: HTTP status, message and (v8) errorCode."""
+
+    def __init__(self, status: int, message: str, error_code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code
+
+
+# No source shows the status of a conflicting action (vbo-api.md §4): we answer 400 everywhere,
+# with errorCode OperationConflict on v8, rather than a 409 nobody has seen.
+CONFLICT_STATUS = 400
+
+
+def conflict(message: str) -> SimError:
+    return SimError(CONFLICT_STATUS, message, "OperationConflict")
+
+
+def not_found(what: str, ident: str) -> SimError:
+    return SimError(404, f"{what} with ID '{ident}' was not found.", "ResourceNotFound")
+
+
+@dataclass
+class SimJobSession:
+    id: str
+    job_id: str
+    repository_id: str
+    creation_time: datetime
+    objects: int  # what `progress` counts up to
+    final_status: str  # what the run ends with unless stopped
+    bytes_per_object: int = 120_000
+    status: str = "Running"
+    end_time: datetime | None = None
+    progress: int = 0
+    config_type: str = "Incremental"
+    etag: int = 1
+
+    @property
+    def elapsed_s(self) -> float:
+        return max(0.0, ((self.end_time or self.creation_time) - self.creation_time).total_seconds())
+
+
+@dataclass
+class SimRestoreSession:
+    id: str
+    job_id: str
+    organization_id: str
+    organization: str
+    type: str  # Vex | Veod | Vesp | Vet
+    name: str
+    creation_time: datetime
+    initiated_by: str
+    client_host: str
+    point_in_time: datetime
+    restore_point: datetime | None  # None: no backup data at that point in time
+    details: str
+    reason: str
+    show_deleted: bool = False
+    show_all_versions: bool = False
+    state: str = "Working"
+    result: str = "Success"
+    end_time: datetime | None = None
+    etag: int = 1
+
+
+class SimState:
+    def __init__(self, config: SimConfig, now: datetime) -> None:
+        self.config = config
+        orgs, jobs = generate(config.seed, config.jobs, now)
+        self.organizations: dict[str, SimOrganization] = {o.id: o for o in orgs}
+        self.jobs: dict[str, SimJob] = {j.id: j for j in jobs}
+        self.job_sessions: dict[str, SimJobSession] = {}
+        self.restore_sessions: dict[str, SimRestoreSession] = {}
+        self.installation_id = new_uuid(random.Random(f"{config.seed}:installation"))
+        self._rng = random.Random(f"{config.seed}:runtime")
+        self._running: set[str] = set()
+        self._with_history: set[str] = set()
+
+    def new_id(self) -> str:
+        return new_uuid(self._rng)
+
+    # -- time ------------------------------------------------------------------------------
+
+    def advance(self, now: datetime) -> None:
+        for job_id in list(self._running):
+            job = self.jobs[job_id]
+            session = self.job_sessions.get(job.running_session_id or "")
+            if session is None:  # a test rearranged the job by hand
+                self._running.discard(job_id)
+                continue
+            elapsed = (now - session.creation_time).total_seconds()
+            if elapsed < self.config.run_seconds:
+                fraction = elapsed / self.config.run_seconds if self.config.run_seconds > 0 else 1.0
+                session.progress = int(session.objects * max(0.0, fraction))
+                continue
+            end = session.creation_time + timedelta(seconds=self.config.run_seconds)
+            self._finish(job, session, session.final_status, end)
+            session.progress = session.objects if session.final_status != "Failed" else session.objects // 3
+
+    def _finish(self, job: SimJob, session: SimJobSession, status: str, end: datetime) -> None:
+        session.status, session.end_time = status, end
+        session.etag += 1
+        job.last_status, job.running_session_id = status, None
+        job.etag += 1
+        self._running.discard(job.id)
+        if status in ("Success", "Warning"):
+            job.last_backup = end
+            org = self.organizations.get(job.organization_id)
+            if org is not None:
+                org.first_backup = org.first_backup or session.creation_time
+                org.last_backup = max(org.last_backup or end, end)
+
+    # -- job sessions (history made lazily: 10,000 jobs need none until someone asks) --------
+
+    def ensure_history(self, job: SimJob) -> None:
+        if job.id in self._with_history:
+            return
+        self._with_history.add(job.id)
+        if job.last_run is None:
+            return
+        rng = random.Random(f"{self.config.seed}:history:{job.id}")
+        runs = rng.randint(2, 5)
+        history = []
+        for back in range(runs, -1, -1):
+            start = job.last_run - timedelta(days=back)
+            older = "Warning" if rng.random() < 0.15 else "Success"
+            status = (job.last_status or "Success") if back == 0 else older
+            session = SimJobSession(
+                id=new_uuid(rng), job_id=job.id, repository_id=job.repository_id, creation_time=start,
+                objects=job.objects, final_status=status, status=status,
+                bytes_per_object=rng.randint(20_000, 400_000), config_type="Incremental",
+            )
+            session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
+            session.progress = job.objects if status != "Failed" else job.objects // 3
+            history.append(session)
+        history[0].config_type = "Full"
+        for session in history:
+            self.job_sessions[session.id] = session
+        job.session_ids[:0] = [s.id for s in history]
+
+    def ensure_all_history(self) -> None:
+        for job in self.jobs.values():
+            self.ensure_history(job)
+
+    def sessions_of(self, job: SimJob) -> list[SimJobSession]:
+        """The job's sessions, newest first."""
+        self.ensure_history(job)
+        return [self.job_sessions[sid] for sid in reversed(job.session_ids)]
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def job(self, job_id: str) -> SimJob:
+        job = self.jobs.get(job_id.lower())
+        if job is None:
+            raise not_found("Job", job_id)
+        return job
+
+    def start(self, job: SimJob, now: datetime, full: bool = False) -> SimJobSession:
+        if job.running_session_id is not None:
+            raise conflict("Job is already running.")
+        if not job.is_enabled:
+            raise conflict("Job is disabled. Enable the job before starting it.")
+        self.ensure_history(job)
+        session_id = self.new_id()
+        outcome = random.Random(f"{self.config.seed}:outcome:{session_id}").random()
+        final = "Failed" if outcome < 0.1 else "Warning" if outcome < 0.25 else "Success"
+        session = SimJobSession(
+            id=session_id, job_id=job.id, repository_id=job.repository_id, creation_time=now,
+            objects=job.objects, final_status=final,
+            config_type="Full" if full or not job.session_ids else "Incremental",
+        )
+        self.job_sessions[session.id] = session
+        job.session_ids.append(session.id)
+        job.running_session_id, job.last_status, job.last_run = session.id, "Running", now
+        job.etag += 1
+        self._running.add(job.id)
+        return session
+
+    def stop(self, job: SimJob, now: datetime) -> None:
+        if job.running_session_id is None:
+            raise conflict("Job is not running.")
+        self._finish(job, self.job_sessions[job.running_session_id], "Stopped", now)
+
+    def set_enabled(self, job: SimJob, enabled: bool) -> None:
+        if job.is_enabled != enabled:
+            job.is_enabled = enabled
+            job.etag += 1
+
+    def explore(
+        self, job: SimJob, now: datetime, point_in_time: datetime, type_code: str,
+        show_deleted: bool, show_all_versions: bool, user: str, client_host: str,
+    ) -> SimRestoreSession:
+        if self.config.explore_refusal:
+            raise SimError(500, self.config.explore_refusal)
+        org = self.organizations[job.organization_id]
+        kind = RESTORE_TYPE_NAMES[type_code]
+        if org.first_backup is None or point_in_time < org.first_backup:
+            restore_point = None
+            reason = "The specified point in time precedes the organization's first backup."
+            details = f"No backup data is available for {org.name} at the specified point in time."
+        elif org.last_backup is not None and point_in_time > org.last_backup:
+            restore_point = org.last_backup
+            reason = "The specified point in time exceeds the organization's last backup."
+            details = f"Showing {kind} data of {org.name} as of the latest restore point."
+        else:
+            restore_point = point_in_time
+            reason = ""
+            details = f"Showing {kind} data of {org.name} as of the specified point in time."
+        session = SimRestoreSession(
+            id=self.new_id(), job_id=job.id, organization_id=org.id, organization=org.name,
+            type=RESTORE_TYPES[type_code], name=f"{kind} restore session ({job.name})",
+            creation_time=now, initiated_by=user, client_host=client_host,
+            point_in_time=point_in_time, restore_point=restore_point, details=details, reason=reason,
+            show_deleted=show_deleted, show_all_versions=show_all_versions,
+        )
+        self.restore_sessions[session.id] = session
+        return session
+
+    def restore_session(self, session_id: str) -> SimRestoreSession:
+        session = self.restore_sessions.get(session_id.lower())
+        if session is None:
+            raise not_found("Restore session", session_id)
+        return session
+
+    def stop_restore_session(self, session: SimRestoreSession, now: datetime) -> None:
+        if session.state == "Stopped":
+            raise conflict("Restore session is already stopped.")
+        session.state, session.end_time = "Stopped", now
+        session.etag += 1
