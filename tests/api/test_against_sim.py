@@ -105,6 +105,14 @@ async def test_every_operation_on_every_version(sim_pair, version):
     clock.advance(1)
     sessions = await client.job_sessions(job_id, limit=3)
     assert sessions and sessions[0].id == sim_job(sim, job_id).running_session_id
+    sessions_request = [r for r in sim.requests if "jobsessions" in r.path.lower()][-1]
+    if int(version[1:]) >= 7:
+        assert (sessions_request.path, sessions_request.query.get("jobId")) == (
+            f"/{version}/JobSessions",
+            job_id,
+        )
+    else:
+        assert sessions_request.path == f"/{version}/Jobs/{job_id}/JobSessions"
     assert len(sessions) <= 3
     times = [s.creation_time for s in sessions if s.creation_time]
     assert times == sorted(times, reverse=True)

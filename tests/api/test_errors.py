@@ -117,6 +117,23 @@ async def test_explore_with_a_non_object_body_is_malformed(server, signed_in):
         await signed_in.explore("j", ExploreOptions(datetime(2024, 1, 1, tzinfo=timezone.utc)))
 
 
+@pytest.mark.parametrize("status", [200, 201, 204])
+async def test_explore_accepts_any_success_and_parses_a_body_when_there_is_one(server, signed_in, status):
+    from datetime import datetime, timezone
+
+    from vbotui.api import ExploreOptions
+
+    reply = (
+        httpx.Response(status) if status == 204 else httpx.Response(status, json={"id": "rs1", "type": "Vex"})
+    )
+    server.post("/v8/Jobs/j/explore").mock(return_value=reply)
+    result = await signed_in.explore("j", ExploreOptions(datetime(2024, 1, 1, tzinfo=timezone.utc)))
+    assert result.status == status
+    assert (result.restore_session.id if result.restore_session else None) == (
+        None if status == 204 else "rs1"
+    )
+
+
 @pytest.mark.parametrize(
     ("failure", "reached"),
     [

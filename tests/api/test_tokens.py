@@ -234,3 +234,14 @@ async def test_no_secret_in_repr(server, make_client):
     text = repr(client) + repr(client._tokens)
     for secret in ("ACCESS-SECRET", "REFRESH-SECRET", "PASSWORD-SECRET"):
         assert secret not in text
+
+
+async def test_detect_version_uses_the_newest_served_prefix(server, make_client):
+    server.get("/v8/ServiceInstance").mock(return_value=httpx.Response(404))
+    probe = server.get("/v7/ServiceInstance").mock(return_value=httpx.Response(401))
+    server.post("/v7/token").mock(return_value=token_reply())
+    client = make_client("auto")
+    assert client.version is None
+    await client.sign_in("admin", "pw")
+    assert client.version == "v7"
+    assert "authorization" not in probe.calls.last.request.headers  # the probe is anonymous

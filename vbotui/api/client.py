@@ -132,9 +132,8 @@ class VboClient:
 
     async def sign_out(self) -> None:
         """Revoke the session where the API can (v7+), and always forget the tokens."""
-        token = self._tokens.access_token
+        token = await self._tokens.sign_out()
         path = self._dialect.logout_path() if self._dialect else None
-        self._tokens.forget()
         self._user = None
         if token is None or path is None:
             return

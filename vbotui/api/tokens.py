@@ -72,6 +72,13 @@ class TokenStore:
                 raise AuthError("the session has expired; sign in again", status=401)
             await self._refresh_locked(self.refresh_token)
 
+    async def sign_out(self) -> str | None:
+        """Forget both tokens (after any refresh in flight); return the access token to revoke."""
+        async with self._lock:
+            access = self.access_token
+            self.forget()
+            return access
+
     def forget(self) -> None:
         self.access_token = None
         self.refresh_token = None
