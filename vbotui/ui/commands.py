@@ -1,0 +1,82 @@
+"""The command palette (`:` or ctrl+p): every action of the main screen, and jump to a job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .safe_text import clean
+
+if TYPE_CHECKING:
+    from .screens.main import MainScreen
+
+# (title, action on the main screen, help)
+PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Start", "start", "start the marked jobs, else the one under the cursor"),
+    ("Stop", "stop", "stop the marked jobs, else the one under the cursor"),
+    ("Enable", "enable", "enable the marked jobs, else the one under the cursor"),
+    ("Disable", "disable", "disable the marked jobs, else the one under the cursor"),
+    ("Explore", "explore", "open a restore session for the job under the cursor"),
+    ("Restore sessions", "restore_sessions", "list restore sessions"),
+    ("Refresh now", "refresh_now", "re-read jobs and organizations"),
+    ("Filter", "filter", "filter the job list"),
+    ("Clear filter", "clear_filter", "show every job"),
+    ("Mark / unmark shown jobs", "mark_shown", "mark every job the filter shows"),
+    ("Sort by next column", "sort_next", "cycle the sort column"),
+    ("Reverse sort", "sort_reverse", "reverse the sort order"),
+    ("Help", "help", "every key"),
+    ("Quit", "quit_app", "leave vbotui"),
+)
+MAX_JOB_HITS = 40
+
+
+class JobCommands(Provider):
+    def _main(self) -> MainScreen | None:
+        from .screens.main import MainScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, MainScreen) else None
+
+    def _run(self, action: str) -> Callable[[], object]:
+        main = self._main()
+        assert main is not None
+        return partial(main.run_palette_action, action)
+
+    async def discover(self) -> Hits:
+        if self._main() is None:
+            return
+        for title, action, help_text in PALETTE_ACTIONS:
+            yield DiscoveryHit(title, self._run(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for title, action, help_text in PALETTE_ACTIONS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._run(action), help=help_text)
+        # Job names are server text: plain Text (the matcher's highlight would parse markup),
+        # and a substring test (fuzzy matching 10,000 names per keystroke is too slow).
+        needle = query.strip().lower()
+        if not needle:
+            return
+        hits = 0
+        for job in main.jobs.jobs.values():
+            if needle in job.name.lower():
+                name = clean(job.name)
+                yield Hit(
+                    0.5 + 0.5 * len(needle) / max(len(job.name), 1),
+                    Text(f"Go to job: {name}"),
+                    partial(main.go_to_job, job.id),
+                    text=f"Go to job: {name}",
+                    help=clean(main.jobs.org_name(job)),
+                )
+                hits += 1
+                if hits >= MAX_JOB_HITS:
+                    return

@@ -1,0 +1,361 @@
+"""The main screen: header, filter, job list, detail pane, status panel, footer."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from vbotui.api.errors import VboError
+from vbotui.api.models import Job, JobSession
+from vbotui.filtering import parse_filter
+
+from ..commands import JobCommands
+from ..job_actions import JobActions, needs_confirmation
+from ..widgets.job_detail import JobDetail
+from ..widgets.job_table import SORTABLE, JobTable
+from ..widgets.status_panel import StatusPanel
+from .confirm import ConfirmScreen
+from .help import HelpScreen
+
+if TYPE_CHECKING:
+    from ..app import VboApp
+
+DETAIL_DEBOUNCE_S = 0.3
+FILTER_DEBOUNCE_S = 0.25
+MODAL_RECHECK_S = 1.0
+
+
+class MainScreen(Screen[None]):
+    COMMANDS = {JobCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("space", "mark", "Mark", id="mark"),
+        Binding("asterisk", "mark_shown", "Mark shown", show=False, id="mark-shown"),
+        Binding("s", "start", "Start", id="start"),
+        Binding("x", "stop", "Stop", id="stop"),
+        Binding("e", "enable", "Enable", id="enable"),
+        Binding("d", "disable", "Disable", id="disable"),
+        Binding("o", "explore", "Explore", id="explore"),
+        Binding("R", "restore_sessions", "Restores", id="restore-sessions"),
+        Binding("greater_than_sign", "sort_next", "Sort", show=False, id="sort-next"),
+        Binding("less_than_sign", "sort_reverse", "Reverse sort", show=False, id="sort-reverse"),
+        Binding("ctrl+r", "refresh_now", "Refresh", id="refresh"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("colon", "app.command_palette", "Palette", show=False, id="palette"),
+        Binding("q", "quit_app", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs = JobTable(id="jobs")
+        self._refresh_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
+        self._detail_id: str | None = None
+        self._detail_sessions: list[JobSession] | None = None
+        self.loaded = False
+
+    @property
+    def vbo(self) -> VboApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="header")
+        yield Input(placeholder="filter: words, status:failed, org:x, enabled:no, !negate", id="filter")
+        yield self.jobs
+        yield JobDetail(self.vbo.clock, id="detail")
+        yield StatusPanel(self.vbo.activity, id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        vbo = self.vbo
+        self.actions = JobActions(vbo.client, vbo.activity, self._job_updated, self._notify, vbo.audit)
+        self.query_one("#filter", Input).display = False
+        self.jobs.focus()
+        self.update_header()
+        self.set_interval(1.0, self.update_header)
+        self.refresh_jobs(with_orgs=True)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100 or self.size.height < 30, "-compact")
+
+    # ----- header -----
+    def update_header(self) -> None:
+        vbo, table = self.vbo, self.jobs
+        header = Text(no_wrap=True, overflow="ellipsis", end="")
+        header.append(f" {vbo.label} ", style="bold reverse")
+        if vbo.read_only:
+            header.append(" READ-ONLY ", style="bold reverse red")
+        header.append(f" API {vbo.client.version or '?'}  user {vbo.client.user or '?'}  ")
+        if vbo.last_update is None:
+            header.append("loading...", style="yellow")
+        else:
+            age = int((vbo.clock() - vbo.last_update).total_seconds())
+            header.append(f"updated {max(age, 0)} s ago", style="bold red" if vbo.refresh_failed else "")
+        counts = f"  {len(table.jobs)} jobs, {table.row_count} shown, {len(table.marks)} marked"
+        header.append(counts, style="dim")
+        header.append(f"  sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
+        if not table.job_filter.is_empty:
+            header.append("  filter: ", style="dim")
+            header.append(self.query_one("#filter", Input).value, style="bold")
+        self.query_one("#header", Static).update(header)
+
+    # ----- loading and refresh -----
+    @work(group="refresh", exclusive=True, exit_on_error=False)
+    async def refresh_jobs(self, with_orgs: bool = False) -> None:
+        vbo = self.vbo
+        entry = None
+        try:
+            if with_orgs or not vbo.org_names:
+                entry = vbo.activity.begin("list orgs", "organizations")
+                orgs = await vbo.client.list_organizations()
+                vbo.org_names = {org.id: org.name for org in orgs}
+                entry.succeeded(None, note=f"{len(orgs)} organizations")
+            entry = vbo.activity.begin("refresh" if self.loaded else "list jobs", "jobs")
+            jobs = await vbo.client.list_jobs()
+            entry.succeeded(None, note=f"{len(jobs)} jobs")
+            self.jobs.load(jobs, vbo.org_names)
+            self.loaded = True
+            vbo.last_update, vbo.refresh_failed = vbo.clock(), False
+            self._sync_detail()
+        except VboError as error:
+            vbo.refresh_failed = True
+            if entry is not None:
+                entry.failed(error)
+        except asyncio.CancelledError:
+            if entry is not None:
+                entry.cancelled()
+            raise
+        finally:
+            self.update_header()
+            self._arm_refresh()
+
+    def _arm_refresh(self, delay: float | None = None) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        self._refresh_timer = self.set_timer(delay or self.vbo.refresh_s, self._poll)
+
+    def _poll(self) -> None:
+        if self.app.screen is not self:  # a dialog or the palette is open: wait for it
+            self._arm_refresh(MODAL_RECHECK_S)
+        else:
+            self.refresh_jobs()
+
+    def action_refresh_now(self) -> None:
+        self.refresh_jobs(with_orgs=True)
+
+    # ----- detail pane -----
+    @on(DataTable.RowHighlighted, "#jobs")
+    def _cursor_moved(self) -> None:
+        self._sync_detail()
+
+    def _sync_detail(self) -> None:
+        """Follow the cursor (a sort or filter moves rows under it without an event)."""
+        job_id = self.jobs.cursor_job_id
+        if job_id == self._detail_id:
+            self._show_detail()
+            return
+        self._detail_id, self._detail_sessions = job_id, None
+        self._show_detail()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if job_id is not None:
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(self.load_sessions, job_id))
+
+    def _show_detail(self, error: str = "") -> None:
+        job = self.jobs.jobs.get(self._detail_id or "")
+        detail = self.query_one("#detail", JobDetail)
+        detail.show(job, self.jobs.org_name(job) if job else "", self._detail_sessions, error)
+
+    @work(group="detail", exclusive=True, exit_on_error=False)
+    async def load_sessions(self, job_id: str) -> None:
+        try:
+            sessions = await self.vbo.client.job_sessions(job_id, limit=5)
+        except VboError as error:
+            if job_id == self._detail_id:
+                self._show_detail(error.describe())
+            return
+        if job_id == self._detail_id:  # drop answers for a job the cursor has left
+            self._detail_sessions = sessions
+            self._show_detail()
+
+    # ----- filter, marks, sort -----
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self._apply_filter()
+        self.jobs.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._apply_filter)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._apply_filter()
+        event.input.display = bool(event.value.strip())
+        self.jobs.focus()
+
+    def _apply_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        new = parse_filter(self.query_one("#filter", Input).value)
+        if new != self.jobs.job_filter:
+            self.jobs.set_filter(new)
+            self._sync_detail()
+            self.update_header()
+
+    def action_mark(self) -> None:
+        if (job_id := self.jobs.cursor_job_id) is not None:
+            self.jobs.toggle_mark(job_id)
+            self.update_header()
+
+    def action_mark_shown(self) -> None:
+        self.jobs.toggle_mark_visible()
+        self.update_header()
+
+    def action_sort_next(self) -> None:
+        columns = [c for c in SORTABLE if c in self.jobs.columns]
+        index = columns.index(self.jobs.sort_column) if self.jobs.sort_column in columns else -1
+        self.jobs.set_sort(columns[(index + 1) % len(columns)], False)
+        self._sync_detail()
+        self.update_header()
+
+    def action_sort_reverse(self) -> None:
+        self.jobs.set_sort(self.jobs.sort_column, not self.jobs.sort_reverse)
+        self._sync_detail()
+        self.update_header()
+
+    def go_to_job(self, job_id: str) -> None:
+        if not self.jobs.move_to(job_id):
+            self.action_clear_filter()
+            self.jobs.move_to(job_id)
+        self.jobs.focus()
+
+    # ----- actions -----
+    def action_enable(self) -> None:
+        self.request_action("enable")
+
+    def action_disable(self) -> None:
+        self.request_action("disable")
+
+    def action_start(self) -> None:
+        self.request_action("start")
+
+    def action_stop(self) -> None:
+        self.request_action("stop")
+
+    def _refuse_read_only(self, action: str) -> bool:
+        if self.vbo.read_only:
+            self.notify(f"Read-only mode (--read-only): {action} is not allowed.", severity="warning")
+            self.vbo.activity.note(action, "not sent: read-only mode (--read-only)")
+        return self.vbo.read_only
+
+    def _targets(self) -> list[Job]:
+        marked = self.jobs.marked_jobs()
+        if marked:
+            return marked
+        job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
+        return [job] if job else []
+
+    def request_action(self, action: str) -> None:
+        if self._refuse_read_only(action):
+            return
+        jobs = self._targets()
+        if not jobs:
+            self.notify("No job under the cursor.", severity="warning")
+            return
+        if all((action, job.id) in self.actions.in_flight for job in jobs):
+            self.actions.claim(action, jobs)  # says "already in progress"
+            return
+        if needs_confirmation(action, len(jobs)):
+            confirm = ConfirmScreen(action, [job.name for job in jobs])
+            self.app.push_screen(confirm, callback=partial(self._confirmed, action, jobs))
+        else:
+            self._launch(action, jobs)
+
+    def _confirmed(self, action: str, jobs: list[Job], answer: bool | None) -> None:
+        if answer:
+            self._launch(action, jobs)
+        else:
+            self.vbo.activity.note(action, f"cancelled ({len(jobs)} job{'s' if len(jobs) > 1 else ''})")
+
+    def _launch(self, action: str, jobs: list[Job]) -> None:
+        free = self.actions.claim(action, jobs)
+        if not free:
+            return
+        if len(jobs) == 1:
+            work = self.actions.run_one(action, free[0])
+        else:
+            work = self.actions.run_bulk(action, free)
+            self.jobs.clear_marks()  # done with them: a later key must not hit 100 jobs by surprise
+        self.run_worker(work, group="action", exit_on_error=False, description=f"{action} jobs")
+        self.update_header()
+
+    def _job_updated(self, job: Job) -> None:
+        self.jobs.update_job(job)
+        if job.id == self._detail_id:
+            self._show_detail()
+
+    def _notify(self, message: str, severity: str) -> None:
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def action_explore(self) -> None:
+        if self._refuse_read_only("explore"):
+            return
+        job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
+        screen_class = self._optional_screen("explore", "ExploreDialog")
+        if job is None:
+            self.notify("No job under the cursor.", severity="warning")
+        elif screen_class is not None:
+            self.app.push_screen(screen_class(self.vbo.client, job))
+
+    def action_restore_sessions(self) -> None:
+        screen_class = self._optional_screen("restore_sessions", "RestoreSessionsScreen")
+        if screen_class is not None:
+            self.app.push_screen(screen_class(self.vbo.client))
+
+    # ----- app-level keys -----
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
+
+    def run_palette_action(self, name: str) -> None:
+        """Run `action_<name>` (from the command palette)."""
+        getattr(self, f"action_{name}")()
+
+    def _optional_screen(self, module: str, name: str) -> type | None:
+        """Screens another engineer writes: import lazily and say so while they are missing."""
+        path = f"vbotui.ui.screens.{module}"
+        try:
+            module_found = importlib.import_module(path)
+        except ModuleNotFoundError as error:
+            if error.name != path:
+                raise  # their module exists but is broken: show it rather than hide it
+            module_found = None
+        found = getattr(module_found, name, None)
+        if not isinstance(found, type):
+            self.notify(f"{name} is not available yet.", severity="warning")
+            return None
+        return found
