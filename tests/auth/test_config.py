@@ -46,7 +46,11 @@ def test_profiles_are_read_from_the_file(tmp_path):
     loaded = load_config(write(tmp_path, GOOD))
     assert loaded.errors == []
     prod = loaded.profiles["prod"]
-    assert (prod.url, prod.user, prod.api_version) == ("https://vbo01.corp.local:4443", "CORP\\operator", "v8")
+    assert (prod.url, prod.user, prod.api_version) == (
+        "https://vbo01.corp.local:4443",
+        "CORP\\operator",
+        "v8",
+    )
     assert prod.tls == TlsTrust("pinned") and prod.read_only and prod.refresh == 15.0
     lab = loaded.profiles["lab"]
     assert lab.url == "https://vbo-lab:4443"  # a bare host gets https and VB365's port
@@ -86,8 +90,13 @@ def test_a_wrong_type_names_profile_key_and_line_and_keeps_the_other_profiles(tm
 
 @pytest.mark.parametrize(
     ("line", "key"),
-    [("colour = 'red'", "colour"), ("read_only = 1", "read_only"), ("api_version = 'v9'", "api_version"),
-     ("refresh = true", "refresh"), ("tls = 'tofu'", "tls")],
+    [
+        ("colour = 'red'", "colour"),
+        ("read_only = 1", "read_only"),
+        ("api_version = 'v9'", "api_version"),
+        ("refresh = true", "refresh"),
+        ("tls = 'tofu'", "tls"),
+    ],
 )
 def test_bad_profile_keys_are_errors(tmp_path, line, key):
     loaded = load_config(write(tmp_path, f'[profiles."x.y:1"]\nurl = "https://h"\n{line}\n'))
@@ -97,15 +106,31 @@ def test_bad_profile_keys_are_errors(tmp_path, line, key):
 
 def test_env_overrides_file_and_flags_override_env(tmp_path):
     loaded = load_config(write(tmp_path, GOOD))
-    env = {"VBOTUI_USER": "envuser", "VBOTUI_API_VERSION": "v6", "VBOTUI_READ_ONLY": "no",
-           "VBOTUI_REFRESH": "60", "VBOTUI_CA_FILE": "/env/ca.pem"}
+    env = {
+        "VBOTUI_USER": "envuser",
+        "VBOTUI_API_VERSION": "v6",
+        "VBOTUI_READ_ONLY": "no",
+        "VBOTUI_REFRESH": "60",
+        "VBOTUI_CA_FILE": "/env/ca.pem",
+    }
     from_env = resolve_profile(ProfileFlags(profile="prod"), loaded, env)
-    assert (from_env.user, from_env.api_version, from_env.read_only, from_env.refresh) == ("envuser", "v6", False, 60)
+    assert (from_env.user, from_env.api_version, from_env.read_only, from_env.refresh) == (
+        "envuser",
+        "v6",
+        False,
+        60,
+    )
     assert from_env.tls == TlsTrust("ca_file", ca_file="/env/ca.pem")
-    flags = ProfileFlags(profile="prod", user="flaguser", api_version="v7", read_only=True, refresh=5, insecure=True)
+    flags = ProfileFlags(
+        profile="prod", user="flaguser", api_version="v7", read_only=True, refresh=5, insecure=True
+    )
     from_flags = resolve_profile(flags, loaded, env)
     assert (from_flags.user, from_flags.api_version, from_flags.read_only, from_flags.refresh) == (
-        "flaguser", "v7", True, 5)
+        "flaguser",
+        "v7",
+        True,
+        5,
+    )
     assert from_flags.tls == TlsTrust("insecure")
     assert from_flags.url == "https://vbo01.corp.local:4443" and from_flags.name == "prod"
 
@@ -113,7 +138,11 @@ def test_env_overrides_file_and_flags_override_env(tmp_path):
 def test_vbotui_insecure_and_server_from_env(tmp_path):
     loaded = load_config(tmp_path / "none.toml")
     profile = resolve_profile(ProfileFlags(), loaded, {"VBOTUI_SERVER": "10.0.0.5", "VBOTUI_INSECURE": "1"})
-    assert (profile.name, profile.url, profile.tls.mode) == ("10.0.0.5:4443", "https://10.0.0.5:4443", "insecure")
+    assert (profile.name, profile.url, profile.tls.mode) == (
+        "10.0.0.5:4443",
+        "https://10.0.0.5:4443",
+        "insecure",
+    )
 
 
 def test_server_without_profile_is_an_adhoc_profile_named_host_port(tmp_path):
@@ -126,7 +155,9 @@ def test_server_without_profile_is_an_adhoc_profile_named_host_port(tmp_path):
 
 
 def test_an_adhoc_server_reuses_a_saved_profile_of_the_same_name(tmp_path):
-    path = write(tmp_path, '[profiles."vbo02:4443"]\nurl = "https://vbo02:4443"\nuser = "saved"\ntls = "pinned"\n')
+    path = write(
+        tmp_path, '[profiles."vbo02:4443"]\nurl = "https://vbo02:4443"\nuser = "saved"\ntls = "pinned"\n'
+    )
     profile = resolve_profile(ProfileFlags(server="vbo02"), load_config(path), {})
     assert (profile.name, profile.user, profile.tls.mode) == ("vbo02:4443", "saved", "pinned")
 

@@ -40,7 +40,9 @@ def certs(tmp_path: Path) -> tuple[CertFiles, CertFiles]:
 def openssl_fingerprint(cert: Path) -> str:
     out = subprocess.run(
         ["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", str(cert)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return out.strip().split("=", 1)[1]  # "sha256 Fingerprint=AA:BB:..."
 
@@ -143,7 +145,9 @@ async def test_system_mode_refuses_a_self_signed_certificate(sim, certs, monkeyp
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     a, _ = certs
     with serve_https(sim.app, a) as port:
-        async with VboClient(f"https://127.0.0.1:{port}", "v8", verify=build_ssl_context(TlsTrust())) as client:
+        async with VboClient(
+            f"https://127.0.0.1:{port}", "v8", verify=build_ssl_context(TlsTrust())
+        ) as client:
             with pytest.raises(TlsError) as caught:
                 await client.sign_in("admin", "secret")
     assert "self-signed" in caught.value.message
