@@ -1,0 +1,104 @@
+"""`vbotui-sim`: serve the VB365 REST API simulator over HTTPS (or HTTP) with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .certs import make_self_signed, sha256_fingerprint
+from .config import SimConfig
+from .data import FIRST_JOB_ID
+from .faults import __doc__ as FAULTS_DOC
+from .faults import parse_fault
+
+
+def build_parser() -> argparse.ArgumentParser:
+    grammar = (FAULTS_DOC or "").split("Grammar", 1)[-1]
+    parser = argparse.ArgumentParser(
+        prog="vbotui-sim",
+        description="A simulator of the Veeam Backup for Microsoft 365 REST API (v3-v8), seeded and "
+                    "deterministic, for trying vbotui without a real server.",
+        epilog="Fault specs (--fault, repeatable)" + grammar,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4443)
+    parser.add_argument("--jobs", type=int, default=300, help="number of backup jobs (default 300)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    parser.add_argument("--latency-ms", type=float, default=0, help="delay before every answer")
+    parser.add_argument("--tls", default="self-signed", metavar="self-signed|none|CERT.pem,KEY.pem",
+                        help="self-signed (a new certificate at each start, the default), none (plain "
+                             "HTTP), or a certificate and key file")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--password", default="secret")
+    parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token lifetime, seconds")
+    parser.add_argument("--run-seconds", type=float, default=20.0, help="how long a started job runs")
+    parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault")
+    return parser
+
+
+def tls_files(mode: str, workdir: Path) -> tuple[Path, Path] | None:
+    if mode == "none":
+        return None
+    if mode == "self-signed":
+        return make_self_signed(workdir)
+    cert, sep, key = mode.partition(",")
+    if not sep or not cert or not key:
+        raise ValueError(f"--tls must be self-signed, none or CERT.pem,KEY.pem (got {mode!r})")
+    return Path(cert), Path(key)
+
+
+def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
+    scheme = "https" if files else "http"
+    url = f"{scheme}://{args.host}:{args.port}"
+    lines = [f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed})",
+             f"credentials (simulated server): user {args.user!r}, password {args.password!r}"]
+    curl_tls = ""
+    if files:
+        lines.append(f"TLS certificate: {files[0]}")
+        lines.append(f"SHA-256 fingerprint: {sha256_fingerprint(files[0].read_bytes())}")
+        curl_tls = f"--cacert {files[0]} "
+    lines += [
+        "try:",
+        f"  TOKEN=$(curl -s {curl_tls}-d grant_type=password -d username={args.user} "
+        f"--data-urlencode password={args.password} {url}/v3/token | python3 -c 'import json,sys; "
+        "print(json.load(sys.stdin)[\"access_token\"])')",
+        f"  curl -i {curl_tls}-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+        f"-d '{{\"enable\": null}}' {url}/v3/Jobs/{FIRST_JOB_ID}/Action",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        for spec in args.fault:
+            parse_fault(spec)
+    except ValueError as error:
+        parser.error(str(error))
+    import uvicorn
+
+    from .server import Simulator
+
+    config = SimConfig(jobs=args.jobs, seed=args.seed, user=args.user, password=args.password,
+                       token_ttl=args.token_ttl, latency_ms=args.latency_ms, run_seconds=args.run_seconds,
+                       faults=tuple(args.fault))
+    with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
+        try:
+            files = tls_files(args.tls, Path(tmp))
+        except ValueError as error:
+            parser.error(str(error))
+        sim = Simulator(config)
+        print(banner(args, files), flush=True)
+        cert, key = (str(files[0]), str(files[1])) if files else (None, None)
+        uvicorn.run(sim.app, host=args.host, port=args.port, log_level="warning", lifespan="off",
+                    ssl_certfile=cert, ssl_keyfile=key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
