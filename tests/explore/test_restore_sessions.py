@@ -1,0 +1,271 @@
+"""The restore sessions screen and the offer to stop sessions on quit, against the simulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from vbotui.api.models import ExploreOptions
+from vbotui.ui.screens.quit_sessions import StopSessionsOnQuit, offer_to_stop_sessions, request_quit
+from vbotui.ui.screens.restore_sessions import ConfirmStopSession, RestoreSessionsScreen
+
+from .conftest import SIM_NOW, Harness, SimWorld
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start_sessions(world: SimWorld, count: int, kind: str = "vex") -> list[str]:
+    job = await world.job_of()
+    ids = []
+    for n in range(count):
+        world.clock.advance(60)  # distinct creation times, oldest first
+        options = ExploreOptions(point_in_time=SIM_NOW - timedelta(hours=n), type=kind)
+        result = await world.client.explore(job.id, options)
+        assert result.restore_session is not None
+        ids.append(result.restore_session.id)
+    return ids
+
+
+def sessions_app(world: SimWorld) -> Harness:
+    # A refresh period long enough that only ctrl+r and stops refresh during a test.
+    return Harness(lambda: RestoreSessionsScreen(world.client, refresh_seconds=3600))
+
+
+def table_rows(pilot: Pilot[Any]) -> list[list[str]]:
+    table = pilot.app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def outcome_line(pilot: Pilot[Any]) -> str:
+    return str(pilot.app.screen.query_one("#sessions-outcome", Static).render())
+
+
+def stops(world: SimWorld) -> list[Any]:
+    return [r for r in world.posts() if "restoresessions" in r.path.lower()]
+
+
+async def test_lists_every_session_with_its_columns(make_world: Any) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 3)
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        rows = table_rows(pilot)
+    assert [row[0] for row in rows] == ids  # oldest first
+    sim_session = world.sim.restore_sessions[ids[0]]
+    assert rows[0][1:5] == ["Vex", sim_session.organization, "Working", "Success"]
+    assert rows[0][6] == ""  # not ended
+
+
+async def test_ctrl_r_refreshes_in_place_and_keeps_the_cursor(make_world: Any) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 3)
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # the cursor on the second session
+        table = app.screen.query_one(DataTable)
+        # Meanwhile, on the server: the second one stops and a fourth appears.
+        world.sim.state.stop_restore_session(world.sim.restore_sessions[ids[1]], world.clock())
+        [newest] = await start_sessions(world, 1, kind="veod")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        rows = table_rows(pilot)
+        assert [row[0] for row in rows] == [*ids, newest]
+        assert rows[1][3] == "Stopped" and rows[1][6] != ""
+        assert rows[3][1] == "Veod"
+        assert table.cursor_row == 1 and rows[table.cursor_row][0] == ids[1]
+
+
+@pytest.mark.parametrize(
+    ("version", "path_end", "body"),
+    [("v3", "/Action", {"stop": None}), ("v5", "/Action", {"stop": None}), ("v8", "/Stop", None)],
+)
+async def test_x_stops_after_yes(make_world: Any, version: str, path_end: str, body: Any) -> None:
+    world = await make_world(version)
+    ids = await start_sessions(world, 2)
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("down", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopSession)
+        await pilot.press("y")
+        await settle(pilot)
+        assert table_rows(pilot)[1][3] == "Stopped"
+        assert "Stopped" in outcome_line(pilot)
+    [request] = stops(world)
+    assert request.path == f"/{version}/RestoreSessions/{ids[1]}{path_end}"
+    assert request.json == body
+    assert world.sim.restore_sessions[ids[1]].state == "Stopped"
+    assert world.sim.restore_sessions[ids[0]].state == "Working"
+    [line] = app.lines()
+    assert "stop sess" in line and "FAIL" not in line
+
+
+@pytest.mark.parametrize("answer", ["n", "escape", "enter"])  # enter: the focused default is "No"
+async def test_x_does_nothing_unless_confirmed(make_world: Any, answer: str) -> None:
+    world = await make_world("v8")
+    await start_sessions(world, 1)
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopSession)
+        await pilot.press(answer)
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreSessionsScreen)
+    assert stops(world) == []
+
+
+async def test_stopping_a_stopped_session_sends_nothing(make_world: Any) -> None:
+    world = await make_world("v8")
+    [session_id] = await start_sessions(world, 1)
+    world.sim.state.stop_restore_session(world.sim.restore_sessions[session_id], world.clock())
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreSessionsScreen)
+        assert "not working" in outcome_line(pilot)
+    assert stops(world) == []
+
+
+async def test_a_refused_stop_is_shown_and_logged(make_world: Any) -> None:
+    world = await make_world("v8")
+    [session_id] = await start_sessions(world, 1)
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        # Stopped behind our back: the screen still shows Working, the server answers a conflict.
+        world.sim.state.stop_restore_session(world.sim.restore_sessions[session_id], world.clock())
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "already stopped" in outcome_line(pilot)
+        [line] = app.lines()
+        assert "FAIL" in line and "already stopped" in line
+
+
+@pytest.mark.parametrize("key", ["escape", "q"])
+async def test_escape_and_q_go_back(make_world: Any, key: str) -> None:
+    world = await make_world("v8")
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert not isinstance(app.screen, RestoreSessionsScreen)
+    assert app.results == [None]
+
+
+async def test_server_text_is_literal(make_world: Any) -> None:
+    world = await make_world("v8")
+    [session_id] = await start_sessions(world, 1)
+    world.sim.restore_sessions[session_id].organization = "[b]evil[/b]\x1b[2J"
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert table_rows(pilot)[0][2] == "[b]evil[/b]^[[2J"
+
+
+# --- the offer on quit
+
+
+async def quit_app(world: SimWorld, started: list[str]) -> Harness:
+    app = Harness()
+    listed = {s.id: s for s in await world.client.list_restore_sessions()}
+    app.started_restore_sessions = {i: listed[i] for i in started}  # type: ignore[attr-defined]
+    return app
+
+
+async def test_quit_without_working_sessions_asks_nothing(make_world: Any) -> None:
+    world = await make_world("v8")
+    app = Harness()
+    async with app.run_test() as pilot:
+        request_quit(app, world.client)
+        await settle(pilot)
+        assert not isinstance(app.screen, StopSessionsOnQuit)
+    assert app.return_code == 0
+    assert world.posts() == []
+
+
+async def test_offer_yes_stops_each_started_session_then_quits(make_world: Any) -> None:
+    world = await make_world("v3")
+    ids = await start_sessions(world, 3)
+    mine = ids[:2]  # the third was started elsewhere: not ours to stop
+    app = await quit_app(world, mine)
+    outcome: list[bool] = []
+    async with app.run_test() as pilot:
+        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StopSessionsOnQuit)
+        text = str(app.screen.query_one(Static).render())
+        assert all(i in text for i in mine) and ids[2] not in text
+        await pilot.press("y")
+        await settle(pilot)
+    assert outcome == [True]
+    assert [r.path for r in stops(world)] == [f"/v3/RestoreSessions/{i}/Action" for i in mine]
+    assert all(r.json == {"stop": None} for r in stops(world))
+    assert [world.sim.restore_sessions[i].state for i in ids] == ["Stopped", "Stopped", "Working"]
+    assert len(app.lines()) == 2 and all("stop sess" in line and "FAIL" not in line for line in app.lines())
+
+
+@pytest.mark.parametrize(("key", "quits"), [("n", True), ("enter", True), ("escape", False)])
+async def test_offer_no_quits_and_escape_stays(make_world: Any, key: str, quits: bool) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 1)
+    app = await quit_app(world, ids)
+    outcome: list[bool] = []
+    async with app.run_test() as pilot:
+        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StopSessionsOnQuit)
+        await pilot.press(key)
+        await settle(pilot)
+        assert not isinstance(app.screen, StopSessionsOnQuit)
+    assert outcome == [quits]
+    assert stops(world) == []
+    assert world.sim.restore_sessions[ids[0]].state == "Working"
+
+
+async def test_offer_skips_sessions_that_stopped_meanwhile(make_world: Any) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 1)
+    app = await quit_app(world, ids)
+    world.sim.state.stop_restore_session(world.sim.restore_sessions[ids[0]], world.clock())
+    outcome: list[bool] = []
+    async with app.run_test() as pilot:
+        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        await settle(pilot)
+        assert not isinstance(app.screen, StopSessionsOnQuit)
+    assert outcome == [True] and stops(world) == []
+
+
+async def test_request_quit_exits_after_yes(make_world: Any) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 1)
+    app = await quit_app(world, ids)
+    async with app.run_test() as pilot:
+        request_quit(app, world.client)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StopSessionsOnQuit)
+        await pilot.press("y")
+        await settle(pilot)
+    assert world.sim.restore_sessions[ids[0]].state == "Stopped"
+    assert app.return_code == 0
+
+
+async def _record(awaitable: Any, into: list[Any]) -> None:
+    into.append(await awaitable)

@@ -1,0 +1,135 @@
+"""On quit, offer to stop the restore sessions this app started and that still hold server resources.
+
+A restore session keeps its backup mounted on the server until it is stopped or times out (the
+timeout is not documented), so leaving one behind is worth a question. Wiring, in the app:
+
+    def action_quit(self) -> None:
+        request_quit(self, self.client)
+
+`request_quit` runs `offer_to_stop_sessions` in a worker (a dialog can only be awaited from one)
+and exits the app when the answer is to quit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from vbotui.api.client import VboClient
+from vbotui.api.errors import VboError
+from vbotui.api.models import RestoreSession
+
+from .explore import started_restore_sessions
+from .restore_sessions import describe_session, stop_session
+
+STOP, KEEP = "stop", "keep"
+SHOWN_SESSIONS = 6
+STATE_CHECK_SECONDS = 5.0  # a dead server must not hold the quit for the client's full timeout
+
+
+class StopSessionsOnQuit(ModalScreen[str | None]):
+    """`y` stop them and quit; `n` (the default) quit and keep them; `esc` stay in the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer('stop')", "Stop them and quit"),
+        Binding("n,q", "answer('keep')", "Quit, keep them"),
+        Binding("escape", "answer(None)", "Stay"),
+    ]
+
+    DEFAULT_CSS = """
+    StopSessionsOnQuit { align: center middle; }
+    StopSessionsOnQuit > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    StopSessionsOnQuit Horizontal { height: auto; margin-top: 1; }
+    StopSessionsOnQuit Button { margin-right: 2; }
+    """
+
+    def __init__(self, sessions: list[RestoreSession]) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+    def compose(self) -> ComposeResult:
+        count = len(self.sessions)
+        body = Text()
+        noun = "restore session" if count == 1 else "restore sessions"
+        body.append(f"{count} {noun} started from here still working:\n", style="bold")
+        for session in self.sessions[:SHOWN_SESSIONS]:
+            body.append("  ")
+            body.append_text(describe_session(session))
+            body.append("\n")
+        if count > SHOWN_SESSIONS:
+            body.append(f"  ... and {count - SHOWN_SESSIONS} more\n", style="dim")
+        body.append("A restore session holds server resources until it is stopped or times out.\n")
+        body.append("y stop them and quit   n quit, keep them   esc stay", style="dim")
+        with Vertical():
+            yield Static(body)
+            with Horizontal():
+                yield Button("Quit, keep them", id="quit-keep", compact=True)
+                yield Button("Stop them and quit", id="quit-stop", variant="warning", compact=True)
+                yield Button("Stay", id="quit-stay", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#quit-keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss({"quit-keep": KEEP, "quit-stop": STOP}.get(event.button.id or ""))
+
+    def action_answer(self, answer: str | None) -> None:
+        self.dismiss(answer)
+
+
+async def working_started_sessions(app: App[Any], client: VboClient) -> list[RestoreSession]:
+    """The sessions this app started that are still Working, states re-read from the server if it answers."""
+    started = started_restore_sessions(app)
+    if not started:
+        return []
+    try:
+        listed = await asyncio.wait_for(client.list_restore_sessions(), STATE_CHECK_SECONDS)
+    except (VboError, asyncio.TimeoutError):
+        listed = []  # keep what we knew: better to ask needlessly than to leave a session behind
+    for session in listed:
+        if session.id in started:
+            started[session.id] = session
+    return [session for session in started.values() if session.is_working]
+
+
+async def offer_to_stop_sessions(app: App[Any], client: VboClient) -> bool:
+    """Whether to quit now. Must run in a worker (it awaits a dialog).
+
+    No working session: True. Otherwise asks: stop them (each reported in the status panel; if any
+    stop fails the app stays open so the failure can be read), keep them (True), or stay (False).
+    """
+    working = await working_started_sessions(app, client)
+    if not working:
+        return True
+    answer = await app.push_screen_wait(StopSessionsOnQuit(working))
+    if answer is None:
+        return False
+    if answer == STOP:
+        errors = [await stop_session(app, client, session) for session in working]
+        return all(error is None for error in errors)
+    return True
+
+
+def request_quit(app: App[Any], client: VboClient) -> None:
+    """The app's quit action: offer to stop sessions, then exit. A second quit key while asking
+    answers "quit, keep them"."""
+    if isinstance(app.screen, StopSessionsOnQuit):
+        app.screen.dismiss(KEEP)
+        return
+
+    async def quit_flow() -> None:
+        if await offer_to_stop_sessions(app, client):
+            app.exit()
+
+    app.run_worker(quit_flow(), name="quit-offer", group="quit-offer")
