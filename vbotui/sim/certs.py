@@ -26,6 +26,8 @@ def make_self_signed(directory: Path, common_name: str = "localhost") -> tuple[P
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=30))
         .add_extension(san, critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
         # A CA:TRUE self-signed leaf lets a client trust it as its own anchor (httpx verify=PATH).
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
