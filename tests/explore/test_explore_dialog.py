@@ -236,6 +236,7 @@ async def test_bad_date_is_an_inline_error_and_no_request(make_world: Any, typed
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#explore-outcome").has_class("-error")
+        assert "Not sent" in shown(pilot, "#explore-outcome")
         assert isinstance(app.screen, ExploreDialog)
         assert len(world.sim.requests) == before
     assert explores(world) == [] and app.lines() == []

@@ -60,7 +60,7 @@ async def test_lists_every_session_with_its_columns(make_world: Any) -> None:
         rows = table_rows(pilot)
     assert [row[0] for row in rows] == ids  # oldest first
     sim_session = world.sim.restore_sessions[ids[0]]
-    assert rows[0][1:5] == ["Vex", sim_session.organization, "Working", "Success"]
+    assert rows[0][1:5] == ["Vex", "Working", "Success", sim_session.organization]
     assert rows[0][6] == ""  # not ended
 
 
@@ -79,7 +79,7 @@ async def test_ctrl_r_refreshes_in_place_and_keeps_the_cursor(make_world: Any) -
         await settle(pilot)
         rows = table_rows(pilot)
         assert [row[0] for row in rows] == [*ids, newest]
-        assert rows[1][3] == "Stopped" and rows[1][6] != ""
+        assert rows[1][2] == "Stopped" and rows[1][6] != ""
         assert rows[3][1] == "Veod"
         assert table.cursor_row == 1 and rows[table.cursor_row][0] == ids[1]
 
@@ -99,7 +99,7 @@ async def test_x_stops_after_yes(make_world: Any, version: str, path_end: str, b
         assert isinstance(app.screen, ConfirmStopSession)
         await pilot.press("y")
         await settle(pilot)
-        assert table_rows(pilot)[1][3] == "Stopped"
+        assert table_rows(pilot)[1][2] == "Stopped"
         assert "Stopped" in outcome_line(pilot)
     [request] = stops(world)
     assert request.path == f"/{version}/RestoreSessions/{ids[1]}{path_end}"
@@ -174,7 +174,7 @@ async def test_server_text_is_literal(make_world: Any) -> None:
     app = sessions_app(world)
     async with app.run_test() as pilot:
         await settle(pilot)
-        assert table_rows(pilot)[0][2] == "[b]evil[/b]^[[2J"
+        assert table_rows(pilot)[0][4] == "[b]evil[/b]^[[2J"
 
 
 # --- the offer on quit

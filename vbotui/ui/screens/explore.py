@@ -259,8 +259,8 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             return
         try:
             point = self.parse_time()
-        except TimeParseError as err:
-            self.show_outcome(Text(str(err)), error=True)
+        except TimeParseError:
+            self.show_outcome(Text("Not sent: correct the point in time first."), error=True)
             self.query_one("#explore-time", Input).focus()
             return
         options = ExploreOptions(

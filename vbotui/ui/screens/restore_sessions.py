@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,30 +18,32 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 from vbotui.api.client import VboClient
 from vbotui.api.errors import VboError
 from vbotui.api.models import RestoreSession
+from vbotui.timeparse import system_local_zone
 from vbotui.ui.safe_text import safe_text
 
 from .explore import started_restore_sessions
 
-COLUMNS = ("id", "type", "organization", "state", "result", "created", "ended")
+# State and result before the organization, so that they fit in 80 columns next to a 36-character id.
+COLUMNS = ("id", "type", "state", "result", "organization", "created (local)", "ended (local)")
 REFRESH_SECONDS = 5.0
 KEYS_HINT = "x stop the session under the cursor   ctrl+r refresh   esc back"
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def format_local(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+def format_local(value: datetime | None, local_tz: tzinfo) -> str:
+    return value.astimezone(local_tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def session_cells(session: RestoreSession) -> list[Text]:
+def session_cells(session: RestoreSession, local_tz: tzinfo) -> list[Text]:
     state = session.state or ""
     return [
         safe_text(session.id),
         safe_text(session.type or ""),
-        safe_text(session.organization or session.name or ""),
         safe_text(state, style="bold green" if session.is_working else ""),
         safe_text(session.result or "", style="red" if (session.result or "").lower() == "failed" else ""),
-        Text(format_local(session.creation_time)),
-        Text(format_local(session.end_time)),
+        safe_text(session.organization or session.name or ""),
+        Text(format_local(session.creation_time, local_tz)),
+        Text(format_local(session.end_time, local_tz)),
     ]
 
 
@@ -137,9 +139,16 @@ class RestoreSessionsScreen(Screen[None]):
     RestoreSessionsScreen .-error { color: $text-error; }
     """
 
-    def __init__(self, client: VboClient, *, refresh_seconds: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self,
+        client: VboClient,
+        *,
+        refresh_seconds: float = REFRESH_SECONDS,
+        local_tz: tzinfo | None = None,
+    ) -> None:
         super().__init__()
         self.client = client
+        self.local_tz = local_tz or system_local_zone()
         self.refresh_seconds = refresh_seconds
         self.sessions: dict[str, RestoreSession] = {}
         self.loaded = False
@@ -196,10 +205,10 @@ class RestoreSessionsScreen(Screen[None]):
         )
         for session in fresh.values():
             if session.id in self.sessions:
-                for column, cell in zip(COLUMNS, session_cells(session), strict=True):
+                for column, cell in zip(COLUMNS, session_cells(session, self.local_tz), strict=True):
                     table.update_cell(session.id, column, cell)
         for session in new:
-            table.add_row(*session_cells(session), key=session.id)
+            table.add_row(*session_cells(session, self.local_tz), key=session.id)
         self.sessions = fresh
 
     def session_under_cursor(self) -> RestoreSession | None:
