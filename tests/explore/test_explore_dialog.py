@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -271,3 +272,50 @@ async def test_job_name_is_shown_literally(make_world: Any) -> None:
         await settle(pilot)
         title = shown(pilot, "#explore-title")
         assert "[red]Mail[/red] ^[]0;pwned^G" in title
+
+
+class GatedClient:
+    """The real client, except that explore waits until the test opens the gate."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.gate = asyncio.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def explore(self, job_id: str, options: ExploreOptions) -> Any:
+        await self.gate.wait()
+        return await self.client.explore(job_id, options)
+
+
+async def test_closing_mid_request_still_records_the_session(make_world: Any) -> None:
+    world = await make_world("v8")
+    gated = GatedClient(world.client)
+    job = await world.job_of()
+    app = Harness(lambda: ExploreDialog(gated, job, clock=world.clock, local_tz=BERLIN))  # type: ignore[arg-type]
+    async with app.run_test() as pilot:
+        await settle_screen(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # a second Enter while in flight sends nothing more
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExploreDialog)
+        gated.gate.set()
+        await settle(pilot)
+        [session_id] = list(world.sim.restore_sessions)
+        assert list(app.started_restore_sessions) == [session_id]  # type: ignore[attr-defined]
+        [line] = app.lines()
+        assert session_id in line and "FAIL" not in line
+    assert len(explores(world)) == 1
+
+
+async def settle_screen(pilot: Pilot[Any]) -> None:
+    """Wait for the organization to load (the gated explore must not be waited for)."""
+    screen = pilot.app.screen
+    for _ in range(200):
+        if isinstance(screen, ExploreDialog) and (screen.organization or screen.organization_error):
+            break
+        await pilot.pause()
+    await pilot.pause()

@@ -117,6 +117,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         super().__init__()
         self.client = client
         self.job = job
+        self.given_clock = clock
         self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
         self.local_tz = local_tz or system_local_zone()
         self.types = explore_types_for(client.version)
@@ -156,6 +157,9 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             yield Static(HINT, id="explore-hint")
 
     def on_mount(self) -> None:
+        app_clock = getattr(self.app, "clock", None)
+        if self.given_clock is None and callable(app_clock):
+            self.clock = app_clock  # the app's clock (the simulator's in --demo) decides what "now" is
         self.query_one("#explore-time", Input).focus()
         self.update_preview()
         self.load_organization()
@@ -272,9 +276,10 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         self.sending = True
         self.query_one("#explore-send", Button).disabled = True
         self.show_outcome(Text(f"Starting a {EXPLORE_TYPES[options.type]} restore session..."))
-        self.send_explore(options)
+        # On the app, not the dialog: closing the dialog mid-request must not lose a session that
+        # the server creates (it is recorded, logged and offered for stopping on quit all the same).
+        self.app.run_worker(self.send_explore(options), group="explore-send", exit_on_error=False)
 
-    @work(exclusive=True, group="explore-send")
     async def send_explore(self, options: ExploreOptions) -> None:
         activity = getattr(self.app, "activity", None)
         entry = activity.begin("explore", self.job.name) if activity is not None else None
@@ -290,19 +295,24 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             if entry is not None:
                 note = f"session {session.id}" if session else ""
                 entry.succeeded(result.status, result.elapsed_s, note=note)
+            if session is not None and session.id:
+                started_restore_sessions(self.app)[session.id] = session
             self.last_started = options
             self.show_started(session)
-            self.query_one("#explore-cancel", Button).label = "Close"
-            self.query_one("#explore-cancel", Button).focus()
         finally:
             self.sending = False
-            self.query_one("#explore-send", Button).disabled = False
+            if self.is_attached:
+                self.query_one("#explore-send", Button).disabled = False
 
     def show_started(self, session: RestoreSession | None) -> None:
+        if not self.is_attached:
+            return
+        close = self.query_one("#explore-cancel", Button)
+        close.label = "Close"
+        close.focus()  # so that a second Enter closes rather than starts another session
         if session is None or not session.id:
             self.show_outcome(Text("Started; the server sent no session back: see Restore sessions (R)."))
             return
-        started_restore_sessions(self.app)[session.id] = session
         line = Text("Restore session started: ")
         line.append_text(safe_text(session.id, style="bold"))
         line.append("  type ")
@@ -312,6 +322,8 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         self.show_outcome(line)
 
     def show_outcome(self, text: Text, *, error: bool = False) -> None:
+        if not self.is_attached:
+            return  # closed while the request was in flight
         outcome = self.query_one("#explore-outcome", Static)
         outcome.update(text)
         outcome.set_class(error, "-error")
