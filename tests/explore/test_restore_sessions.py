@@ -269,3 +269,17 @@ async def test_request_quit_exits_after_yes(make_world: Any) -> None:
 
 async def _record(awaitable: Any, into: list[Any]) -> None:
     into.append(await awaitable)
+
+
+async def test_read_only_mode_refuses_to_stop_and_says_why(make_world: Any) -> None:
+    world = await make_world("v8")
+    await start_sessions(world, 1)
+    app = sessions_app(world)
+    app.read_only = True  # type: ignore[attr-defined]
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreSessionsScreen)
+        assert "Read-only" in outcome_line(pilot)
+    assert stops(world) == []

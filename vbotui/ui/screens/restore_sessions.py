@@ -242,6 +242,9 @@ class RestoreSessionsScreen(Screen[None]):
         self.dismiss(None)
 
     def action_stop_session(self) -> None:
+        if getattr(self.app, "read_only", False):
+            self.show_outcome(Text("Read-only mode: stopping restore sessions is turned off."), True)
+            return
         session = self.session_under_cursor()
         if session is None:
             self.show_outcome(Text("No restore session under the cursor."), True)
