@@ -283,3 +283,31 @@ async def test_read_only_mode_refuses_to_stop_and_says_why(make_world: Any) -> N
         assert isinstance(app.screen, RestoreSessionsScreen)
         assert "Read-only" in outcome_line(pilot)
     assert stops(world) == []
+
+
+async def test_explore_and_stop_are_audited(make_world: Any, tmp_path: Any) -> None:
+    import json
+
+    from vbotui.ui.audit import AuditLog
+    from vbotui.ui.screens.explore import ExploreDialog
+
+    world = await make_world("v8")
+    job = await world.job_of()
+    app = Harness(lambda: ExploreDialog(world.client, job, clock=world.clock))
+    app.audit = AuditLog("sim", "admin", path=tmp_path / "audit.jsonl", clock=lambda: SIM_NOW)  # type: ignore[attr-defined]
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        [session] = app.started_restore_sessions.values()  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        app.push_screen(RestoreSessionsScreen(world.client, refresh_seconds=3600))
+        await settle(pilot)
+        await pilot.press("x", "y")
+        await settle(pilot)
+    records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    actions = [(r["action"], r["job_id"]) for r in records]
+    assert actions == [("explore", job.id), ("stop restore session", "")]
+    assert records[0]["outcome"].startswith(f"ok 201 session {session.id} (vex at 2024-05-06 09:30:00 UTC")
+    assert records[1]["outcome"] == f"ok 204 session {session.id}"

@@ -39,6 +39,13 @@ def started_restore_sessions(app: App[Any]) -> dict[str, RestoreSession]:
     return sessions
 
 
+def write_audit(app: App[Any], action: str, job_id: str, job_name: str, outcome: str) -> None:
+    """Append to the app's audit log, when it has one (what was done from a shared jump host)."""
+    audit = getattr(app, "audit", None)
+    if audit is not None:
+        audit.write(action=action, job_id=job_id, job_name=job_name, outcome=outcome)
+
+
 def explore_types_for(version: str | None) -> list[str]:
     """The restore-session types the API version takes: Teams (`vet`) arrived in v5."""
     try:
@@ -289,6 +296,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             if entry is not None:
                 entry.failed(err)
             message = err.describe() if isinstance(err, VboError) else f"{type(err).__name__}: {err}"
+            write_audit(self.app, "explore", self.job.id, self.job.name, f"failed: {message}")
             self.show_outcome(Text.assemble("Refused: ", safe_text(message)), error=True)
         else:
             session = result.restore_session
@@ -297,6 +305,11 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
                 entry.succeeded(result.status, result.elapsed_s, note=note)
             if session is not None and session.id:
                 started_restore_sessions(self.app)[session.id] = session
+            details = f"{options.type} at {format_utc(options.point_in_time)}"
+            what = f"session {session.id}" if session else "no session returned"
+            write_audit(
+                self.app, "explore", self.job.id, self.job.name, f"ok {result.status} {what} ({details})"
+            )
             self.last_started = options
             self.show_started(session)
         finally:

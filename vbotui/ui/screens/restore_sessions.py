@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -21,7 +21,7 @@ from vbotui.api.models import RestoreSession
 from vbotui.timeparse import system_local_zone
 from vbotui.ui.safe_text import safe_text
 
-from .explore import started_restore_sessions
+from .explore import started_restore_sessions, write_audit
 
 # State and result before the organization, so that they fit in 80 columns next to a 36-character id.
 COLUMNS = ("id", "type", "state", "result", "organization", "created (local)", "ended (local)")
@@ -58,7 +58,7 @@ def describe_session(session: RestoreSession) -> Text:
     return line
 
 
-async def stop_session(app: object, client: VboClient, session: RestoreSession) -> VboError | None:
+async def stop_session(app: App[Any], client: VboClient, session: RestoreSession) -> VboError | None:
     """Stop one restore session, reporting it in the status panel; returns the error, if any."""
     activity = getattr(app, "activity", None)
     entry = activity.begin("stop session", session.id) if activity is not None else None
@@ -67,9 +67,11 @@ async def stop_session(app: object, client: VboClient, session: RestoreSession) 
     except VboError as err:
         if entry is not None:
             entry.failed(err)
+        write_audit(app, "stop restore session", "", "", f"failed: session {session.id}: {err.describe()}")
         return err
     if entry is not None:
         entry.succeeded(result.status, result.elapsed_s)
+    write_audit(app, "stop restore session", "", "", f"ok {result.status} session {session.id}")
     started = getattr(app, "started_restore_sessions", None)
     if isinstance(started, dict) and session.id in started:
         started[session.id] = RestoreSession(
