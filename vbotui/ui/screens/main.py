@@ -72,7 +72,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="header")
-        yield Input(placeholder="filter: words, status:failed, org:x, enabled:no, !negate", id="filter")
+        yield Input(placeholder="/ filter: words, status:failed, org:x, enabled:no, !negate", id="filter")
         yield self.jobs
         yield JobDetail(self.vbo.clock, id="detail")
         yield StatusPanel(self.vbo.activity, id="status")
@@ -81,7 +81,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         vbo = self.vbo
         self.actions = JobActions(vbo.client, vbo.activity, self._job_updated, self._notify, vbo.audit)
-        self.query_one("#filter", Input).display = False
         self.jobs.focus()
         self.update_header()
         self.set_interval(1.0, self.update_header)
@@ -193,15 +192,14 @@ class MainScreen(Screen[None]):
     # ----- filter, marks, sort -----
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        # Focus now, not via call_later: keys typed right after "/" are already queued.
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
-        box.display = False
         self._apply_filter()
-        self.jobs.focus()
+        self.set_focus(self.jobs)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
@@ -212,8 +210,7 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self._apply_filter()
-        event.input.display = bool(event.value.strip())
-        self.jobs.focus()
+        self.set_focus(self.jobs)
 
     def _apply_filter(self) -> None:
         if self._filter_timer is not None:
