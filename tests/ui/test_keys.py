@@ -286,8 +286,7 @@ async def test_explore_opens_the_dialog_for_the_cursor_job(make_app: AppFactory)
         await loaded(pilot)
         await pilot.press("o")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "ExploreDialog" or any(
-            "not available yet" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ExploreDialog", "explore dialog")
 
 
 async def test_quit_key(make_app: AppFactory) -> None:
@@ -295,5 +294,4 @@ async def test_quit_key(make_app: AppFactory) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("q")
-        await pilot.pause()
-        assert app._exit is True
+        await wait_until(pilot, lambda: app._exit is True, "exit")

@@ -12,10 +12,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from vbotui.api.client import VboClient
+from vbotui.api.models import RestoreSession
 
 from .activity import ActivityLog
 from .audit import AuditLog
 from .screens.main import MainScreen
+from .screens.quit_sessions import request_quit
 
 Clock = Callable[[], datetime]
 
@@ -55,8 +57,13 @@ class VboApp(App[None]):
         self.org_names: dict[str, str] = {}
         self.last_update: datetime | None = None
         self.refresh_failed = False
+        # Restore sessions opened from this app, offered for stopping on quit.
+        self.started_restore_sessions: dict[str, RestoreSession] = {}
         if os.environ.get("SSH_TTY"):
             self.animation_level = "none"  # every animated frame is a redraw over the link
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
+
+    async def action_quit(self) -> None:
+        request_quit(self, self.client)

@@ -29,7 +29,10 @@ KEY_HELP: tuple[tuple[str, str], ...] = (
     ("ctrl+r", "refresh now (jobs and organizations)"),
     ("?", "this help"),
     (": / ctrl+p", "command palette: every action, and jump to a job by name"),
-    ("q / ctrl+q", "quit"),
+    ("q / ctrl+q", "quit (offers to stop restore sessions started here that still work)"),
+    ("R screen: x", "stop the restore session under the cursor (asks first)"),
+    ("R screen: ctrl+r", "refresh the restore sessions now"),
+    ("R screen: esc / q", "back to the job list"),
     ("in a dialog", "y confirms; n or esc cancels; the default is No"),
 )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +24,10 @@ from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
 from .confirm import ConfirmScreen
+from .explore import ExploreDialog
 from .help import HelpScreen
+from .quit_sessions import request_quit
+from .restore_sessions import RestoreSessionsScreen
 
 if TYPE_CHECKING:
     from ..app import VboApp
@@ -320,39 +322,22 @@ class MainScreen(Screen[None]):
         if self._refuse_read_only("explore"):
             return
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
-        screen_class = self._optional_screen("explore", "ExploreDialog")
         if job is None:
             self.notify("No job under the cursor.", severity="warning")
-        elif screen_class is not None:
-            self.app.push_screen(screen_class(self.vbo.client, job))
+        else:
+            self.app.push_screen(ExploreDialog(self.vbo.client, job))
 
     def action_restore_sessions(self) -> None:
-        screen_class = self._optional_screen("restore_sessions", "RestoreSessionsScreen")
-        if screen_class is not None:
-            self.app.push_screen(screen_class(self.vbo.client))
+        self.app.push_screen(RestoreSessionsScreen(self.vbo.client))
 
     # ----- app-level keys -----
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
     def action_quit_app(self) -> None:
-        self.app.exit()
+        # Restore sessions started from here hold server resources: offer to stop them first.
+        request_quit(self.app, self.vbo.client)
 
     def run_palette_action(self, name: str) -> None:
         """Run `action_<name>` (from the command palette)."""
         getattr(self, f"action_{name}")()
-
-    def _optional_screen(self, module: str, name: str) -> type | None:
-        """Screens another engineer writes: import lazily and say so while they are missing."""
-        path = f"vbotui.ui.screens.{module}"
-        try:
-            module_found = importlib.import_module(path)
-        except ModuleNotFoundError as error:
-            if error.name != path:
-                raise  # their module exists but is broken: show it rather than hide it
-            module_found = None
-        found = getattr(module_found, name, None)
-        if not isinstance(found, type):
-            self.notify(f"{name} is not available yet.", severity="warning")
-            return None
-        return found
