@@ -7,6 +7,7 @@ that could hold a secret (headers, form bodies) ever reaches an error message or
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import ssl
@@ -72,6 +73,10 @@ class HttpSession:
             headers={"Accept": "application/json"},
             follow_redirects=False,
         )
+        # Only httpx's own network transport honours httpx timeouts; an in-process one
+        # (ASGITransport, as in --demo and the tests) would wait forever on a hung app.
+        self.deadline_s: float | None = None if honours_httpx_timeouts(transport) else timeout
+        self._timeout_s = timeout
 
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"
@@ -98,15 +103,23 @@ class HttpSession:
         attempts = 2 if method == "GET" else 1
         for attempt in range(attempts):
             started = time.perf_counter()
+            deadline = asyncio.timeout(self.deadline_s)
             try:
-                response = await self._client.request(
-                    method,
-                    path,
-                    params=params,
-                    json=json_body if has_json_body else None,
-                    data=form,
-                    headers=headers,
-                )
+                async with deadline:
+                    response = await self._client.request(
+                        method,
+                        path,
+                        params=params,
+                        json=json_body if has_json_body else None,
+                        data=form,
+                        headers=headers,
+                    )
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                error = deadline_error(method, path, self._timeout_s)
+                self._report(method, path, None, started, error.message)
+                raise error from None
             except httpx.TransportError as exc:
                 error = transport_error(exc, method, path)
                 self._report(method, path, None, started, error.message)
@@ -125,6 +138,21 @@ class HttpSession:
             self.on_exchange(exchange)
         except Exception:  # a broken debug log must not break a request
             log.exception("on_exchange hook failed")
+
+
+def honours_httpx_timeouts(transport: httpx.AsyncBaseTransport | None) -> bool:
+    """True for httpx's network transport (the default); False for in-process or custom ones."""
+    return transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+
+
+def deadline_error(method: str, path: str, seconds: float) -> TransportError:
+    """No answer within the client's own deadline: a POST may have reached the server."""
+    return TransportError(
+        f"timed out: no answer in {seconds:g} s",
+        method=method,
+        path=path,
+        may_have_reached_server=method != "GET",
+    )
 
 
 def transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:

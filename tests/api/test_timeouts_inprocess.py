@@ -1,0 +1,71 @@
+"""In-process transports ignore httpx timeouts: the client's own deadline ends a hung exchange."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from vbotui.api import TransportError, VboClient
+from vbotui.api.http import HttpSession, honours_httpx_timeouts
+
+from .sim_support import Simulator, make_sim
+
+DEADLINE_S = 0.2
+
+
+@pytest.fixture
+async def hung() -> AsyncIterator[tuple[Simulator, VboClient]]:
+    """A simulator that never answers the first GET /v8/Jobs nor the first start."""
+    sim, _ = make_sim(faults=["timeoutx1@GET:/v8/Jobs", "timeoutx1@POST:/v8/Jobs/*/start"])
+    transport = httpx.ASGITransport(app=sim.app)
+    client = VboClient("http://sim.test", "v8", transport=transport, timeout=DEADLINE_S)
+    await client.sign_in("admin", "secret")
+    yield sim, client
+    await client.aclose()
+
+
+def requests_to(sim: Simulator, method: str, suffix: str) -> int:
+    return len([r for r in sim.requests if r.method == method and r.path.endswith(suffix)])
+
+
+async def test_a_hung_get_times_out_is_retryable_and_the_client_still_works(hung):
+    sim, client = hung
+    with pytest.raises(TransportError) as caught:
+        await client.list_jobs()
+    assert "timed out" in caught.value.describe()
+    assert not caught.value.may_have_reached_server  # a GET: safe to try again
+    assert requests_to(sim, "GET", "/v8/Jobs") == 1  # a timeout is not retried in place
+    assert len(await client.list_jobs()) == 40  # the cancelled exchange left the client usable
+
+
+async def test_a_hung_post_times_out_and_may_have_reached_the_server(hung):
+    sim, client = hung
+    job_id = next(j.id for j in sim.jobs.values() if j.is_enabled and j.running_session_id is None)
+    with pytest.raises(TransportError) as caught:
+        await client.job_action(job_id, "start")
+    assert caught.value.may_have_reached_server
+    line = caught.value.describe()
+    assert "timed out" in line and "may have reached the server; check before retrying" in line
+    assert requests_to(sim, "POST", "/start") == 1  # never resent
+
+
+async def test_the_exchange_hook_hears_about_the_timeout(hung):
+    sim, client = hung
+    heard = []
+    client.on_exchange = heard.append
+    with pytest.raises(TransportError):
+        await client.list_jobs()
+    assert heard[-1].status is None and heard[-1].error is not None and "timed out" in heard[-1].error
+
+
+def test_only_network_transports_rely_on_httpx_timeouts():
+    assert honours_httpx_timeouts(None)
+    assert honours_httpx_timeouts(httpx.AsyncHTTPTransport())
+    assert not honours_httpx_timeouts(httpx.ASGITransport(app=make_sim()[0].app))
+    assert not honours_httpx_timeouts(httpx.MockTransport(lambda request: httpx.Response(200)))
+    assert HttpSession("https://vbo.example").deadline_s is None  # httpx's own timeouts apply
+    asgi = httpx.ASGITransport(app=make_sim()[0].app)
+    in_process = HttpSession("http://sim.test", transport=asgi, timeout=7)
+    assert in_process.deadline_s == 7
