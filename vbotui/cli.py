@@ -1,40 +1,60 @@
-"""`vbotui`: the command line (DESIGN.md fixes it; scripts drive it)."""
+"""`vbotui`: the command line (DESIGN.md fixes it; scripts drive it).
+
+    vbotui [--profile NAME] [--server URL] [--user USER] [--api-version V] [--ca-file PATH | --insecure]
+           [--read-only] [--refresh SECONDS] [--no-mouse]
+    vbotui --demo [--demo-jobs N] [--demo-api v3|v8] [--demo-latency-ms MS]
+    vbotui logout [--profile NAME | --server URL [--user USER]] [--ca-file PATH | --insecure]
+
+The app signs in by itself (keyring, sign-in screen, certificate prompt); no prompt before it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import sys
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import httpx
 
 from vbotui.api.client import VboClient
-from vbotui.api.errors import AuthError, TransportError, VboError
+from vbotui.config import (
+    API_VERSIONS,
+    ConfigError,
+    LoadedConfig,
+    Profile,
+    ProfileFlags,
+    load_config,
+    resolve_profile,
+)
 
-API_VERSIONS = ("auto", "v3", "v4", "v5", "v6", "v7", "v8")
 DEMO_BASE_URL = "http://demo.vbotui.invalid"
-EXIT_SIGN_IN_FAILED = 2
+EXIT_FAILED = 2
+
+
+def _add_server_options(parser: argparse.ArgumentParser, *, full: bool) -> None:
+    server = parser.add_argument_group("server")
+    server.add_argument("--profile", metavar="NAME", help="a profile from the config file")
+    server.add_argument("--server", metavar="URL", help="e.g. https://vbo.example.com:4443")
+    server.add_argument("--user", metavar="USER")
+    if full:
+        server.add_argument("--api-version", choices=API_VERSIONS, help="default: auto (newest served)")
+    trust = server.add_mutually_exclusive_group()
+    trust.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle instead of the system's")
+    trust.add_argument("--insecure", action="store_true", help="do not verify the server's certificate")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="vbotui", description="Keyboard-driven terminal client for Veeam Backup for Microsoft 365 jobs."
+        prog="vbotui",
+        description="Keyboard-driven terminal client for Veeam Backup for Microsoft 365 jobs.",
+        epilog="vbotui logout [--profile NAME | --server URL [--user USER]]: sign out, forget the sign-in.",
     )
-    server = parser.add_argument_group("server")
-    server.add_argument("--profile", metavar="NAME", help="a saved profile")
-    server.add_argument("--server", metavar="URL", help="e.g. https://vbo.example.com:4443")
-    server.add_argument("--user", metavar="USER")
-    server.add_argument("--api-version", choices=API_VERSIONS, default="auto")
-    trust = server.add_mutually_exclusive_group()
-    trust.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle instead of the system's")
-    trust.add_argument("--insecure", action="store_true", help="do not verify the server's certificate")
+    _add_server_options(parser, full=True)
     ui = parser.add_argument_group("behaviour")
     ui.add_argument("--read-only", action="store_true", help="action keys do nothing (and say why)")
-    ui.add_argument("--refresh", metavar="SECONDS", type=float, default=30.0, help="poll interval (30)")
+    ui.add_argument("--refresh", metavar="SECONDS", type=float, help="poll interval (default 30)")
     ui.add_argument("--no-mouse", action="store_true", help="leave the mouse to the terminal")
     demo = parser.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true", help="run against the built-in simulator")
@@ -42,6 +62,39 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--demo-api", choices=("v3", "v8"), default="v8")
     demo.add_argument("--demo-latency-ms", metavar="MS", type=float, default=150.0)
     return parser
+
+
+def build_logout_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vbotui logout",
+        description="Sign out on the server (API v7+) and delete the saved sign-in from the keyring.",
+    )
+    _add_server_options(parser, full=False)
+    return parser
+
+
+def profile_flags(args: argparse.Namespace) -> ProfileFlags:
+    return ProfileFlags(
+        profile=args.profile,
+        server=args.server,
+        user=args.user,
+        api_version=getattr(args, "api_version", None),
+        ca_file=args.ca_file,
+        insecure=args.insecure,
+        read_only=True if getattr(args, "read_only", False) else None,
+        refresh=getattr(args, "refresh", None),
+    )
+
+
+def choose_profile(flags: ProfileFlags, loaded: LoadedConfig) -> tuple[Profile | None, list[str]]:
+    """The profile to start with, and the problems to show (config errors, why none was chosen)."""
+    problems = [str(error) for error in loaded.errors]
+    try:
+        return resolve_profile(flags, loaded), problems
+    except ConfigError as error:
+        if flags.profile or flags.server or loaded.profiles:
+            problems.append(str(error))  # asked for something that cannot be used: say why
+        return None, problems
 
 
 def demo_client(jobs: int, api: str, latency_ms: float) -> tuple[VboClient, str, str]:
@@ -54,72 +107,102 @@ def demo_client(jobs: int, api: str, latency_ms: float) -> tuple[VboClient, str,
     return client, config.user, config.password
 
 
-def read_password(user: str) -> str:
-    """Until the sign-in screen lands: VBOTUI_PASSWORD, else a prompt before the app starts."""
-    return os.environ.get("VBOTUI_PASSWORD") or getpass.getpass(f"Password for {user}: ")
-
-
-def server_client(args: argparse.Namespace) -> VboClient:
-    verify: bool | str = True
-    if args.insecure:
-        verify = False
-    elif args.ca_file:
-        import ssl
-
-        verify = ssl.create_default_context(cafile=args.ca_file)  # type: ignore[assignment]
-    return VboClient(args.server, args.api_version, verify=verify)  # type: ignore[arg-type]
-
-
-def server_label(url: str, profile: str | None) -> str:
-    if profile:
-        return profile
-    parts = urlsplit(url)
-    return parts.netloc or url
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.demo:
-        client, user, password = demo_client(args.demo_jobs, args.demo_api, args.demo_latency_ms)
-        label = "demo"
-    else:
-        if not args.server or not args.user:
-            parser.error("--server and --user are needed (or --demo); profiles come with sign-in")
-        client, user = server_client(args), args.user
-        password = read_password(user)
-        label = server_label(args.server, args.profile)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["logout"]:
+        return logout_main(argv[1:])
+    args = build_parser().parse_args(argv)
     if os.environ.get("SSH_TTY"):
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # before Textual reads its constants
-    try:
-        return asyncio.run(_signed_in_run(client, user, password, label, args))
-    except AuthError as error:
-        print(f"vbotui: sign-in refused: {error.describe()}", file=sys.stderr)
-    except TransportError as error:
-        print(f"vbotui: cannot reach {args.server or 'the server'}: {error.describe()}", file=sys.stderr)
-    except VboError as error:
-        print(f"vbotui: sign-in failed: {error.describe()}", file=sys.stderr)
-    return EXIT_SIGN_IN_FAILED
+    if args.demo:
+        return asyncio.run(_demo_run(args))
+    return asyncio.run(_run(args))
 
 
-async def _signed_in_run(
-    client: VboClient, user: str, password: str, label: str, args: argparse.Namespace
-) -> int:
-    """Sign in, then run the app in the same event loop (the client's pool belongs to it)."""
+async def _demo_run(args: argparse.Namespace) -> int:
+    """The demo: no login, no keyring, no port (the app runs in the loop that owns the client)."""
+    from vbotui.ui.app import VboApp
+
+    client, user, password = demo_client(args.demo_jobs, args.demo_api, args.demo_latency_ms)
     try:
         await client.sign_in(user, password)
-        from vbotui.ui.app import VboApp
-        from vbotui.ui.audit import AuditLog
-
-        audit = None if args.demo else AuditLog(server=args.server, user=user)
         mouse = not args.no_mouse
-        app = VboApp(
-            client, label, read_only=args.read_only, refresh_s=args.refresh, mouse=mouse, audit=audit
-        )
+        app = VboApp(client, "demo", read_only=args.read_only, refresh_s=args.refresh or 30.0, mouse=mouse)
         await app.run_async(mouse=mouse)
         return app.return_code or 0
     finally:
         await client.aclose()
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from vbotui.ui.app import VboApp
+    from vbotui.ui.audit import AuditLog
+    from vbotui.ui.signin_flow import SignInSetup
+
+    flags = profile_flags(args)
+    loaded = load_config()
+    profile, problems = choose_profile(flags, loaded)
+    setup = SignInSetup(
+        profile,
+        loaded,
+        flags,
+        problems,
+        make_audit=lambda p, user: AuditLog(server=p.url, user=user or p.user or ""),
+    )
+    mouse = not args.no_mouse
+    app = VboApp(
+        label=profile.name if profile else "",
+        read_only=profile.read_only if profile else bool(args.read_only),
+        refresh_s=profile.refresh if profile else (args.refresh or 30.0),
+        mouse=mouse,
+        sign_in=setup,
+    )
+    try:
+        await app.run_async(mouse=mouse)
+    finally:
+        await app.aclose()
+    return app.return_code or 0
+
+
+def logout_main(argv: Sequence[str]) -> int:
+    """`vbotui logout`: no Textual. Prints what it did; exit 0, or 2 with a message."""
+    args = build_logout_parser().parse_args(argv)
+    if args.user and not args.server:
+        print("vbotui logout: --user goes with --server", file=sys.stderr)
+        return EXIT_FAILED
+    loaded = load_config()
+    for error in loaded.errors:
+        print(f"vbotui logout: warning: {error}", file=sys.stderr)
+    try:
+        profile = resolve_profile(profile_flags(args), loaded)
+    except ConfigError as error:
+        print(f"vbotui logout: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return asyncio.run(_logout(profile))
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback holding a token
+        print(f"vbotui logout: failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+async def _logout(profile: Profile) -> int:
+    from vbotui.auth import ServerSession, open_token_store
+
+    store, notice = await open_token_store()
+    if notice:
+        print(f"vbotui logout: {notice}", file=sys.stderr)
+    session = ServerSession(profile, store)
+    try:
+        result = await session.logout()
+    finally:
+        await session.aclose()
+    print(f"profile {profile.name} ({profile.url}):")
+    print("  server session revoked" if result.signed_out_on_server else "  no server session revoked")
+    print("  saved sign-in deleted from the " + store.description if result.entry_deleted
+          else "  no saved sign-in was stored in the " + store.description)
+    for line in result.notices:
+        print(f"  {line}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -80,3 +80,45 @@ class JobCommands(Provider):
                 hits += 1
                 if hits >= MAX_JOB_HITS:
                     return
+
+
+class SessionCommands(Provider):
+    """Sign out, and switch to each configured profile (only when the app signs in by itself)."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from .app import VboApp
+
+        app = self.app
+        if not isinstance(app, VboApp) or app.flow is None:
+            return []
+        flow = app.flow
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        if app.client is not None:
+            commands.append(
+                ("Sign out (logout)", partial(_in_worker, app, flow.sign_out),
+                 "revoke the session on the server where the API can, delete the saved sign-in")
+            )
+        for name in sorted(flow.profiles):
+            title = f"Switch profile: {clean(name)}"
+            url = clean(flow.profiles[name].url)
+            switch = partial(_in_worker, app, partial(flow.switch, name))
+            commands.append((title, switch, f"sign in to {url}"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, run, help_text in self._commands():
+            yield DiscoveryHit(Text(title), run, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, Text(title), run, text=title, help=help_text)
+
+
+def _in_worker(app: object, job: Callable[[], Awaitable[None]]) -> None:
+    from textual.app import App
+
+    assert isinstance(app, App)
+    app.run_worker(job(), group="sign-in", exit_on_error=False)

@@ -13,7 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
+from vbotui.api.client import VboClient
 from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
 from vbotui.filtering import parse_filter
@@ -82,7 +84,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         vbo = self.vbo
-        self.actions = JobActions(vbo.client, vbo.activity, self._job_updated, self._notify, vbo.audit)
+        assert vbo.client is not None, "the main screen needs a signed-in client"
+        self.client: VboClient = vbo.client  # this screen's client; a new sign-in brings a new screen
+        self.actions = JobActions(self.client, vbo.activity, self._job_updated, self._notify, vbo.audit)
         self.jobs.focus()
         self.update_header()
         self.set_interval(1.0, self.update_header)
@@ -96,9 +100,11 @@ class MainScreen(Screen[None]):
         vbo, table = self.vbo, self.jobs
         header = Text(no_wrap=True, overflow="ellipsis", end="")
         header.append(f" {vbo.label} ", style="bold reverse")
+        if vbo.insecure:  # first, so that no narrow terminal can cut it off
+            header.append(" INSECURE: TLS not verified ", style="bold reverse red")
         if vbo.read_only:
             header.append(" READ-ONLY ", style="bold reverse red")
-        header.append(f" API {vbo.client.version or '?'}  user {vbo.client.user or '?'}  ")
+        header.append(f" API {self.client.version or '?'}  user {self.client.user or '?'}  ")
         if vbo.last_update is None:
             header.append("loading...", style="yellow")
         else:
@@ -120,11 +126,11 @@ class MainScreen(Screen[None]):
         try:
             if with_orgs or not vbo.org_names:
                 entry = vbo.activity.begin("list orgs", "organizations")
-                orgs = await vbo.client.list_organizations()
+                orgs = await self.client.list_organizations()
                 vbo.org_names = {org.id: org.name for org in orgs}
                 entry.succeeded(None, note=f"{len(orgs)} organizations")
             entry = vbo.activity.begin("refresh" if self.loaded else "list jobs", "jobs")
-            jobs = await vbo.client.list_jobs()
+            jobs = await self.client.list_jobs()
             entry.succeeded(None, note=f"{len(jobs)} jobs")
             self.jobs.load(jobs, vbo.org_names)
             self.loaded = True
@@ -141,6 +147,12 @@ class MainScreen(Screen[None]):
         finally:
             self.update_header()
             self._arm_refresh()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A request refused for a dead session (token and refresh both refused) ends here, from a
+        # poll or an action alike: the app asks for the password; nothing is re-sent.
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR) and self.is_attached:
+            self.vbo.check_session()
 
     def _arm_refresh(self, delay: float | None = None) -> None:
         if self._refresh_timer is not None:
@@ -182,7 +194,7 @@ class MainScreen(Screen[None]):
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_sessions(self, job_id: str) -> None:
         try:
-            sessions = await self.vbo.client.job_sessions(job_id, limit=5)
+            sessions = await self.client.job_sessions(job_id, limit=5)
         except VboError as error:
             if job_id == self._detail_id:
                 self._show_detail(error.describe())
@@ -325,10 +337,10 @@ class MainScreen(Screen[None]):
         if job is None:
             self.notify("No job under the cursor.", severity="warning")
         else:
-            self.app.push_screen(ExploreDialog(self.vbo.client, job))
+            self.app.push_screen(ExploreDialog(self.client, job))
 
     def action_restore_sessions(self) -> None:
-        self.app.push_screen(RestoreSessionsScreen(self.vbo.client))
+        self.app.push_screen(RestoreSessionsScreen(self.client))
 
     # ----- app-level keys -----
     def action_help(self) -> None:
@@ -336,7 +348,7 @@ class MainScreen(Screen[None]):
 
     def action_quit_app(self) -> None:
         # Restore sessions started from here hold server resources: offer to stop them first.
-        request_quit(self.app, self.vbo.client)
+        request_quit(self.app, self.client)
 
     def run_palette_action(self, name: str) -> None:
         """Run `action_<name>` (from the command palette)."""

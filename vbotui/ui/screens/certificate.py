@@ -1,0 +1,131 @@
+"""Trust on first use: the server's certificate, and the operator's decision.
+
+New server: subject, issuer, validity, SANs and SHA-256; `y` trusts (pins) it, `n`/`esc` (the
+default button) refuse. Changed certificate: refused loudly with both fingerprints; replacing the
+pin needs typing `replace` and Enter in a field of its own; `y` does nothing there.
+Every field from the certificate is server text and goes through `clean`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from vbotui.auth import UntrustedServer
+from vbotui.tls import CertificateInfo
+
+from ..safe_text import clean
+
+TRUST, REPLACE = "trust", "replace"
+
+
+def certificate_details(cert: CertificateInfo) -> Text:
+    body = Text()
+    rows = [
+        ("Server", f"{cert.host}:{cert.port}"),
+        ("Subject", cert.subject),
+        ("Issuer", cert.issuer + ("  (self-signed)" if cert.self_signed else "")),
+        ("Valid", f"{cert.not_before:%Y-%m-%d %H:%M} to {cert.not_after:%Y-%m-%d %H:%M} UTC"),
+        ("Names", ", ".join(cert.sans) or "(none)"),
+    ]
+    for label, value in rows:
+        body.append(f"{label:<9}", style="dim")
+        body.append(clean(value))
+        if label == "Valid" and cert.expired():
+            body.append("  EXPIRED", style="bold red")
+        body.append("\n")
+    body.append(f"{'SHA-256':<9}", style="dim")
+    body.append(cert.sha256, style="bold")
+    return body
+
+
+class CertificateScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "trust", "Trust", show=False),
+        Binding("n", "refuse", "No", show=False),
+        Binding("escape", "refuse", "No", show=False),
+    ]
+
+    def __init__(self, problem: UntrustedServer) -> None:
+        super().__init__()
+        assert problem.certificate is not None
+        self.problem = problem
+        self.certificate = problem.certificate
+        self.changed = problem.changed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cert-dialog", classes="-changed" if self.changed else "-new"):
+            if self.changed:
+                yield from self._compose_changed()
+            else:
+                yield from self._compose_new()
+
+    def _compose_new(self) -> ComposeResult:
+        cert = self.certificate
+        yield Static(Text(f"Unknown certificate for {clean(cert.host)}:{cert.port}", style="bold"))
+        yield Static(certificate_details(cert), id="cert-details")
+        yield Static(
+            "Check the SHA-256 fingerprint with the server's administrator (on the server: the VB365 "
+            "REST API certificate). Trusting it pins it for this server; nothing is sent before."
+        )
+        yield Static(Text("Trust this certificate?  y yes   n no (default)   esc no", style="bold"))
+        with Horizontal(id="cert-buttons"):
+            yield Button("No", id="cert-no", compact=True)
+            yield Button("Yes, trust it", id="cert-yes", variant="warning", compact=True)
+
+    def _compose_changed(self) -> ComposeResult:
+        cert, check = self.certificate, self.problem.check
+        pinned = check.pinned if check and check.pinned else "(unknown)"
+        warning = Text(
+            f"WARNING: THE CERTIFICATE OF {clean(cert.host)}:{cert.port} HAS CHANGED. REFUSED.",
+            style="bold red",
+        )
+        yield Static(warning, id="cert-warning")
+        both = Text()
+        both.append(f"{'Pinned':<10}", style="dim")
+        both.append(pinned + "\n", style="bold green")
+        both.append(f"{'Presented':<10}", style="dim")
+        both.append(cert.sha256, style="bold red")
+        yield Static(both, id="cert-fingerprints")
+        yield Static(
+            "Someone may be impersonating the server, or its certificate was replaced. "
+            "Nothing was sent to it. Ask the server's administrator before going on."
+        )
+        yield Static(certificate_details(cert), id="cert-details")
+        yield Static("Only if the new certificate is known to be right: type replace and press Enter.")
+        yield Input(placeholder="type replace to replace the pin", id="cert-replace")
+        with Horizontal(id="cert-buttons"):
+            yield Button("Refuse (esc)", id="cert-no", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cert-no", Button).focus()  # the default is always No
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "trust" and self.changed:
+            return False  # a changed pin is never replaced by one key
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(TRUST if event.button.id == "cert-yes" and not self.changed else None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip().lower() == "replace":
+            self.dismiss(REPLACE)
+        else:
+            event.input.value = ""
+            self.notify("Type exactly: replace (or esc to refuse)", severity="warning")
+
+    def action_trust(self) -> None:
+        if not self.changed:
+            self.dismiss(TRUST)
+
+    def action_refuse(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,146 @@
+"""The sign-in screen: server, user, password (masked). Enter signs in; errors are shown inline.
+
+The password is read into a `Secret` and the field is cleared the moment Enter is pressed; it is
+never logged, stored, or kept in the widget. The network work runs in an app worker (see
+`signin_flow.SignInFlow.submit`), which calls back `ready()` with an error or replaces this screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from vbotui.auth import Secret
+
+from ..commands import SessionCommands
+from ..safe_text import clean
+
+if TYPE_CHECKING:
+    from ..app import VboApp
+
+
+class SignInScreen(Screen[None]):
+    COMMANDS = {SessionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        server: str = "",
+        user: str = "",
+        profile_name: str | None = None,
+        trust: Text | None = None,
+        profiles: list[str] | None = None,
+        message: str = "",
+        error: str = "",
+        busy: str = "",
+        cancellable: bool = False,
+        expired: bool = False,
+    ) -> None:
+        super().__init__()
+        self.server, self.user, self.profile_name = server, user, profile_name
+        self.trust = trust or Text("")
+        self.profiles = profiles or []
+        self.message, self.error, self.busy = message, error, busy
+        self.cancellable = cancellable
+        self.expired = expired  # same server and session: only the password is asked again
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-dialog"):
+            yield Static(Text("vbotui: sign in to Veeam Backup for Microsoft 365", style="bold"))
+            yield Static(self._profile_line(), id="signin-profile")
+            yield Label("Server URL")
+            yield Input(self.server, placeholder="https://vbo.example.com:4443", id="server")
+            yield Label("User")
+            yield Input(self.user, placeholder="DOMAIN\\operator or operator@example.com", id="user")
+            yield Label("Password")
+            yield Input(placeholder="never stored", password=True, id="password")
+            yield Static(self.trust, id="signin-trust")
+            yield Static("", id="signin-message")
+            yield Static("", id="signin-error")
+            keys = "enter sign in   tab next field   ctrl+p profiles   ctrl+q quit"
+            keys += "   esc back" if self.cancellable else ""
+            yield Static(Text(keys, style="dim"), id="signin-keys")
+
+    def _profile_line(self) -> Text:
+        line = Text()
+        line.append("Profile: ", style="dim")
+        line.append(clean(self.profile_name) if self.profile_name else "new (named after the server)")
+        return line
+
+    def on_mount(self) -> None:
+        self.query_one("#server", Input).disabled = self.expired
+        if self.busy:
+            self.set_busy(self.busy)
+        else:
+            self.ready(message=self.message, error=self.error)
+
+    # --- state, set by the flow ------------------------------------------------------------------
+
+    def _inputs(self) -> list[Input]:
+        return list(self.query(Input).results(Input))
+
+    def set_busy(self, text: str) -> None:
+        self.busy = text
+        for box in self._inputs():
+            box.disabled = True
+        self._show(message=text, error="")
+
+    def ready(self, message: str = "", error: str = "") -> None:
+        """Editable again, focused on the first empty field; `error` shown in red."""
+        self.busy = ""
+        for box in self._inputs():
+            box.disabled = box.id == "server" and self.expired
+        self._show(message=message, error=error)
+        empty = [box for box in self._inputs() if not box.value and not box.disabled]
+        (empty[0] if empty else self.query_one("#password", Input)).focus()
+
+    def _show(self, message: str, error: str) -> None:
+        self.message, self.error = message, error
+        self.query_one("#signin-message", Static).update(Text(clean(message)))
+        self.query_one("#signin-error", Static).update(Text(clean(error), style="bold red"))
+
+    @property
+    def error_text(self) -> str:
+        return self.error
+
+    # --- input ------------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.busy:
+            return
+        server = self.query_one("#server", Input).value.strip()
+        user = self.query_one("#user", Input).value.strip()
+        password_box = self.query_one("#password", Input)
+        missing = [(box, what) for box, what in (("#server", server), ("#user", user)) if not what]
+        if missing:
+            self.ready(error=f"{'Server URL' if missing[0][0] == '#server' else 'User'} needed.")
+            self.query_one(missing[0][0], Input).focus()
+            return
+        if not password_box.value:
+            password_box.focus()
+            self._show(message="Type the password and press Enter.", error="")
+            return
+        password = Secret(password_box.value)
+        password_box.value = ""  # cleared now: the widget never keeps it past this key
+        self.set_busy(f"Signing in to {server} as {user}...")
+        vbo: VboApp = self.app  # type: ignore[assignment]
+        assert vbo.flow is not None
+        vbo.run_worker(
+            vbo.flow.submit(self, server, user, password), group="sign-in", exit_on_error=False
+        )
+
+    def action_cancel(self) -> None:
+        vbo: VboApp = self.app  # type: ignore[assignment]
+        if self.cancellable and not self.busy and vbo.flow is not None:
+            vbo.flow.cancel_switch()
+            self.dismiss()
