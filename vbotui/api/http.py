@@ -166,7 +166,7 @@ def transport_error(exc: httpx.TransportError, method: str, path: str) -> Transp
         return TlsError(f"TLS certificate not trusted: {reason}", method=method, path=path)
     if ssl_exc is not None:
         return TransportError(f"TLS handshake failed: {ssl_exc}", method=method, path=path)
-    kind = {
+    kinds = {
         httpx.ConnectTimeout: "connection timed out",
         httpx.ConnectError: "could not connect",
         httpx.ReadTimeout: "no response in time",
@@ -175,7 +175,9 @@ def transport_error(exc: httpx.TransportError, method: str, path: str) -> Transp
         httpx.RemoteProtocolError: "the server closed the connection",
         httpx.ReadError: "the connection dropped",
         httpx.WriteError: "the connection dropped while sending",
-    }.get(type(exc), "transport error")
+    }
+    # isinstance, not type(): a subclass (e.g. the simulator's dropped connection) keeps its words.
+    kind = next((text for cls, text in kinds.items() if isinstance(exc, cls)), "transport error")
     detail = str(exc)
     message = f"{kind}: {detail}" if detail else kind
     return TransportError(message, method=method, path=path, may_have_reached_server=reached)
