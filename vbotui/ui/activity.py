@@ -53,9 +53,9 @@ class ActivityEntry:
         self.note = note
         self._log.changed(self)
 
-    def failed(self, error: BaseException, note: str = "") -> None:
+    def failed(self, error: BaseException, note: str = "", elapsed_s: float | None = None) -> None:
         self.state = FAILED
-        self.elapsed_s = self._log.monotonic() - self._started
+        self.elapsed_s = self._log.monotonic() - self._started if elapsed_s is None else elapsed_s
         if isinstance(error, VboError):
             self.status = error.status
             self.note = error.describe()
@@ -63,6 +63,13 @@ class ActivityEntry:
             self.note = f"{type(error).__name__}: {error}"
         if note:
             self.note = f"{note}: {self.note}"
+        self._log.changed(self)
+
+    def finished_with_failures(self, note: str) -> None:
+        """A bulk action some of whose requests failed (each failure has a line of its own)."""
+        self.state = FAILED
+        self.elapsed_s = self._log.monotonic() - self._started
+        self.note = note
         self._log.changed(self)
 
     def cancelled(self) -> None:
