@@ -127,3 +127,16 @@ async def test_add_helpers(sim, sim_client, sign_in) -> None:
     assert job["organizationId"] == org_id and job["isEnabled"] is False and job["lastRun"] is None
     with pytest.raises(TypeError):
         sim.add_job("x", colour="red")
+
+
+async def test_the_record_of_requests_is_bounded() -> None:
+    import httpx
+
+    from vbotui.sim import SimConfig, Simulator
+
+    sim = Simulator(SimConfig(jobs=3, record_limit=10))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url="http://s") as http:
+        for index in range(25):
+            await http.get(f"/v8/ServiceInstance?n={index}")
+    assert len(sim.requests) <= 10
+    assert sim.requests[-1].query == {"n": "24"}  # the newest are kept

@@ -35,6 +35,9 @@ class SimConfig:
     clock: Clock | None = None
     # Prefix of the absolute hrefs of v3-v5 (e.g. "https://vbo.example:4443"); default: the request's.
     base_url: str | None = None
+    # The record of requests keeps at most this many (the oldest half goes when it is full),
+    # so a long-running vbotui-sim or demo does not grow without bound.
+    record_limit: int = 100_000
 
 
 class ManualClock:

@@ -166,6 +166,8 @@ class _Endpoint:
             method=request.method, path=request.url.path, query=dict(request.query_params),
             json=json_body, form=form, headers=dict(request.headers),
         ))
+        if len(sim.requests) > sim.config.record_limit:
+            del sim.requests[: len(sim.requests) - sim.config.record_limit // 2]
         fault = sim.faults.take(request.method, request.url.path, bool(_bearer(request)))
         if sim.config.latency_ms:
             await asyncio.sleep(sim.config.latency_ms / 1000)
