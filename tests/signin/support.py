@@ -125,6 +125,12 @@ def screen_text(screen: object) -> str:
     return "\n".join(parts)
 
 
+def shows_fingerprint(text: str, fingerprint: str) -> bool:
+    """The fingerprint is shown in two halves of 16 bytes (so that it fits 80 columns)."""
+    pairs = fingerprint.split(":")
+    return ":".join(pairs[:16]) + ":" in text and ":".join(pairs[16:]) in text
+
+
 def panel_text(app: VboApp) -> str:
     return "\n".join(entry.render().plain for entry in app.activity.entries)
 

@@ -25,6 +25,19 @@ from ..safe_text import clean
 TRUST, REPLACE = "trust", "replace"
 
 
+def fingerprint_text(label: str, fingerprint: str, style: str) -> Text:
+    """`label` and the fingerprint in two halves of 16 bytes: it fits 80 columns and reads in chunks."""
+    pairs = fingerprint.split(":")
+    halves = [":".join(pairs[:16]), ":".join(pairs[16:])] if len(pairs) == 32 else [fingerprint]
+    text = Text()
+    for number, half in enumerate(halves):
+        text.append(f"{label if number == 0 else '':<10}", style="dim")
+        text.append(half + (":" if number == 0 and len(halves) == 2 else ""), style=style)
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
 def certificate_details(cert: CertificateInfo) -> Text:
     body = Text()
     rows = [
@@ -35,13 +48,12 @@ def certificate_details(cert: CertificateInfo) -> Text:
         ("Names", ", ".join(cert.sans) or "(none)"),
     ]
     for label, value in rows:
-        body.append(f"{label:<9}", style="dim")
+        body.append(f"{label:<10}", style="dim")
         body.append(clean(value))
         if label == "Valid" and cert.expired():
             body.append("  EXPIRED", style="bold red")
         body.append("\n")
-    body.append(f"{'SHA-256':<9}", style="dim")
-    body.append(cert.sha256, style="bold")
+    body.append_text(fingerprint_text("SHA-256", cert.sha256, "bold"))
     return body
 
 
@@ -87,11 +99,9 @@ class CertificateScreen(ModalScreen[str | None]):
             style="bold red",
         )
         yield Static(warning, id="cert-warning")
-        both = Text()
-        both.append(f"{'Pinned':<10}", style="dim")
-        both.append(pinned + "\n", style="bold green")
-        both.append(f"{'Presented':<10}", style="dim")
-        both.append(cert.sha256, style="bold red")
+        both = fingerprint_text("Pinned", pinned, "bold green")
+        both.append("\n")
+        both.append_text(fingerprint_text("Presented", cert.sha256, "bold red"))
         yield Static(both, id="cert-fingerprints")
         yield Static(
             "Someone may be impersonating the server, or its certificate was replaced. "
