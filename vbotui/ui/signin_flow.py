@@ -45,6 +45,8 @@ AuditFactory = Callable[[Profile, str], "AuditLog | None"]
 DEMO_HINT = "No server configured. To try vbotui without one: vbotui --demo"
 EXPIRED = "Session expired (the server refused the token and its refresh): sign in again."
 MAX_TRUST_PROMPTS = 3
+# Sign-in failures are expected (refused, unreachable, untrusted, bad URL, keyring trouble) and
+# each is shown where the operator is; `describe_failure` words them.
 # Variables that name the server or user: a server typed into the screen must not be overridden.
 _ENV_SERVER_KEYS = ("VBOTUI_SERVER", "VBOTUI_USER")
 
@@ -207,7 +209,7 @@ class SignInFlow:
         session = self.setup.new_session(profile, await self.store())
         try:
             outcome = await self._trusting(session, session.start)
-        except (VboError, UntrustedServer, CertificateRefused, ValueError, RuntimeError) as error:
+        except Exception as error:  # noqa: BLE001 - shown inline; the screen must never stay busy
             await session.aclose()
             screen.ready(error=describe_failure(error, profile.url))
             return
@@ -234,7 +236,7 @@ class SignInFlow:
             return
         try:
             outcome = await self._trusting(session, lambda: session.sign_in(password, user=user or None))
-        except (VboError, UntrustedServer, CertificateRefused, ValueError, RuntimeError) as error:
+        except Exception as error:  # noqa: BLE001 - shown inline; the screen must never stay busy
             if not reuse:
                 await session.aclose()
             screen.ready(error=describe_failure(error, session.profile.url))
@@ -326,7 +328,7 @@ class SignInFlow:
             session = self.setup.new_session(profile, await self.store())
             try:
                 outcome = await self._trusting(session, session.start)
-            except (VboError, UntrustedServer, CertificateRefused, ValueError, RuntimeError) as error:
+            except Exception as error:  # noqa: BLE001 - shown inline; the screen must never stay busy
                 await session.aclose()
                 self.tell("switch", describe_failure(error, profile.url), "error")
                 return
