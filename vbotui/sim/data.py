@@ -23,6 +23,8 @@ TENANTS = (
     "blueyonderairlines", "relecloud", "humongousinsurance", "southridgevideo",
 )
 
+REGIONS = ("emea", "apac", "us", "uk", "de", "latam")
+
 JOB_TEMPLATES = (
     "Exchange Online - All mailboxes", "OneDrive for Business", "SharePoint sites", "Teams",
     "Executives mailboxes", "Finance OneDrive", "HR SharePoint", "Shared mailboxes",
@@ -90,7 +92,11 @@ def make_organizations(rng: random.Random, count: int, now: datetime) -> list[Si
     orgs = []
     for index in range(count):
         base = TENANTS[index % len(TENANTS)]
-        tenant = base if index < len(TENANTS) else f"{base}{index // len(TENANTS) + 1}"
+        # Past the list, the same companies again as regional tenants (contoso-emea, ...).
+        round_ = index // len(TENANTS)
+        tenant = base if round_ == 0 else f"{base}-{REGIONS[(round_ - 1) % len(REGIONS)]}"
+        if round_ > len(REGIONS):
+            tenant = f"{tenant}{round_}"
         org = SimOrganization(
             id=new_uuid(rng),
             name=f"{tenant}.onmicrosoft.com",
