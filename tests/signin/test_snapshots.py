@@ -1,0 +1,160 @@
+"""Snapshots of the sign-in screen and the certificate screens: fixed server, user and certificate.
+
+The app signs in by itself (`VboApp(sign_in=...)`) to a fixed URL that is never contacted: the client
+talks to the in-process simulator through `TlsFront`, which refuses the TLS handshake (as a
+self-signed certificate is refused) until the fixed certificate is pinned; fetching the certificate
+returns that fixed certificate. Nothing on screen depends on the clock, the time zone or a port.
+
+Update with `pytest tests/signin/test_snapshots.py --snapshot-update` after looking at the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ssl
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.x509.oid import NameOID
+from textual.pilot import Pilot
+
+import vbotui.auth.session as auth_session
+from vbotui.auth import MemoryTokenStore, ServerSession, TokenStore
+from vbotui.config import LoadedConfig, Profile, ProfileFlags
+from vbotui.sim import ManualClock, SimConfig, Simulator
+from vbotui.tls import CertificateInfo, KnownServers
+from vbotui.ui.app import VboApp
+from vbotui.ui.screens.certificate import CertificateScreen
+from vbotui.ui.screens.signin import SignInScreen
+from vbotui.ui.signin_flow import SignInSetup
+
+from .support import wait_until
+
+NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
+HOST, PORT = "vbo01.corp.local", 4443
+URL = f"https://{HOST}:{PORT}"
+USER = "CORP\\vbo-operator"
+PASSWORD = "secret"  # the simulator's; given to the session's environment, never typed or shown
+
+
+def fixed_certificate(seed: str, common_name: str = HOST) -> str:
+    """A self-signed certificate (PEM) from an Ed25519 key derived from `seed`: the same bytes on every
+    run (Ed25519 signatures are deterministic), so the fingerprint on screen never changes.
+    Valid until 2124, so that the screen does not say EXPIRED (it checks against the wall clock)."""
+    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"vbotui snapshots {seed}".encode()).digest())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    sans = x509.SubjectAlternativeName([x509.DNSName(common_name), x509.DNSName(common_name.split(".")[0])])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
+        .not_valid_before(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc))
+        .not_valid_after(datetime(2124, 1, 15, 8, 0, tzinfo=timezone.utc))
+        .add_extension(sans, critical=False)
+        .sign(key, None)
+    )
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+PRESENTED = fixed_certificate("presented")
+PINNED = fixed_certificate("pinned before")
+
+
+class TlsFront(httpx.AsyncBaseTransport):
+    """The simulator behind TLS: refused at the handshake until PRESENTED is the pinned certificate."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, known: KnownServers) -> None:
+        self.inner, self.known = inner, known
+        self.sha256 = CertificateInfo.from_pem(PRESENTED).sha256
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pinned = self.known.get(HOST, PORT)
+        if pinned is None or pinned.sha256 != self.sha256:
+            cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")
+            cause.verify_message = "self-signed certificate"
+            raise httpx.ConnectError("certificate verify failed", request=request) from cause
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture(autouse=True)
+def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """UTC local time, and the server presenting PRESENTED whenever its certificate is fetched."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(
+        auth_session,
+        "fetch_certificate",
+        lambda host, port, timeout=10.0: CertificateInfo.from_pem(PRESENTED, host, port),
+    )
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def signing_in_app(tmp_path: Path, *, env: dict[str, str], pinned: str | None = None) -> VboApp:
+    """An app signing in by itself to URL: memory token store, known servers in `tmp_path`."""
+    sim = Simulator(SimConfig(jobs=3, seed=3, user=USER, password=PASSWORD, clock=ManualClock(NOW)))
+    known = KnownServers(tmp_path / "known_servers.json")
+    if pinned is not None:
+        known.pin(HOST, PORT, CertificateInfo.from_pem(pinned).sha256)
+    store = MemoryTokenStore()
+
+    async def open_store() -> tuple[TokenStore, str | None]:
+        return store, None
+
+    def new_session(profile: Profile, store: TokenStore) -> ServerSession:
+        front = TlsFront(httpx.ASGITransport(app=sim.app), known)
+        return ServerSession(profile, store, known_servers=known, transport=front, env=env)
+
+    profile = Profile("vbo01", URL, user=USER, api_version="v8", refresh=3600.0)
+    config = LoadedConfig(tmp_path / "config.toml", {"vbo01": profile}, [])
+    setup = SignInSetup(
+        profile, config, ProfileFlags(), [], open_store, new_session, save_profiles=False, env={}
+    )
+    return VboApp(sign_in=setup, clock=lambda: NOW, monotonic=lambda: 0.0, refresh_s=3600.0)
+
+
+async def sign_in_ready(pilot: Pilot[Any]) -> None:
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, SignInScreen) and not screen.busy
+
+    await wait_until(pilot, ready, "the sign-in screen, ready")
+    await pilot.pause()
+
+
+def certificate_shown(changed: bool) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CertificateScreen), "the certificate")
+        screen = pilot.app.screen
+        assert isinstance(screen, CertificateScreen) and screen.changed is changed
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_sign_in_screen(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Server and user from the profile, the password field empty and focused."""
+    app = signing_in_app(tmp_path, env={})
+    assert snap_compare(app, terminal_size=size, run_before=sign_in_ready)
+
+
+def test_new_certificate_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=certificate_shown(False))
+
+
+def test_changed_certificate_refused_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=certificate_shown(True))
