@@ -51,19 +51,19 @@ class JobDetail(Static):
             return
         now = self._clock()
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append_text(safe_text(job.name, style="bold"))
-        text.append("  org ", style="dim")
-        text.append_text(safe_text(org_name or "-"))
-        text.append("  id ", style="dim")
-        text.append(clean(job.id))
+        _parts(text, [
+            ("", safe_text(job.name, style="bold")),
+            ("org", safe_text(org_name or "-")),
+            ("id", Text(clean(job.id))),
+        ])
         text.append("\n")
-        text.append("last run ", style="dim")
-        text.append(f"{format_when(job.last_run)} ({ago(job.last_run, now)})")
-        text.append("  next ", style="dim")
-        text.append(f"{format_when(job.next_run)} ({ago(job.next_run, now)})")
+        line = [
+            ("last run", Text(f"{format_when(job.last_run)} ({ago(job.last_run, now)})")),
+            ("next", Text(f"{format_when(job.next_run)} ({ago(job.next_run, now)})")),
+        ]
         if job.description:
-            text.append("  ")
-            text.append_text(safe_text(job.description, style="italic"))
+            line.append(("", safe_text(job.description, style="italic")))
+        _parts(text, line)
         text.append("\n")
         if error:
             text.append("sessions: ", style="dim")
@@ -74,12 +74,36 @@ class JobDetail(Static):
             text.append("sessions: none", style="dim")
         for session in sessions or ():
             text.append(f"{format_when(session.creation_time)}  ", style="dim")
-            text.append_text(safe_text(f"{session.status or '-':<9}", style=status_style(session.status)))
-            if session.progress is not None:
-                text.append(f" {session.progress:>6} items")  # processed objects, not a percentage
+            # Padding goes at the end of the part before it, never at the start of the next one.
+            status = f"{session.status or '-':<9}"
+            progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %
+            if progress:
+                status += " " * (1 + max(0, 6 - len(str(session.progress))))
+            elif session.details:
+                status += "  "
+            text.append_text(safe_text(status, style=status_style(session.status)))
+            if progress:
+                text.append(progress + ("  " if session.details else ""))
             if session.details:
-                text.append("  ")
                 text.append_text(safe_text(session.details))
             text.append("\n")
         text.rstrip()
         self.update(text)
+
+
+SEPARATOR = "  "
+
+
+def _parts(text: Text, parts: Sequence[tuple[str, Text]]) -> None:
+    """Append 'label value' parts two spaces apart: "Name  org adatum.onmicrosoft.com  id 2331...".
+
+    Each separator ends the part before it (in that part's style), so no part starts with spaces:
+    the text reads the same in a terminal and in an SVG export.
+    """
+    for index, (label, value) in enumerate(parts):
+        if label:
+            text.append(f"{label} ", style="dim")
+        part = value.copy()
+        if index < len(parts) - 1:
+            part.append(SEPARATOR)
+        text.append_text(part)
