@@ -8,8 +8,9 @@ the filter or the terminal width changes the column layout (DataTable has no hid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import ClassVar
 
 from rich.text import Text
@@ -35,7 +36,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("last_backup", "Last backup"),
 )
 NARROW_DROPS = {"next_run", "last_backup"}
-FIXED_WIDTHS = {"mark": 1, "enabled": 3, "status": 11, "last_run": 16, "next_run": 16, "last_backup": 16}
+FIXED_WIDTHS = {"mark": 1, "enabled": 3, "status": 11}
+DATE_KEYS = ("last_run", "next_run", "last_backup")
+SHORT_DATE, FULL_DATE = 11, 16  # "MM-DD HH:MM" (current year), "YYYY-MM-DD HH:MM"
+ORG_SUFFIX = ".onmicrosoft.com"
+ORG_MIN, NAME_MIN = len("Organization"), 12
 SORTABLE = ("name", "org", "status", "last_run", "next_run", "last_backup", "enabled")
 NARROW_BELOW = 110
 STATUS_STYLES = {
@@ -47,9 +52,65 @@ STATUS_STYLES = {
 }
 
 
-def format_when(value: datetime | None) -> str:
-    """Sortable local time; '-' when the server sent none."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+@dataclass(frozen=True)
+class YearWindow:
+    """The current local year of the app's clock: its dates are shown without the year."""
+
+    year: int
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, now: datetime) -> YearWindow:
+        year = now.astimezone().year
+        # Naive local midnights made aware by the system zone (right offset even across DST).
+        # In UTC, like the API's times: comparing within one tzinfo is the fast path.
+        start, end = (datetime(y, 1, 1).astimezone().astimezone(timezone.utc) for y in (year, year + 1))
+        return cls(year, start, end)
+
+    def contains(self, value: datetime) -> bool:
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return self.start <= value < self.end
+
+
+def format_when(value: datetime | None, short_in: YearWindow | None = None) -> str:
+    """Sortable local time; 'MM-DD HH:MM' when inside `short_in`; '-' when the server sent none."""
+    if not value:
+        return "-"
+    if short_in is not None and short_in.contains(value):
+        return value.astimezone().strftime("%m-%d %H:%M")
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def full_date_columns(jobs: Collection[Job], window: YearWindow | None) -> frozenset[str]:
+    """The date columns that need the full width: some job has a date there outside `window`."""
+    if window is None:
+        return frozenset(DATE_KEYS)
+    start, end = window.start, window.end
+    run = nxt = backup = False
+    try:  # the API's times are aware: plain comparisons (this runs over every job on each poll)
+        for job in jobs:
+            value = job.last_run
+            if value is not None and not start <= value < end:
+                run = True
+            value = job.next_run
+            if value is not None and not start <= value < end:
+                nxt = True
+            value = job.last_backup
+            if value is not None and not start <= value < end:
+                backup = True
+    except TypeError:  # a naive time: the careful way
+        return frozenset(key for key in DATE_KEYS if any(
+            (value := getattr(job, key)) is not None and not window.contains(value) for job in jobs))
+    return frozenset(key for key, full in zip(DATE_KEYS, (run, nxt, backup), strict=True) if full)
+
+
+def short_org(name: str) -> str:
+    """'adatum.onmicrosoft.com' -> 'adatum' (for the list only; the full name is kept elsewhere)."""
+    if len(name) > len(ORG_SUFFIX) and name.lower().endswith(ORG_SUFFIX):
+        return name[: -len(ORG_SUFFIX)]
+    return name
 
 
 def status_style(status: str | None) -> str:
@@ -76,6 +137,9 @@ class JobTable(DataTable[Text]):
         self.sort_reverse = False
         self._layout: tuple[str, ...] = ()
         self._widths: dict[str, int] = {}
+        self._window: YearWindow | None = None  # the year whose dates are shortened
+        self._full_dates: frozenset[str] = frozenset()  # date columns at full width
+        self._stale = False  # a fill is owed: asked for before the table had a width
 
     # ----- queries -----
     @property
@@ -94,18 +158,27 @@ class JobTable(DataTable[Text]):
     def matches(self, job: Job) -> bool:
         return self.job_filter.matches(job.name, self.org_name(job), job.last_status, job.is_enabled)
 
+    def _now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)  # VboApp's clock (fixed in tests)
+        now = clock() if callable(clock) else None
+        return now if isinstance(now, datetime) else datetime.now(timezone.utc)
+
     # ----- cells -----
+    def _mark_cell(self, job_id: str) -> Text:
+        return Text(MARK, style="bold reverse") if job_id in self.marks else Text(" ")
+
     def _cells(self, job: Job) -> dict[str, Text]:
         enabled = {True: "yes", False: "no"}.get(job.is_enabled, "?") if job.is_enabled is not None else "?"
+        window = self._window
         return {
-            "mark": Text(MARK, style="bold reverse") if job.id in self.marks else Text(" "),
+            "mark": self._mark_cell(job.id),
             "name": safe_text(job.name),
-            "org": safe_text(self.org_name(job)),
+            "org": safe_text(short_org(self.org_name(job))),
             "enabled": Text(enabled, style="" if job.is_enabled else "dim"),
             "status": safe_text(job.last_status or "-", style=status_style(job.last_status)),
-            "last_run": Text(format_when(job.last_run)),
-            "next_run": Text(format_when(job.next_run)),
-            "last_backup": Text(format_when(job.last_backup)),
+            "last_run": Text(format_when(job.last_run, window)),
+            "next_run": Text(format_when(job.next_run, window)),
+            "last_backup": Text(format_when(job.last_backup, window)),
         }
 
     def _row(self, job: Job) -> list[Text]:
@@ -115,25 +188,48 @@ class JobTable(DataTable[Text]):
     # ----- layout -----
     def _compute_layout(self, width: int) -> tuple[tuple[str, ...], dict[str, int]]:
         keys = tuple(k for k, _ in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
-        fixed = sum(FIXED_WIDTHS[k] for k in keys if k in FIXED_WIDTHS)
-        free = max(20, width - fixed - 2 * len(keys) - 2)  # 2: cell padding; 2: scrollbar
         widths = {k: FIXED_WIDTHS[k] for k in keys if k in FIXED_WIDTHS}
-        widths["name"] = free * 3 // 5
-        widths["org"] = free - widths["name"]
+        for key in DATE_KEYS:
+            if key in keys:
+                widths[key] = FULL_DATE if key in self._full_dates else SHORT_DATE
+        free = max(20, width - sum(widths.values()) - 2 * len(keys) - 2)  # 2: cell padding; 2: scrollbar
+        # The organization gets what its longest (shortened) name needs, at most a third; never
+        # less than its header. The name, which operators know jobs by, takes the rest.
+        longest = max((len(short_org(name)) for name in self.org_names.values()), default=0)
+        widths["org"] = max(ORG_MIN, min(free // 3, longest))
+        widths["name"] = max(NAME_MIN, free - widths["org"])
         return keys, widths
 
     def on_resize(self) -> None:
-        layout, widths = self._compute_layout(self.size.width)
-        if (layout, widths) != (self._layout, self._widths):
+        self._relayout()
+
+    def _width(self) -> int:
+        """The table's width; before its first resize, the app's (the table spans the screen), so
+        that a list answered before the first layout is filled once, in the layout it will keep."""
+        return self.size.width or (self.app.size.width if self.is_attached else 0)
+
+    def _relayout(self, force: bool = False) -> None:
+        """Fit the columns to the width: rebuild if they changed, a fill is owed, or `force`."""
+        width = self._width()
+        if not width:  # nothing known yet: the first resize does the fill, once
+            self._stale = True
+            return
+        layout, widths = self._compute_layout(width)
+        if force or self._stale or (layout, widths) != (self._layout, self._widths):
             self._layout, self._widths = layout, widths
             self.rebuild()
 
     def rebuild(self) -> None:
         """Clear and refill from `self.jobs` (filter or layout change only), keeping the cursor."""
+        width = self._width()
+        if not width:  # no width known yet: the first resize fills the table
+            self._stale = True
+            return
+        self._stale = False
         keep = self.cursor_job_id
         self.clear(columns=True)
         if not self._layout:
-            self._layout, self._widths = self._compute_layout(max(self.size.width, 80))
+            self._layout, self._widths = self._compute_layout(width)
         labels = dict(COLUMNS)
         for key in self._layout:
             self.add_column(self._label(key, labels[key]), key=key, width=self._widths[key])
@@ -149,16 +245,23 @@ class JobTable(DataTable[Text]):
         return Text(label + (" v" if self.sort_reverse else " ^"), style="bold")
 
     # ----- sorting -----
+    def _sort_key(self, cell: Text) -> str:
+        plain = cell.plain
+        if self.sort_column in DATE_KEYS and len(plain) == SHORT_DATE and self._window is not None:
+            return f"{self._window.year:04d}-{plain}"  # "MM-DD HH:MM" sorts among full dates
+        return plain.lower()
+
     def _sort_rows(self) -> None:
         if self.sort_column in self._layout and self.row_count:
-            self.sort(self.sort_column, key=lambda cell: cell.plain.lower(), reverse=self.sort_reverse)
+            self.sort(self.sort_column, key=self._sort_key, reverse=self.sort_reverse)
 
     def set_sort(self, column: str, reverse: bool) -> None:
         keep = self.cursor_job_id
         self.sort_column, self.sort_reverse = column, reverse
         labels = dict(COLUMNS)
         for key in self._layout:
-            self.columns[ColumnKey(key)].label = self._label(key, labels[key])
+            if ColumnKey(key) in self.columns:
+                self.columns[ColumnKey(key)].label = self._label(key, labels[key])
         self._sort_rows()
         self.move_to(keep)
 
@@ -183,9 +286,18 @@ class JobTable(DataTable[Text]):
         if org_names is not None:
             self.org_names = dict(org_names)
         new = {job.id: job for job in jobs}
-        if not self.columns:  # first load: nothing to diff against
+        window = YearWindow.of(self._now())
+        full_dates = full_date_columns(new.values(), window)
+        old_full, self._full_dates = self._full_dates, full_dates
+        relayout = not self.columns or window != self._window or full_dates != old_full
+        if not relayout and self.org_names != old_orgs:  # the organization column may resize
+            relayout = self._compute_layout(self._width()) != (self._layout, self._widths)
+        if relayout:
+            # First load, a new year, or a column changes width: every row is refilled, once.
             self.jobs = new
-            self.rebuild()
+            self.marks &= set(new)
+            self._window = window
+            self._relayout(force=True)
             return
         orgs_changed = self.org_names != old_orgs
         shown = set(self.rows)  # RowKey compares equal to its str value
@@ -226,6 +338,11 @@ class JobTable(DataTable[Text]):
         """One job re-read from the server (after an action)."""
         old = self.jobs.get(job.id)
         self.jobs[job.id] = job
+        wider = full_date_columns([job], self._window) - self._full_dates
+        if wider and self._window is not None:  # a date outside the year: widen its column
+            self._full_dates |= wider
+            self._relayout()
+            return
         if job.id in self.rows:
             if self.matches(job):
                 keep = self.cursor_job_id
@@ -237,8 +354,9 @@ class JobTable(DataTable[Text]):
 
     # ----- marks -----
     def _refresh_mark(self, job_id: str) -> None:
+        # Only the mark cell: building a whole row (dates, safe_text) for it costs 10x more.
         if job_id in self.rows and "mark" in self._layout:
-            self.update_cell(job_id, "mark", self._cells(self.jobs[job_id])["mark"])
+            self.update_cell(job_id, "mark", self._mark_cell(job_id))
 
     def toggle_mark(self, job_id: str) -> bool:
         self.marks ^= {job_id}
