@@ -202,6 +202,8 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
         refresh_line = line_for(pilot, "refresh", "jobs")
         assert "FAIL" in refresh_line and reason in refresh_line
         assert "may have reached" not in refresh_line  # a GET: nothing to check, it will be retried
+        header = str(screen.query_one("#header").render())
+        assert "refresh failed:" in header and reason in header  # in words, not only in red
         assert screen.jobs.row_count == len(sim.jobs)  # the last data stays on screen
         assert screen.jobs.get_cell(job_id, "name").plain == name
         assert screen._refresh_timer is not None and screen._refresh_timer._active.is_set()  # re-armed
@@ -210,6 +212,7 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
         await wait_until(pilot, lambda: not app.refresh_failed, "the next poll")
         assert screen.jobs.get_cell(job_id, "name").plain == "AAA renamed on the server"
         assert "FAIL" not in line_for(pilot, "refresh", "jobs")
+        assert "refresh failed" not in str(screen.query_one("#header").render())
 
 
 # ----- 4. an access token that expires mid-session -----

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.widgets import Input
+
 from vbotui.sim import Simulator
 from vbotui.ui.screens.confirm import ConfirmScreen
 from vbotui.ui.screens.help import HelpScreen
@@ -196,6 +199,25 @@ async def test_filter_narrows_and_escape_clears(make_app: AppFactory, sim: Simul
         await pilot.press("escape")
         assert screen.jobs.job_filter.is_empty
         assert screen.jobs.row_count == len(sim.jobs)
+
+
+async def test_keys_queued_for_the_table_before_the_filter_took_focus_are_not_lost(
+    make_app: AppFactory,
+) -> None:
+    # Over SSH several keys can arrive in one read: those after "/" are then already queued for
+    # the job table when the focus moves to the filter box. Deliver keys to the table directly,
+    # as Textual does in that case, and check they land in the filter and trigger no action.
+    app = await make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash")
+        for char in "teams s":
+            key = "space" if char == " " else char
+            queued = events.Key(key, char)
+            queued._set_forwarded()  # the app had already routed it to the table
+            screen.jobs.post_message(queued)
+        await wait_until(pilot, lambda: screen.query_one("#filter", Input).value == "teams s", "filter text")
+        assert not [e for e in app.activity.entries if e.action == "start"]  # "s" started nothing
 
 
 async def test_refresh_in_place_keeps_cursor_and_marks(make_app: AppFactory, sim: Simulator) -> None:

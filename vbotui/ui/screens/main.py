@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from vbotui.filtering import parse_filter
 
 from ..commands import JobCommands
 from ..job_actions import JobActions, needs_confirmation
+from ..safe_text import clean
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
@@ -69,6 +70,7 @@ class MainScreen(Screen[None]):
         self._detail_id: str | None = None
         self._detail_sessions: list[JobSession] | None = None
         self.loaded = False
+        self.refresh_error: str | None = None  # why the last poll failed, until one succeeds
 
     @property
     def vbo(self) -> VboApp:
@@ -106,10 +108,15 @@ class MainScreen(Screen[None]):
             header.append(" READ-ONLY ", style="bold reverse red")
         header.append(f" API {self.client.version or '?'}  user {self.client.user or '?'}  ")
         if vbo.last_update is None:
-            header.append("loading...", style="yellow")
+            failed = self.refresh_error is not None
+            header.append("load failed" if failed else "loading...", style="bold red" if failed else "yellow")
         else:
             age = int((vbo.clock() - vbo.last_update).total_seconds())
             header.append(f"updated {max(age, 0)} s ago", style="bold red" if vbo.refresh_failed else "")
+        if self.refresh_error is not None:
+            # Said in words, not only in red: 16-colour and NO_COLOR terminals lose the colour.
+            header.append("  refresh failed: ", style="bold red")
+            header.append(clean(self.refresh_error), style="red")
         counts = f"  {len(table.jobs)} jobs, {table.row_count} shown, {len(table.marks)} marked"
         header.append(counts, style="dim")
         header.append(f"  sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
@@ -135,15 +142,17 @@ class MainScreen(Screen[None]):
             self.jobs.load(jobs, vbo.org_names)
             self.loaded = True
             vbo.last_update, vbo.refresh_failed = vbo.clock(), False
+            self.refresh_error = None
             self._sync_detail()
-        except VboError as error:
-            vbo.refresh_failed = True
-            if entry is not None:
-                entry.failed(error)
         except asyncio.CancelledError:
             if entry is not None:
                 entry.cancelled()
             raise
+        except Exception as error:  # a body of an unexpected shape may raise anything
+            vbo.refresh_failed = True
+            self.refresh_error = error.describe() if isinstance(error, VboError) else repr(error)
+            if entry is not None:
+                entry.failed(error)
         finally:
             self.update_header()
             self._arm_refresh()
@@ -214,6 +223,16 @@ class MainScreen(Screen[None]):
         box.value = ""
         self._apply_filter()
         self.set_focus(self.jobs)
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after "/" (a fast typist, or several keys in one SSH packet) may
+        # already be queued for the job table when the focus moves; they bubble up here
+        # instead of reaching the filter box. Hand them over rather than lose them.
+        box = self.query_one("#filter", Input)
+        if self.focused is box and event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
