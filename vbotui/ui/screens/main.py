@@ -43,7 +43,9 @@ MODAL_RECHECK_S = 1.0
 class MainScreen(Screen[None]):
     COMMANDS = {JobCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="filter"),
+        # Priority: handled the moment the key arrives, so that keys typed right after it (a
+        # fast typist, or several keys in one SSH packet) already go to the filter box.
+        Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
         Binding("space", "mark", "Mark", id="mark"),
         Binding("asterisk", "mark_shown", "Mark shown", show=False, id="mark-shown"),
@@ -215,6 +217,11 @@ class MainScreen(Screen[None]):
     # ----- filter, marks, sort -----
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:
+            # A priority binding sees "/" typed in the box too: queue it behind the keys the box
+            # has not handled yet, so the text keeps the order it was typed in.
+            box.post_message(events.Key("slash", "/"))
+            return
         # Focus now, not via call_later: keys typed right after "/" are already queued.
         self.set_focus(box)
 
@@ -223,16 +230,6 @@ class MainScreen(Screen[None]):
         box.value = ""
         self._apply_filter()
         self.set_focus(self.jobs)
-
-    def on_key(self, event: events.Key) -> None:
-        # Keys typed right after "/" (a fast typist, or several keys in one SSH packet) may
-        # already be queued for the job table when the focus moves; they bubble up here
-        # instead of reaching the filter box. Hand them over rather than lose them.
-        box = self.query_one("#filter", Input)
-        if self.focused is box and event.is_printable and event.character:
-            box.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
