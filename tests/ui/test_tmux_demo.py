@@ -76,7 +76,7 @@ def test_demo_lists_jobs_starts_one_and_quits(session: str) -> None:
     tmux("send-keys", "-t", session, "/")
     tmux("send-keys", "-t", session, "-l", "enabled:yes !status:running")
     tmux("send-keys", "-t", session, "Enter")
-    wait_for(session, lambda t: "50 shown" not in t and " shown" in t, "the filter to narrow the list")
+    wait_for(session, lambda t: "of 50 jobs" in t, "the filter to narrow the list")
     tmux("send-keys", "-t", session, "s")
     text = wait_for(session, lambda t: any(" start " in ln and "session" in ln for ln in t.splitlines()),
                     "the start line in the status panel")

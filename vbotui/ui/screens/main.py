@@ -117,14 +117,19 @@ class MainScreen(Screen[None]):
             header.append(f"updated {max(age, 0)} s ago", style="bold red" if vbo.refresh_failed else "")
         if self.refresh_error is not None:
             # Said in words, not only in red: 16-colour and NO_COLOR terminals lose the colour.
-            header.append("  refresh failed: ", style="bold red")
+            header.append("  ")
+            header.append("refresh failed: ", style="bold red")
             header.append(clean(self.refresh_error), style="red")
-        counts = f"  {len(table.jobs)} jobs, {table.row_count} shown, {len(table.marks)} marked"
-        header.append(counts, style="dim")
-        header.append(f"  sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
-        if not table.job_filter.is_empty:
-            header.append("  filter: ", style="dim")
-            header.append(self.query_one("#filter", Input).value, style="bold")
+        # Short enough for 80 columns; the filter's words are on the filter line below.
+        # (Separators go in unstyled pieces: SVG screenshots drop a styled piece's leading spaces.)
+        total, shown = len(table.jobs), table.row_count
+        header.append("  ")
+        header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
+        if table.marks:
+            header.append(", ")
+            header.append(f"{len(table.marks)} marked", style="bold")
+        header.append("  ")
+        header.append(f"sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
         self.query_one("#header", Static).update(header)
 
     # ----- loading and refresh -----
