@@ -33,7 +33,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 from textual.pilot import Pilot
 
-import vbotui.auth.session as auth_session
 from vbotui.api.client import VboClient
 from vbotui.auth import MemoryTokenStore, ServerSession, TokenStore
 from vbotui.config import LoadedConfig, Profile, ProfileFlags
@@ -75,9 +74,9 @@ def fixed_certificate(seed: str, common_name: str = SERVER_HOST) -> str:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
+        # Ten years, as a real one: the screen checks it against the app's clock (START), not the wall's.
         .not_valid_before(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc))
-        # Far ahead, so that the screen never says EXPIRED (it checks against the wall clock).
-        .not_valid_after(datetime(2124, 1, 15, 8, 0, tzinfo=timezone.utc))
+        .not_valid_after(datetime(2034, 1, 15, 8, 0, tzinfo=timezone.utc))
         .add_extension(sans, critical=False)
         .sign(key, None)
     )
@@ -89,7 +88,8 @@ PINNED_PEM = fixed_certificate("pinned before")  # what an earlier visit pinned,
 
 
 def fetch_fixed_certificate(host: str, port: int, timeout: float = 10.0) -> CertificateInfo:
-    """Stands in for `vbotui.tls.fetch_certificate`: the server always presents PRESENTED_PEM."""
+    """The sessions' `fetch_certificate` (in place of `vbotui.tls.fetch_certificate`): the server
+    always presents PRESENTED_PEM."""
     return CertificateInfo.from_pem(PRESENTED_PEM, host, port)
 
 
@@ -242,7 +242,14 @@ def signin_app(folder: Path, sim: Simulator, env: dict[str, str], pinned: str | 
 
     def new_session(profile: Profile, store: TokenStore) -> ServerSession:
         front = TlsFront(httpx.ASGITransport(app=sim.app), known)
-        return ServerSession(profile, store, known_servers=known, transport=front, env=env)
+        return ServerSession(
+            profile,
+            store,
+            known_servers=known,
+            transport=front,
+            env=env,
+            fetch_certificate=fetch_fixed_certificate,
+        )
 
     profile = Profile("vbo01", SERVER_URL, user=SERVER_USER, api_version="v8", refresh=3600.0)
     config = LoadedConfig(folder / "config.toml", {"vbo01": profile}, [])
@@ -287,7 +294,6 @@ async def main(only: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if not shutil.which("rsvg-convert"):
         print("rsvg-convert is not on the PATH (Debian: librsvg2-bin): writing SVGs only", file=sys.stderr)
-    auth_session.fetch_certificate = fetch_fixed_certificate  # type: ignore[assignment]
 
     async def browse(pilot: Pilot[Any], world: World) -> None:
         await pilot.press("j", "j", "j")

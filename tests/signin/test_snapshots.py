@@ -3,7 +3,8 @@
 The app signs in by itself (`VboApp(sign_in=...)`) to a fixed URL that is never contacted: the client
 talks to the in-process simulator through `TlsFront`, which refuses the TLS handshake (as a
 self-signed certificate is refused) until the fixed certificate is pinned; fetching the certificate
-returns that fixed certificate. Nothing on screen depends on the clock, the time zone or a port.
+returns that fixed certificate (the session's `fetch_certificate` argument). The app's clock is fixed
+at NOW, which the certificate screen's validity is checked against; the time zone is UTC.
 
 Update with `pytest tests/signin/test_snapshots.py --snapshot-update` after looking at the report.
 """
@@ -25,8 +26,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 from textual.pilot import Pilot
+from textual.widgets import Button, Static
 
-import vbotui.auth.session as auth_session
 from vbotui.auth import MemoryTokenStore, ServerSession, TokenStore
 from vbotui.config import LoadedConfig, Profile, ProfileFlags
 from vbotui.sim import ManualClock, SimConfig, Simulator
@@ -48,7 +49,7 @@ PASSWORD = "secret"  # the simulator's; given to the session's environment, neve
 def fixed_certificate(seed: str, common_name: str = HOST) -> str:
     """A self-signed certificate (PEM) from an Ed25519 key derived from `seed`: the same bytes on every
     run (Ed25519 signatures are deterministic), so the fingerprint on screen never changes.
-    Valid until 2124, so that the screen does not say EXPIRED (it checks against the wall clock)."""
+    Valid 2024-2034, as a real one is: the screen checks it against the app's clock (NOW)."""
     key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"vbotui snapshots {seed}".encode()).digest())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     sans = x509.SubjectAlternativeName([x509.DNSName(common_name), x509.DNSName(common_name.split(".")[0])])
@@ -59,7 +60,7 @@ def fixed_certificate(seed: str, common_name: str = HOST) -> str:
         .public_key(key.public_key())
         .serial_number(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
         .not_valid_before(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc))
-        .not_valid_after(datetime(2124, 1, 15, 8, 0, tzinfo=timezone.utc))
+        .not_valid_after(datetime(2034, 1, 15, 8, 0, tzinfo=timezone.utc))
         .add_extension(sans, critical=False)
         .sign(key, None)
     )
@@ -86,16 +87,16 @@ class TlsFront(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+def fetch_presented(host: str, port: int, timeout: float = 10.0) -> CertificateInfo:
+    """The session's `fetch_certificate`: the server always presents PRESENTED."""
+    return CertificateInfo.from_pem(PRESENTED, host, port)
+
+
 @pytest.fixture(autouse=True)
 def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """UTC local time, and the server presenting PRESENTED whenever its certificate is fetched."""
+    """UTC local time."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr(
-        auth_session,
-        "fetch_certificate",
-        lambda host, port, timeout=10.0: CertificateInfo.from_pem(PRESENTED, host, port),
-    )
     yield
     monkeypatch.undo()
     time.tzset()
@@ -114,7 +115,9 @@ def signing_in_app(tmp_path: Path, *, env: dict[str, str], pinned: str | None = 
 
     def new_session(profile: Profile, store: TokenStore) -> ServerSession:
         front = TlsFront(httpx.ASGITransport(app=sim.app), known)
-        return ServerSession(profile, store, known_servers=known, transport=front, env=env)
+        return ServerSession(
+            profile, store, known_servers=known, transport=front, env=env, fetch_certificate=fetch_presented
+        )
 
     profile = Profile("vbo01", URL, user=USER, api_version="v8", refresh=3600.0)
     config = LoadedConfig(tmp_path / "config.toml", {"vbo01": profile}, [])
@@ -158,3 +161,40 @@ def test_new_certificate_80x24(snap_compare: Any, tmp_path: Path) -> None:
 def test_changed_certificate_refused_80x24(snap_compare: Any, tmp_path: Path) -> None:
     app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED)
     assert snap_compare(app, terminal_size=(80, 24), run_before=certificate_shown(True))
+
+
+# --- what the snapshots show, asserted: everything on an 80x24 screen
+
+
+@pytest.mark.parametrize("changed", [False, True], ids=["new", "changed"])
+async def test_certificate_dialog_and_its_buttons_fit_80x24(tmp_path: Path, changed: bool) -> None:
+    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED if changed else None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await certificate_shown(changed)(pilot)
+        screen = pilot.app.screen
+        dialog = screen.query_one("#cert-dialog")
+        assert screen.region.contains_region(dialog.region)
+        assert dialog.max_scroll_y == 0  # nothing scrolled out of sight
+        for button in screen.query(Button):
+            assert dialog.content_region.contains_region(button.region), button.id
+        assert screen.query_one("#cert-no", Button).has_focus
+        details = str(screen.query_one("#cert-details", Static).render())
+        # Valid 2024-2034 against the app's clock (2024-05-06): not expired. One SHA-256 per fingerprint.
+        assert "2034-01-15" in details and "EXPIRED" not in details
+        assert ("SHA-256" in details) is not changed
+
+
+async def test_sign_in_form_fits_80x24_without_blank_rows(tmp_path: Path) -> None:
+    app = signing_in_app(tmp_path, env={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_ready(pilot)
+        screen = pilot.app.screen
+        trust, keys = screen.query_one("#signin-trust").region, screen.query_one("#signin-keys").region
+        assert trust.height == 1  # the TLS line does not wrap
+        assert keys.y == trust.bottom  # the empty message and error lines take no rows
+        assert screen.region.contains_region(screen.query_one("#signin-dialog").region)
+        assert isinstance(screen, SignInScreen)
+        screen.ready(error="Server URL needed.")
+        await pilot.pause()
+        error = screen.query_one("#signin-error").region
+        assert error.height == 1 and keys.y <= error.y < screen.query_one("#signin-keys").region.y

@@ -101,6 +101,7 @@ class ServerSession:
         timeout: float = 30.0,
         keyring_timeout: float = PROBE_TIMEOUT_S,
         env: Mapping[str, str] | None = None,
+        fetch_certificate: Callable[[str, int, float], CertificateInfo] = fetch_certificate,
     ) -> None:
         self.profile = profile
         self.store = store
@@ -109,6 +110,8 @@ class ServerSession:
         self.timeout = timeout
         self.keyring_timeout = keyring_timeout
         self.env = os.environ if env is None else env
+        # How the server's certificate is read for the trust prompt (a fixed one in tests and screenshots).
+        self.fetch_certificate = fetch_certificate
         self.notices: list[str] = []  # keyring trouble after sign-in, for the UI to show
         self.client: VboClient | None = None
         self._context: ssl.SSLContext | None = None
@@ -164,7 +167,7 @@ class ServerSession:
         mismatch = find_pin_mismatch(error, self._context)
         try:
             cert: CertificateInfo | None = await asyncio.to_thread(
-                fetch_certificate, host, port, min(self.timeout, 10.0)
+                self.fetch_certificate, host, port, min(self.timeout, 10.0)
             )
         except (OSError, ValueError) as exc:
             log.warning("could not fetch the certificate of %s:%s: %s", host, port, exc)
@@ -182,7 +185,7 @@ class ServerSession:
         """A `pinned` profile with no pin yet: show the certificate before anything is sent."""
         host, port = self.profile.address
         try:
-            cert = await asyncio.to_thread(fetch_certificate, host, port, min(self.timeout, 10.0))
+            cert = await asyncio.to_thread(self.fetch_certificate, host, port, min(self.timeout, 10.0))
         except (OSError, ValueError) as exc:
             raise TransportError(f"could not fetch the certificate of {host}:{port}: {exc}") from None
         message = f"{host}:{port} is not pinned yet; check its certificate fingerprint"

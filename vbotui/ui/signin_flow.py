@@ -76,7 +76,7 @@ def trust_text(profile: Profile | None, insecure: bool = False) -> Text:
     if insecure or (tls is not None and tls.mode == "insecure"):
         return Text("INSECURE: TLS not verified (--insecure)", style="bold red")
     if tls is None or tls.mode == "system":
-        return Text("TLS: system trust store; a self-signed certificate is shown for you to accept")
+        return Text("TLS: system trust store; a self-signed certificate is shown to accept")
     if tls.mode == "ca_file":
         return Text(f"TLS: certificates signed by the CA file {clean(tls.ca_file)}")
     return Text(f"TLS: pinned certificate {tls.pin_sha256 or '(accepted on first use)'}")

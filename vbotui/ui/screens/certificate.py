@@ -8,6 +8,7 @@ Every field from the certificate is server text and goes through `clean`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -38,7 +39,9 @@ def fingerprint_text(label: str, fingerprint: str, style: str) -> Text:
     return text
 
 
-def certificate_details(cert: CertificateInfo) -> Text:
+def certificate_details(cert: CertificateInfo, now: datetime | None = None, *, sha256: bool = True) -> Text:
+    """Server, subject, issuer, validity (EXPIRED after `now`, the app's clock) and names; then the
+    SHA-256 fingerprint unless `sha256=False` (the changed layout shows it beside the pinned one)."""
     body = Text()
     rows = [
         ("Server", f"{cert.host}:{cert.port}"),
@@ -50,10 +53,13 @@ def certificate_details(cert: CertificateInfo) -> Text:
     for label, value in rows:
         body.append(f"{label:<10}", style="dim")
         body.append(clean(value))
-        if label == "Valid" and cert.expired():
+        if label == "Valid" and cert.expired(now):
             body.append("  EXPIRED", style="bold red")
         body.append("\n")
-    body.append_text(fingerprint_text("SHA-256", cert.sha256, "bold"))
+    if sha256:
+        body.append_text(fingerprint_text("SHA-256", cert.sha256, "bold"))
+    else:
+        body.rstrip()
     return body
 
 
@@ -64,12 +70,21 @@ class CertificateScreen(ModalScreen[str | None]):
         Binding("escape", "refuse", "No", show=False),
     ]
 
-    def __init__(self, problem: UntrustedServer) -> None:
+    def __init__(self, problem: UntrustedServer, *, now: datetime | None = None) -> None:
         super().__init__()
         assert problem.certificate is not None
         self.problem = problem
         self.certificate = problem.certificate
         self.changed = problem.changed
+        self.given_now = now
+
+    def now(self) -> datetime | None:
+        """What "now" is for the validity: the given time, else the app's clock (None: the wall clock)."""
+        if self.given_now is not None:
+            return self.given_now
+        clock = getattr(self.app, "clock", None)
+        value = clock() if callable(clock) else None
+        return value if isinstance(value, datetime) else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cert-dialog", classes="-changed" if self.changed else "-new"):
@@ -81,7 +96,7 @@ class CertificateScreen(ModalScreen[str | None]):
     def _compose_new(self) -> ComposeResult:
         cert = self.certificate
         yield Static(Text(f"Unknown certificate for {clean(cert.host)}:{cert.port}", style="bold"))
-        yield Static(certificate_details(cert), id="cert-details")
+        yield Static(certificate_details(cert, self.now()), id="cert-details")
         yield Static(
             "Check the SHA-256 fingerprint with the server's administrator (on the server: the VB365 "
             "REST API certificate). Trusting it pins it for this server; nothing is sent before."
@@ -107,8 +122,12 @@ class CertificateScreen(ModalScreen[str | None]):
             "Someone may be impersonating the server, or its certificate was replaced. "
             "Nothing was sent to it. Ask the server's administrator before going on."
         )
-        yield Static(certificate_details(cert), id="cert-details")
-        yield Static("Only if the new certificate is known to be right: type replace and press Enter.")
+        # Without its SHA-256 row: both fingerprints are above.
+        yield Static(certificate_details(cert, self.now(), sha256=False), id="cert-details")
+        yield Static(
+            "Only if the new certificate is known to be right: type replace, press Enter.",
+            id="cert-replace-hint",
+        )
         yield Input(placeholder="type replace to replace the pin", id="cert-replace")
         with Horizontal(id="cert-buttons"):
             yield Button("Refuse (esc)", id="cert-no", variant="error", compact=True)

@@ -64,8 +64,9 @@ class SignInScreen(Screen[None]):
             yield Label("Password")
             yield Input(placeholder="never stored", password=True, id="password")
             yield Static(self.trust, id="signin-trust")
-            yield Static("", id="signin-message")
-            yield Static("", id="signin-error")
+            # Hidden while empty (class -empty): no blank rows above the keys line at 80x24.
+            yield Static("", id="signin-message", classes="-empty")
+            yield Static("", id="signin-error", classes="-empty")
             keys = "enter sign in   tab next field   ctrl+p profiles   ctrl+q quit"
             keys += "   esc back" if self.cancellable else ""
             yield Static(Text(keys, style="dim"), id="signin-keys")
@@ -105,8 +106,13 @@ class SignInScreen(Screen[None]):
 
     def _show(self, message: str, error: str) -> None:
         self.message, self.error = message, error
-        self.query_one("#signin-message", Static).update(Text(clean(message)))
-        self.query_one("#signin-error", Static).update(Text(clean(error), style="bold red"))
+        for line_id, text in (
+            ("#signin-message", Text(clean(message))),
+            ("#signin-error", Text(clean(error), style="bold red")),
+        ):
+            line = self.query_one(line_id, Static)
+            line.update(text)
+            line.set_class(not text.plain, "-empty")
 
     @property
     def error_text(self) -> str:
