@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -34,13 +34,27 @@ async def start_sessions(world: SimWorld, count: int, kind: str = "vex") -> list
 
 
 def sessions_app(world: SimWorld) -> Harness:
-    # A refresh period long enough that only ctrl+r and stops refresh during a test.
-    return Harness(lambda: RestoreSessionsScreen(world.client, refresh_seconds=3600))
+    # A refresh period long enough that only ctrl+r and stops refresh during a test; the simulator's
+    # clock (its year is shown without the year); times in UTC.
+    return Harness(
+        lambda: RestoreSessionsScreen(
+            world.client, refresh_seconds=3600, local_tz=timezone.utc, clock=world.clock
+        )
+    )
 
 
-def table_rows(pilot: Pilot[Any]) -> list[list[str]]:
+def table_rows(pilot: Pilot[Any]) -> list[dict[str, str]]:
+    """Each row as {column key: text}, in the table's order."""
     table = pilot.app.screen.query_one(DataTable)
-    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+    keys = [str(column.key.value) for column in table.ordered_columns]
+    return [
+        dict(zip(keys, (str(cell) for cell in table.get_row_at(row)), strict=True))
+        for row in range(table.row_count)
+    ]
+
+
+def detail_line(pilot: Pilot[Any]) -> str:
+    return str(pilot.app.screen.query_one("#sessions-detail", Static).render())
 
 
 def outcome_line(pilot: Pilot[Any]) -> str:
@@ -55,13 +69,50 @@ async def test_lists_every_session_with_its_columns(make_world: Any) -> None:
     world = await make_world("v8")
     ids = await start_sessions(world, 3)
     app = sessions_app(world)
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = table_rows(pilot)
-    assert [row[0] for row in rows] == ids  # oldest first
+        detail = detail_line(pilot)
+    assert [row["id"] for row in rows] == [i[:8] for i in ids]  # oldest first, ids shortened
     sim_session = world.sim.restore_sessions[ids[0]]
-    assert rows[0][1:5] == ["Vex", "Working", "Success", sim_session.organization]
-    assert rows[0][6] == ""  # not ended
+    organization = sim_session.organization.removesuffix(".onmicrosoft.com")
+    assert rows[0] | {"id": "", "created": ""} == {
+        "id": "",
+        "type": "Vex",
+        "state": "Working",
+        "result": "Success",
+        "organization": organization,
+        "created": "",
+        "ended": "",  # not ended
+    }
+    created = world.sim.restore_sessions[ids[0]].creation_time
+    assert rows[0]["created"] == f"{created:%m-%d %H:%M}"  # in the clock's year: without it
+    # The full id and organization of the session under the cursor (the first) below the table.
+    assert ids[0] in detail and sim_session.organization in detail
+
+
+async def test_80_columns_keep_the_most_useful_columns_and_the_detail_line_the_rest(make_world: Any) -> None:
+    world = await make_world("v8")
+    ids = await start_sessions(world, 2)
+    world.sim.state.stop_restore_session(world.sim.restore_sessions[ids[1]], world.clock())
+    app = sessions_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(c.key.value) for c in table.ordered_columns] == [
+            "id", "type", "state", "organization", "created"
+        ]
+        assert not table.show_horizontal_scrollbar
+        await pilot.press("down")
+        await pilot.pause()
+        detail = detail_line(pilot)
+        assert ids[1] in detail and "result Success" in detail and "ended -" not in detail
+        # Wider: every column, the cursor still on the same session.
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert [str(c.key.value) for c in table.ordered_columns][-2:] == ["created", "ended"]
+        assert table.cursor_row == 1 and table_rows(pilot)[1]["id"] == ids[1][:8]
+        assert table_rows(pilot)[1]["ended"] != ""
 
 
 async def test_ctrl_r_refreshes_in_place_and_keeps_the_cursor(make_world: Any) -> None:
@@ -78,10 +129,11 @@ async def test_ctrl_r_refreshes_in_place_and_keeps_the_cursor(make_world: Any) -
         await pilot.press("ctrl+r")
         await settle(pilot)
         rows = table_rows(pilot)
-        assert [row[0] for row in rows] == [*ids, newest]
-        assert rows[1][2] == "Stopped" and rows[1][6] != ""
-        assert rows[3][1] == "Veod"
-        assert table.cursor_row == 1 and rows[table.cursor_row][0] == ids[1]
+        assert [row["id"] for row in rows] == [i[:8] for i in (*ids, newest)]
+        assert rows[1]["state"] == "Stopped"
+        assert rows[3]["type"] == "Veod"
+        assert table.cursor_row == 1 and rows[table.cursor_row]["id"] == ids[1][:8]
+        assert ids[1] in detail_line(pilot) and "ended -" not in detail_line(pilot)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +151,7 @@ async def test_x_stops_after_yes(make_world: Any, version: str, path_end: str, b
         assert isinstance(app.screen, ConfirmStopSession)
         await pilot.press("y")
         await settle(pilot)
-        assert table_rows(pilot)[1][2] == "Stopped"
+        assert table_rows(pilot)[1]["state"] == "Stopped"
         assert "Stopped" in outcome_line(pilot)
     [request] = stops(world)
     assert request.path == f"/{version}/RestoreSessions/{ids[1]}{path_end}"
@@ -174,7 +226,8 @@ async def test_server_text_is_literal(make_world: Any) -> None:
     app = sessions_app(world)
     async with app.run_test() as pilot:
         await settle(pilot)
-        assert table_rows(pilot)[0][4] == "[b]evil[/b]^[[2J"
+        assert table_rows(pilot)[0]["organization"] == "[b]evil[/b]^[[2J"
+        assert "[b]evil[/b]^[[2J" in detail_line(pilot)
 
 
 # --- the offer on quit

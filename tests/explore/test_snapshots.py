@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
 
 from vbotui.api.errors import ServerError
 from vbotui.api.models import ActionResult, ExploreOptions, Job, Organization, RestoreSession
@@ -29,9 +30,15 @@ ORG = Organization(
     first_backup_time=datetime(2023, 11, 2, 22, 7, 39, tzinfo=timezone.utc),
     last_backup_time=datetime(2024, 5, 6, 2, 12, 5, tzinfo=timezone.utc),
 )
+# Random (v4) ids, as the server's: their first 8 characters tell them apart in the table.
+SESSION_IDS = (
+    "9f786f0f-3b1e-4c2a-9d4e-6a7b8c9d0e1f",
+    "c41d2e7a-58f0-4b93-a1c6-0d2e3f4a5b6c",
+    "2a9b7c6d-e5f4-4a3b-8c2d-1e0f9a8b7c6d",
+)
 SESSIONS = [
     RestoreSession(
-        id=f"9f786f0f-0000-4000-8000-00000000000{n}",
+        id=SESSION_IDS[n],
         type=kind,
         state=state,
         result="Success",
@@ -86,6 +93,22 @@ def test_dialog_latest(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(dialog_app(StubClient()), terminal_size=size, run_before=settle)
 
 
+async def test_dialog_fits_80x24_with_its_buttons_under_the_checkboxes() -> None:
+    """No blank row for the outcome while there is none; the buttons and the hint on screen."""
+    app = dialog_app(StubClient())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        flag = screen.query_one("#explore-deleted").region
+        buttons = screen.query_one("#explore-buttons").region
+        assert buttons.y == flag.bottom  # right under the checkboxes
+        assert screen.region.contains_region(screen.query_one("#explore-hint").region)
+        await pilot.press("enter")
+        await settle(pilot)
+        outcome = screen.query_one("#explore-outcome").region
+        assert outcome.height >= 1 and outcome.bottom <= screen.query_one("#explore-buttons").region.y
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_dialog_before_first_backup(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(dialog_app(StubClient()), terminal_size=size, run_before=typing("2023-10-01 08:00"))
@@ -109,8 +132,34 @@ def test_dialog_refused_80x24(snap_compare: Any) -> None:
     assert snap_compare(dialog_app(client), terminal_size=(80, 24), run_before=typing("latest", "enter"))
 
 
-def test_restore_sessions_80x24(snap_compare: Any) -> None:
-    app = Harness(
-        lambda: RestoreSessionsScreen(StubClient(), refresh_seconds=3600, local_tz=CEST)  # type: ignore[arg-type]
+def sessions_app() -> Harness:
+    return Harness(
+        lambda: RestoreSessionsScreen(
+            StubClient(),  # type: ignore[arg-type]
+            refresh_seconds=3600,
+            local_tz=CEST,
+            clock=lambda: NOW,
+        )
     )
-    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_restore_sessions(snap_compare: Any, size: tuple[int, int]) -> None:
+    """80x24: id (8 characters), type, state, organization, created; 120x40: result and ended too."""
+    assert snap_compare(sessions_app(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_restore_sessions_fit_the_width(size: tuple[int, int]) -> None:
+    """Every column within the screen, no horizontal scrollbar, the full id on the detail line."""
+    app = sessions_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        wanted = ["id", "type", "state", "organization", "created"]
+        assert keys == (wanted if size[0] < 100 else ["id", "type", "state", "result", *wanted[3:], "ended"])
+        assert not table.show_horizontal_scrollbar
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.region.right <= size[0]
+        assert SESSIONS[0].id in str(app.screen.query_one("#sessions-detail", Static).render())

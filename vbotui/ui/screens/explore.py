@@ -109,6 +109,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
     ExploreDialog TypePicker > RadioButton { width: auto; margin-right: 2; }
     ExploreDialog Flag { margin-right: 3; }
     ExploreDialog #explore-outcome { margin-top: 1; }
+    ExploreDialog #explore-outcome.-empty { display: none; }
     ExploreDialog #explore-buttons Button { margin-right: 2; }
     ExploreDialog #explore-hint { color: $text-muted; }
     """
@@ -157,7 +158,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
                 yield Label("", classes="explore-label")
                 yield Flag("Show deleted items", id="explore-deleted", compact=True)
                 yield Flag("Show all versions", id="explore-versions", compact=True)
-            yield Static("", id="explore-outcome")
+            yield Static("", id="explore-outcome", classes="-empty")  # shown once there is an outcome
             with Horizontal(classes="explore-row", id="explore-buttons"):
                 yield Button("Explore", id="explore-send", variant="primary", compact=True)
                 yield Button("Cancel", id="explore-cancel", compact=True)
@@ -340,6 +341,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         outcome = self.query_one("#explore-outcome", Static)
         outcome.update(text)
         outcome.set_class(error, "-error")
+        outcome.set_class(not text.plain, "-empty")
 
     def action_close(self) -> None:
         self.dismiss(self.last_started)

@@ -1,12 +1,19 @@
-"""The restore sessions screen (`R`): what the server lists, refreshed in place; `x` stops one."""
+"""The restore sessions screen (`R`): what the server lists, refreshed in place; `x` stops one.
+
+The table fits the terminal without a horizontal scrollbar: ids are shortened to their first 8
+characters (the full id of the session under the cursor is on the detail line below the table),
+dates are `MM-DD HH:MM` in the clock's current year, organizations drop `.onmicrosoft.com` and are
+cut to the room left; below WIDE_FROM columns (80x24), result and ended move to the detail line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -23,28 +30,86 @@ from vbotui.ui.safe_text import safe_text
 
 from .explore import started_restore_sessions, write_audit
 
-# State and result before the organization, so that they fit in 80 columns next to a 36-character id.
-COLUMNS = ("id", "type", "state", "result", "organization", "created (local)", "ended (local)")
+Clock = Callable[[], datetime]
+COLUMNS = ("id", "type", "state", "result", "organization", "created", "ended")
+NARROW_COLUMNS = ("id", "type", "state", "organization", "created")  # the most useful, at 80 columns
+WIDE_FROM = 100  # terminal columns from which every column is shown
+ID_CHARS = 8  # the table's id: enough to tell sessions apart; the full one is on the detail line
+# The widest each fixed column can get (type, state, result: the API's words; dates: with the year).
+FIXED_WIDTHS = {"id": ID_CHARS, "type": 4, "state": 7, "result": 7, "created": 16, "ended": 16}
+CELL_PADDING, SCROLLBAR = 2, 2  # DataTable's padding per column; a vertical scrollbar's width
+ORG_SUFFIX = ".onmicrosoft.com"
 REFRESH_SECONDS = 5.0
 KEYS_HINT = "x stop the session under the cursor   ctrl+r refresh   esc back"
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def format_local(value: datetime | None, local_tz: tzinfo) -> str:
+    """The full local time, for the detail line."""
     return value.astimezone(local_tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def session_cells(session: RestoreSession, local_tz: tzinfo) -> list[Text]:
-    state = session.state or ""
-    return [
-        safe_text(session.id),
-        safe_text(session.type or ""),
-        safe_text(state, style="bold green" if session.is_working else ""),
-        safe_text(session.result or "", style="red" if (session.result or "").lower() == "failed" else ""),
-        safe_text(session.organization or session.name or ""),
-        Text(format_local(session.creation_time, local_tz)),
-        Text(format_local(session.end_time, local_tz)),
-    ]
+def format_short(value: datetime | None, local_tz: tzinfo, year: int | None) -> str:
+    """'MM-DD HH:MM' in `year` (the clock's, local), else 'YYYY-MM-DD HH:MM'; '' when none."""
+    if value is None:
+        return ""
+    local = value.astimezone(local_tz)
+    return local.strftime("%m-%d %H:%M" if local.year == year else "%Y-%m-%d %H:%M")
+
+
+def columns_for(width: int) -> tuple[str, ...]:
+    return COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS
+
+
+def organization_room(columns: tuple[str, ...], width: int) -> int:
+    """The organization column's width: what the other columns (at their widest) leave of `width`."""
+    taken = sum(FIXED_WIDTHS[key] for key in columns if key != "organization")
+    return max(len("organization"), width - taken - CELL_PADDING * len(columns) - SCROLLBAR)
+
+
+def short_organization(name: str, room: int) -> str:
+    """Without the `.onmicrosoft.com` every tenant shares, cut with an ellipsis to `room` characters."""
+    if name.lower().endswith(ORG_SUFFIX) and len(name) > len(ORG_SUFFIX):
+        name = name[: -len(ORG_SUFFIX)]
+    return name if len(name) <= room else name[: room - 1] + "…"
+
+
+def session_cells(
+    session: RestoreSession,
+    local_tz: tzinfo,
+    *,
+    columns: tuple[str, ...] = COLUMNS,
+    year: int | None = None,
+    org_room: int = 1000,
+) -> list[Text]:
+    """The cells of `columns` for one session (server text made safe)."""
+    state, result = session.state or "", session.result or ""
+    cells = {
+        "id": safe_text(session.id[:ID_CHARS]),
+        "type": safe_text(session.type or ""),
+        "state": safe_text(state, style="bold green" if session.is_working else ""),
+        "result": safe_text(result, style="red" if result.lower() == "failed" else ""),
+        "organization": safe_text(short_organization(session.organization or session.name or "", org_room)),
+        "created": Text(format_short(session.creation_time, local_tz, year)),
+        "ended": Text(format_short(session.end_time, local_tz, year)),
+    }
+    return [cells[key] for key in columns]
+
+
+def session_detail(session: RestoreSession, local_tz: tzinfo) -> Text:
+    """The detail line of the session under the cursor: what the table shortens or leaves out."""
+    line = Text()
+    line.append("session ", style="dim")
+    line.append_text(safe_text(session.id, style="bold"))
+    line.append("  ")
+    line.append_text(safe_text(session.organization or session.name or ""))
+    line.append("\ncreated ", style="dim")
+    line.append(format_local(session.creation_time, local_tz) or "-")
+    line.append("  ended ", style="dim")
+    line.append(format_local(session.end_time, local_tz) or "-")
+    line.append("  result ", style="dim")
+    line.append_text(safe_text(session.result or "-"))
+    return line
 
 
 def describe_session(session: RestoreSession) -> Text:
@@ -138,6 +203,9 @@ class RestoreSessionsScreen(Screen[None]):
     RestoreSessionsScreen #sessions-title { text-style: bold; padding: 0 1; }
     RestoreSessionsScreen DataTable { height: 1fr; }
     RestoreSessionsScreen .sessions-line { height: auto; padding: 0 1; }
+    RestoreSessionsScreen #sessions-detail {
+        height: 3; border-top: solid $primary-darken-2; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     RestoreSessionsScreen .-error { color: $text-error; }
     """
 
@@ -147,10 +215,15 @@ class RestoreSessionsScreen(Screen[None]):
         *,
         refresh_seconds: float = REFRESH_SECONDS,
         local_tz: tzinfo | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.client = client
         self.local_tz = local_tz or system_local_zone()
+        self.given_clock = clock
+        self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
+        # The table's layout: its columns, the organization's room and the year shown without a year.
+        self.table_layout: tuple[tuple[str, ...], int, int] | None = None
         self.refresh_seconds = refresh_seconds
         self.sessions: dict[str, RestoreSession] = {}
         self.loaded = False
@@ -159,6 +232,7 @@ class RestoreSessionsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Restore sessions", id="sessions-title")
         yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="sessions-detail", classes="sessions-line")
         yield Static("Reading restore sessions...", id="sessions-status", classes="sessions-line")
         yield Static(
             "x stop the session under the cursor   ctrl+r refresh   esc back",
@@ -168,11 +242,53 @@ class RestoreSessionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        table.focus()
+        app_clock = getattr(self.app, "clock", None)
+        if self.given_clock is None and callable(app_clock):
+            self.clock = app_clock  # the app's clock (the simulator's in --demo) decides the current year
+        zone = self.clock().astimezone(self.local_tz).tzname() or "local"
+        self.query_one("#sessions-title", Static).update(f"Restore sessions   times in {zone}")
+        self.relayout()
+        self.query_one(DataTable).focus()
         self.load_sessions()
+
+    # --- the table's layout: columns for the terminal's width, rebuilt when it changes
+
+    def wanted_layout(self) -> tuple[tuple[str, ...], int, int]:
+        width = self.app.size.width
+        columns = columns_for(width)
+        year = self.clock().astimezone(self.local_tz).year
+        return columns, organization_room(columns, width), year
+
+    def cells(self, session: RestoreSession) -> list[Text]:
+        assert self.table_layout is not None
+        columns, room, year = self.table_layout
+        return session_cells(session, self.local_tz, columns=columns, year=year, org_room=room)
+
+    def relayout(self) -> None:
+        """Columns (and cells) for the terminal's width and the clock's year, if they changed."""
+        wanted = self.wanted_layout()
+        if wanted == self.table_layout:
+            return
+        table = self.query_one(DataTable)
+        under_cursor = self.session_under_cursor()
+        self.table_layout = wanted
+        table.clear(columns=True)
+        for column in wanted[0]:
+            table.add_column(column, key=column)
+        for session in self.ordered(self.sessions.values()):
+            table.add_row(*self.cells(session), key=session.id)
+        if under_cursor is not None:
+            table.move_cursor(row=table.get_row_index(under_cursor.id))
+        self.show_detail()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.table_layout is not None:
+            self.relayout()
+
+    @staticmethod
+    def ordered(sessions: Any) -> list[RestoreSession]:
+        """Oldest first (sessions with no creation time last), then by id."""
+        return sorted(sessions, key=lambda s: (s.creation_time is None, s.creation_time or EARLIEST, s.id))
 
     # --- refresh: one poll at a time, re-armed when it finishes, rows updated in place by id
 
@@ -197,21 +313,30 @@ class RestoreSessionsScreen(Screen[None]):
             self.poll_timer = self.set_timer(self.refresh_seconds, self.load_sessions, name="sessions-poll")
 
     def apply(self, sessions: list[RestoreSession]) -> None:
+        self.relayout()  # a new year since the last poll
+        assert self.table_layout is not None
         table = self.query_one(DataTable)
         fresh = {session.id: session for session in sessions if session.id}
         for gone in [key for key in self.sessions if key not in fresh]:
             table.remove_row(gone)
-        new = sorted(
-            (s for key, s in fresh.items() if key not in self.sessions),
-            key=lambda s: (s.creation_time is None, s.creation_time or EARLIEST, s.id),
-        )
+        new = self.ordered(s for key, s in fresh.items() if key not in self.sessions)
         for session in fresh.values():
             if session.id in self.sessions:
-                for column, cell in zip(COLUMNS, session_cells(session, self.local_tz), strict=True):
+                for column, cell in zip(self.table_layout[0], self.cells(session), strict=True):
                     table.update_cell(session.id, column, cell)
         for session in new:
-            table.add_row(*session_cells(session, self.local_tz), key=session.id)
+            table.add_row(*self.cells(session), key=session.id)
         self.sessions = fresh
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The full id and what the table leaves out, for the session under the cursor."""
+        session = self.session_under_cursor()
+        detail = self.query_one("#sessions-detail", Static)
+        detail.update(session_detail(session, self.local_tz) if session is not None else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
 
     def session_under_cursor(self) -> RestoreSession | None:
         table = self.query_one(DataTable)
