@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -34,23 +35,26 @@ def start_demo(width: int, height: int, env: str) -> str:
     return name
 
 
-@pytest.fixture
-def session() -> Iterator[str]:
-    name = start_demo(120, 40, "TERM=xterm-256color")
+@contextmanager
+def demo_in_tmux(width: int, height: int, env: str) -> Iterator[str]:
+    name = start_demo(width, height, env)
     try:
         yield name
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+@pytest.fixture
+def session() -> Iterator[str]:
+    with demo_in_tmux(120, 40, "TERM=xterm-256color") as name:
+        yield name
 
 
 @pytest.fixture
 def plain_session() -> Iterator[str]:
     """80x24, a 16-colour TERM and NO_COLOR: what a default PuTTY or a bare jump host gives."""
-    name = start_demo(80, 24, "TERM=xterm NO_COLOR=1")
-    try:
+    with demo_in_tmux(80, 24, "TERM=xterm NO_COLOR=1") as name:
         yield name
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
 
 def pane(name: str) -> str:
