@@ -136,6 +136,24 @@ async def test_ctrl_r_refreshes_in_place_and_keeps_the_cursor(make_world: Any) -
         assert ids[1] in detail_line(pilot) and "ended -" not in detail_line(pilot)
 
 
+async def test_an_end_time_arriving_on_refresh_widens_its_column(make_world: Any) -> None:
+    world = await make_world("v8")
+    [session_id] = await start_sessions(world, 1)
+    app = sessions_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table_rows(pilot)[0]["ended"] == ""
+        world.clock.advance(600)
+        world.sim.state.stop_restore_session(world.sim.restore_sessions[session_id], world.clock())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        ended = table_rows(pilot)[0]["ended"]
+        assert ended == f"{world.clock():%m-%d %H:%M}"
+        column = next(c for c in table.ordered_columns if c.key.value == "ended")
+        assert column.content_width >= len(ended)  # shown whole, not cut to the header's width
+
+
 @pytest.mark.parametrize(
     ("version", "path_end", "body"),
     [("v3", "/Action", {"stop": None}), ("v5", "/Action", {"stop": None}), ("v8", "/Stop", None)],

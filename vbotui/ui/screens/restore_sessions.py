@@ -323,7 +323,8 @@ class RestoreSessionsScreen(Screen[None]):
         for session in fresh.values():
             if session.id in self.sessions:
                 for column, cell in zip(self.table_layout[0], self.cells(session), strict=True):
-                    table.update_cell(session.id, column, cell)
+                    # Widening: an end time arrives in a column sized for none.
+                    table.update_cell(session.id, column, cell, update_width=True)
         for session in new:
             table.add_row(*self.cells(session), key=session.id)
         self.sessions = fresh
