@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import os
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -27,15 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.x509.oid import NameOID
 from textual.pilot import Pilot
 
 from vbotui.api.client import VboClient
 from vbotui.auth import MemoryTokenStore, ServerSession, TokenStore
 from vbotui.config import LoadedConfig, Profile, ProfileFlags
+from vbotui.fixed_tls import HOST, PINNED_PEM, PORT, URL, TlsFront, fetch_presented
 from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.tls import CertificateInfo, KnownServers
 from vbotui.ui.app import VboApp
@@ -52,62 +47,7 @@ PX_PER_COLUMN = 11.7  # PNG width per terminal column: about what a terminal at 
 
 # The server of the sign-in and certificate screens: a name that resolves nowhere, never contacted
 # (the client talks to the in-process simulator through `TlsFront`).
-SERVER_HOST, SERVER_PORT = "vbo01.corp.local", 4443
-SERVER_URL = f"https://{SERVER_HOST}:{SERVER_PORT}"
 SERVER_USER = "CORP\\vbo-operator"
-
-
-# --- a fixed certificate (Ed25519 signatures are deterministic: same key, same bytes) ---------------
-
-
-def fixed_certificate(seed: str, common_name: str = SERVER_HOST) -> str:
-    """A self-signed certificate (PEM) from a key derived from `seed`; the same PEM on every run.
-
-    Test material only: the key belongs to nothing real and is never written anywhere.
-    """
-    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"vbotui screenshots {seed}".encode()).digest())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    sans = x509.SubjectAlternativeName([x509.DNSName(common_name), x509.DNSName(common_name.split(".")[0])])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
-        # Ten years, as a real one: the screen checks it against the app's clock (START), not the wall's.
-        .not_valid_before(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc))
-        .not_valid_after(datetime(2034, 1, 15, 8, 0, tzinfo=timezone.utc))
-        .add_extension(sans, critical=False)
-        .sign(key, None)
-    )
-    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
-
-
-PRESENTED_PEM = fixed_certificate("presented")
-PINNED_PEM = fixed_certificate("pinned before")  # what an earlier visit pinned, for the changed screen
-
-
-def fetch_fixed_certificate(host: str, port: int, timeout: float = 10.0) -> CertificateInfo:
-    """The sessions' `fetch_certificate` (in place of `vbotui.tls.fetch_certificate`): the server
-    always presents PRESENTED_PEM."""
-    return CertificateInfo.from_pem(PRESENTED_PEM, host, port)
-
-
-class TlsFront(httpx.AsyncBaseTransport):
-    """The simulator behind TLS as a client sees it: the server presents PRESENTED_PEM, and a client
-    that has not pinned it fails the handshake as it would on a self-signed certificate."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, known: KnownServers) -> None:
-        self.inner, self.known = inner, known
-        self.sha256 = CertificateInfo.from_pem(PRESENTED_PEM).sha256
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        pinned = self.known.get(SERVER_HOST, SERVER_PORT)
-        if pinned is None or pinned.sha256 != self.sha256:
-            cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")
-            cause.verify_message = "self-signed certificate"
-            raise httpx.ConnectError("certificate verify failed", request=request) from cause
-        return await self.inner.handle_async_request(request)
 
 
 # --- taking a screenshot -------------------------------------------------------------------------
@@ -231,10 +171,10 @@ async def start_explore(pilot: Pilot[Any]) -> None:
 
 
 def signin_app(folder: Path, sim: Simulator, env: dict[str, str], pinned: str | None = None) -> VboApp:
-    """An app that signs in to SERVER_URL by itself: memory token store, known servers in `folder`."""
+    """An app that signs in to URL by itself: memory token store, known servers in `folder`."""
     known = KnownServers(folder / "known_servers.json")
     if pinned is not None:
-        known.pin(SERVER_HOST, SERVER_PORT, CertificateInfo.from_pem(pinned).sha256)
+        known.pin(HOST, PORT, CertificateInfo.from_pem(pinned).sha256)
     store = MemoryTokenStore()
 
     async def open_store() -> tuple[TokenStore, str | None]:
@@ -248,10 +188,10 @@ def signin_app(folder: Path, sim: Simulator, env: dict[str, str], pinned: str | 
             known_servers=known,
             transport=front,
             env=env,
-            fetch_certificate=fetch_fixed_certificate,
+            fetch_certificate=fetch_presented,
         )
 
-    profile = Profile("vbo01", SERVER_URL, user=SERVER_USER, api_version="v8", refresh=3600.0)
+    profile = Profile("vbo01", URL, user=SERVER_USER, api_version="v8", refresh=3600.0)
     config = LoadedConfig(folder / "config.toml", {"vbo01": profile}, [])
     setup = SignInSetup(
         profile, config, ProfileFlags(), [], open_store, new_session, save_profiles=False, env={}

@@ -11,8 +11,6 @@ Update with `pytest tests/signin/test_snapshots.py --snapshot-update` after look
 
 from __future__ import annotations
 
-import hashlib
-import ssl
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -21,15 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.x509.oid import NameOID
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
 from vbotui.auth import MemoryTokenStore, ServerSession, TokenStore
 from vbotui.config import LoadedConfig, Profile, ProfileFlags
+from vbotui.fixed_tls import HOST, PINNED_PEM, PORT, URL, TlsFront, fetch_presented
 from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.tls import CertificateInfo, KnownServers
 from vbotui.ui.app import VboApp
@@ -40,56 +35,8 @@ from vbotui.ui.signin_flow import SignInSetup
 from .support import wait_until
 
 NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
-HOST, PORT = "vbo01.corp.local", 4443
-URL = f"https://{HOST}:{PORT}"
 USER = "CORP\\vbo-operator"
 PASSWORD = "secret"  # the simulator's; given to the session's environment, never typed or shown
-
-
-def fixed_certificate(seed: str, common_name: str = HOST) -> str:
-    """A self-signed certificate (PEM) from an Ed25519 key derived from `seed`: the same bytes on every
-    run (Ed25519 signatures are deterministic), so the fingerprint on screen never changes.
-    Valid 2024-2034, as a real one is: the screen checks it against the app's clock (NOW)."""
-    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"vbotui snapshots {seed}".encode()).digest())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    sans = x509.SubjectAlternativeName([x509.DNSName(common_name), x509.DNSName(common_name.split(".")[0])])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
-        .not_valid_before(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc))
-        .not_valid_after(datetime(2034, 1, 15, 8, 0, tzinfo=timezone.utc))
-        .add_extension(sans, critical=False)
-        .sign(key, None)
-    )
-    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
-
-
-PRESENTED = fixed_certificate("presented")
-PINNED = fixed_certificate("pinned before")
-
-
-class TlsFront(httpx.AsyncBaseTransport):
-    """The simulator behind TLS: refused at the handshake until PRESENTED is the pinned certificate."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, known: KnownServers) -> None:
-        self.inner, self.known = inner, known
-        self.sha256 = CertificateInfo.from_pem(PRESENTED).sha256
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        pinned = self.known.get(HOST, PORT)
-        if pinned is None or pinned.sha256 != self.sha256:
-            cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")
-            cause.verify_message = "self-signed certificate"
-            raise httpx.ConnectError("certificate verify failed", request=request) from cause
-        return await self.inner.handle_async_request(request)
-
-
-def fetch_presented(host: str, port: int, timeout: float = 10.0) -> CertificateInfo:
-    """The session's `fetch_certificate`: the server always presents PRESENTED."""
-    return CertificateInfo.from_pem(PRESENTED, host, port)
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +106,7 @@ def test_new_certificate_80x24(snap_compare: Any, tmp_path: Path) -> None:
 
 
 def test_changed_certificate_refused_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED)
+    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED_PEM)
     assert snap_compare(app, terminal_size=(80, 24), run_before=certificate_shown(True))
 
 
@@ -168,7 +115,7 @@ def test_changed_certificate_refused_80x24(snap_compare: Any, tmp_path: Path) ->
 
 @pytest.mark.parametrize("changed", [False, True], ids=["new", "changed"])
 async def test_certificate_dialog_and_its_buttons_fit_80x24(tmp_path: Path, changed: bool) -> None:
-    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED if changed else None)
+    app = signing_in_app(tmp_path, env={"VBOTUI_PASSWORD": PASSWORD}, pinned=PINNED_PEM if changed else None)
     async with app.run_test(size=(80, 24)) as pilot:
         await certificate_shown(changed)(pilot)
         screen = pilot.app.screen
