@@ -140,7 +140,8 @@ class SignInFlow:
                     self.app.activity.note("keyring", fact)
                     if recipe:
                         self.app.activity.note("keyring", recipe)
-                    self.app.notify(clean(notice), severity="warning", markup=False, timeout=20)
+                    # The toast says only the fact: the recipe would cover the screen for seconds.
+                    self.app.notify(clean(fact), severity="warning", markup=False, timeout=10)
             return self._store
 
     def sign_in_screen(self, profile: Profile | None, **options: object) -> SignInScreen:
