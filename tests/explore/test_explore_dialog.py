@@ -319,3 +319,23 @@ async def settle_screen(pilot: Pilot[Any]) -> None:
             break
         await pilot.pause()
     await pilot.pause()
+
+
+async def test_choices_are_shown_by_a_character_not_only_by_colour(make_world: Any) -> None:
+    # 16-colour and NO_COLOR terminals lose the colour Textual uses to tell on from off.
+    from textual.widgets import Checkbox
+
+    world = await make_world("v8")
+    job = await world.job_of()
+    app = open_dialog(world, job)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        flags = list(app.screen.query(Checkbox))
+        buttons = list(app.screen.query(RadioButton))
+        assert flags and all("X" not in str(flag.render()) for flag in flags)  # off by default
+        assert ["\u25cf" in str(button.render()) for button in buttons] == [
+            button.value for button in buttons
+        ]  # the dot only on the chosen type
+        flags[0].value = True
+        await pilot.pause()
+        assert "X" in str(flags[0].render()) and "X" not in str(flags[1].render())

@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
@@ -81,6 +82,20 @@ class Flag(Checkbox, inherit_bindings=False):
     """A checkbox toggled by space only, so that Enter sends the dialog."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    def render(self) -> Content:
+        # Textual draws "X" either way and tells on from off by colour alone, which 16-colour
+        # and NO_COLOR terminals lose: blank when off.
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
+class TypeButton(RadioButton):
+    """A radio button whose dot shows only when chosen (not only in colour, as Textual's does)."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "\u25cf" if self.value else " "
+        return super().render()
 
 
 class ExploreDialog(ModalScreen[ExploreOptions | None]):
@@ -153,7 +168,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
                 yield Label("Type", classes="explore-label")
                 with TypePicker(id="explore-type", compact=True):
                     for index, code in enumerate(self.types):
-                        yield RadioButton(EXPLORE_TYPES[code], value=index == 0, id=f"type-{code}")
+                        yield TypeButton(EXPLORE_TYPES[code], value=index == 0, id=f"type-{code}")
             with Horizontal(classes="explore-row"):
                 yield Label("", classes="explore-label")
                 yield Flag("Show deleted items", id="explore-deleted", compact=True)
