@@ -7,6 +7,7 @@ A dialect only describes requests; it sends nothing. Two families:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -34,7 +35,7 @@ def _seg(value: str) -> str:
 
 
 @dataclass(frozen=True)
-class Dialect:
+class Dialect(ABC):
     version: str
 
     @property
@@ -75,14 +76,17 @@ class Dialect:
         return RequestSpec("GET", self.path("Jobs", _seg(job_id), "JobSessions"))
 
     # --- actions
+    @abstractmethod
     def job_action(self, job_id: str, action: str) -> RequestSpec:
-        raise NotImplementedError
+        """The request that enables, disables, starts or stops a job."""
 
+    @abstractmethod
     def explore(self, job_id: str, options: ExploreOptions) -> RequestSpec:
-        raise NotImplementedError
+        """The request that opens a restore session of a job's backup."""
 
+    @abstractmethod
     def stop_restore_session(self, session_id: str) -> RequestSpec:
-        raise NotImplementedError
+        """The request that stops a restore session."""
 
 
 class ActionDialect(Dialect):
