@@ -174,3 +174,18 @@ async def test_the_keyring_notice_is_shown_once_in_the_status_panel(sim, tmp_pat
         panel = main.query_one("#status").plain  # type: ignore[attr-defined]
     await app.aclose()
     assert panel.count("sign-in kept in memory for this run only") == 1
+
+
+async def test_a_profile_keymap_rebinds_an_action_key(sim, tmp_path):
+    profile = lab_profile(keymap={"start": "S"})
+    app = new_app(make_setup(tmp_path, {LAB_URL: sim}, profile, env={"VBOTUI_PASSWORD": PASSWORD}))
+    async with app.run_test(size=(160, 40)) as pilot:
+        main = await main_loaded(pilot)
+        job_id = main.jobs.cursor_job_id
+        sim.jobs[job_id].is_enabled = True
+        await pilot.press("s")  # no longer start
+        await pilot.pause(0.2)
+        assert start_requests(sim) == []
+        await pilot.press("S")
+        await wait_until(pilot, lambda: len(start_requests(sim)) == 1, "the start sent by the remapped key")
+    await app.aclose()

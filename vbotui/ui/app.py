@@ -110,6 +110,8 @@ class VboApp(App[None]):
             return
         self.client, self.label = client, profile.name
         self.read_only, self.refresh_s = profile.read_only, max(profile.refresh, 2.0)
+        # The profile's own keys (binding id = "keys"), e.g. start = "S"; the defaults otherwise.
+        self.set_keymap(dict(profile.keymap))
         self.audit = audit
         self.org_names, self.last_update, self.refresh_failed = {}, None, False
         self.started_restore_sessions = {}
