@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from .api.dialects import API_VERSION_CHOICES
 from .tls import TlsTrust, TrustError, server_address, server_key
 
 if sys.version_info >= (3, 11):
@@ -35,7 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-API_VERSIONS = ("auto", "v3", "v4", "v5", "v6", "v7", "v8")
+API_VERSIONS = API_VERSION_CHOICES  # "auto" and every version, listed once in vbotui.api.dialects
 DEFAULT_PORT = 4443  # VB365's REST port, used when a bare host name is given
 DEFAULT_REFRESH_S = 30.0
 PROFILE_KEYS = ("url", "user", "api_version", "tls", "ca_file", "read_only", "refresh", "keymap")

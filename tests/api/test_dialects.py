@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import httpx
 import pytest
 
-from vbotui.api import ExploreOptions
-from vbotui.api.dialects import VERSIONS, ActionDialect, VerbDialect, dialect_for
+from vbotui.api import EXPLORE_TYPES, ExploreOptions, VboClient
+from vbotui.api.dialects import (
+    API_VERSION_CHOICES,
+    VERSIONS,
+    ActionDialect,
+    VerbDialect,
+    capabilities_for,
+    dialect_for,
+)
+
+from .sim_support import make_sim
 
 OLD = ["v3", "v4", "v5"]
 NEW = ["v6", "v7", "v8"]
@@ -107,3 +117,50 @@ def test_unknown_inputs_are_refused_before_sending():
         dialect_for("v8").job_action("j", "delete")
     with pytest.raises(ValueError):
         dialect_for("v8").explore("j", ExploreOptions(WHEN, "exchange"))
+
+
+def test_capabilities_by_version():
+    caps = [dialect_for(v).capabilities for v in VERSIONS]
+    assert [c.version for c in caps] == list(VERSIONS)
+    assert [c.teams_restore for c in caps] == [False] * 2 + [True] * 4
+    assert [c.logout for c in caps] == [False] * 4 + [True] * 2
+    assert [c.full_start for c in caps] == [False] * 3 + [True] * 3
+    assert [c.jobs_paged for c in caps] == [False] * 5 + [True]
+    assert [c.organizations_paged for c in caps] == [False] * 5 + [True]
+    assert [c.sessions_paged for c in caps] == [False] * 2 + [True] * 4
+    assert [c.session_log_items for c in caps] == [True] * 6
+    assert [c.processed_objects for c in caps] == [False] * 4 + [True] * 2
+    assert [c.health for c in caps] == [False] * 5 + [True]
+    assert [c.verb_actions for c in caps] == [False] * 3 + [True] * 3
+    without_teams = ("vex", "veod", "vesp")
+    assert [c.explore_types for c in caps] == [without_teams] * 2 + [(*without_teams, "vet")] * 4
+
+
+def test_the_dialect_answers_from_its_capabilities():
+    for version in VERSIONS:
+        dialect, caps = dialect_for(version), capabilities_for(version)
+        assert dialect.capabilities is caps  # one object per version
+        assert (dialect.logout_path() is not None) is caps.logout
+        assert dialect.jobs_paged() is caps.jobs_paged and dialect.sessions_paged() is caps.sessions_paged
+        assert isinstance(dialect, VerbDialect) is caps.verb_actions
+        assert set(caps.explore_types) <= set(EXPLORE_TYPES)
+
+
+def test_versions_are_listed_once():
+    from vbotui import config
+    from vbotui.sim.config import ALL_VERSIONS
+
+    assert API_VERSION_CHOICES == ("auto", *VERSIONS)
+    assert config.API_VERSIONS is API_VERSION_CHOICES and ALL_VERSIONS is VERSIONS
+    with pytest.raises(ValueError):
+        capabilities_for("v9")
+
+
+async def test_the_client_knows_its_capabilities_once_it_knows_its_version():
+    sim, _ = make_sim(versions=["v3", "v4", "v5"])
+    async with VboClient("http://sim.test", transport=httpx.ASGITransport(app=sim.app)) as client:
+        assert client.capabilities is None  # auto: not probed yet
+        await client.detect_version()
+        assert client.capabilities is capabilities_for("v5") and client.capabilities.teams_restore
+    async with VboClient("http://sim.test", "v4", transport=httpx.ASGITransport(app=sim.app)) as client:
+        assert client.capabilities is not None and "vet" not in client.capabilities.explore_types

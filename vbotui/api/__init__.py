@@ -1,7 +1,7 @@
 """The VB365 REST API client: headless, Textual-free (docs/architecture.md)."""
 
 from .client import VboClient
-from .dialects import JOB_ACTIONS, VERSIONS
+from .dialects import API_VERSION_CHOICES, JOB_ACTIONS, VERSIONS, Capabilities, capabilities_for
 from .errors import (
     AuthError,
     BadRequest,
@@ -25,12 +25,14 @@ from .models import (
 )
 
 __all__ = [
+    "API_VERSION_CHOICES",
     "EXPLORE_TYPES",
     "JOB_ACTIONS",
     "VERSIONS",
     "ActionResult",
     "AuthError",
     "BadRequest",
+    "Capabilities",
     "Conflict",
     "Exchange",
     "ExploreOptions",
@@ -45,4 +47,5 @@ __all__ = [
     "TransportError",
     "VboClient",
     "VboError",
+    "capabilities_for",
 ]

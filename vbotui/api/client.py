@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-from .dialects import VERSIONS, Dialect, RequestSpec, dialect_for
+from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, RequestSpec, dialect_for
 from .errors import AuthError, NotFound, VboError
 from .http import ExchangeHook, HttpSession, decode_json, error_from_response, expect_object
 from .models import ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
@@ -36,8 +36,8 @@ class VboClient:
         on_exchange: ExchangeHook | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if api_version != "auto" and api_version not in VERSIONS:
-            raise ValueError(f"api_version must be 'auto' or one of {', '.join(VERSIONS)}")
+        if api_version not in API_VERSION_CHOICES:
+            raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}")
         self.base_url = base_url.rstrip("/")
         self.requested_version = api_version
         self.page_size = page_size
@@ -58,6 +58,11 @@ class VboClient:
     @property
     def version(self) -> str | None:
         return self._dialect.version if self._dialect else None
+
+    @property
+    def capabilities(self) -> Capabilities | None:
+        """What the server's API version can do; None until the version is known."""
+        return self._dialect.capabilities if self._dialect else None
 
     @property
     def user(self) -> str | None:

@@ -336,7 +336,7 @@ class ServerSession:
                     notices.append(f"Could not reach the server ({exc.message}); signed out locally only.")
         on_server = False
         if client is not None and client.is_signed_in:
-            on_server = _version_number(client.version) >= 7
+            on_server = client.capabilities is not None and client.capabilities.logout
             if not on_server:
                 notices.append(f"API {client.version} has no logout; the server session ends at expiry.")
             try:
@@ -351,13 +351,6 @@ class ServerSession:
     async def aclose(self) -> None:
         await self._flush()
         await self._drop_client()
-
-
-def _version_number(version: str | None) -> int:
-    try:
-        return int((version or "v0").lstrip("v"))
-    except ValueError:
-        return 0
 
 
 def _describe(exc: BaseException) -> str:

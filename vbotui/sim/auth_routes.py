@@ -41,7 +41,7 @@ async def issue_token(call: Call, config: SimConfig, tokens: TokenStore) -> Resp
         return oauth_error("unsupported_grant_type", "The grant_type parameter is missing.")
     response = json_response(token_json(grant, config.token_ttl))
     antiforgery_off = str(params.get("disable_antiforgery_token", "")).lower() == "true"
-    if call.version >= 7 and not antiforgery_off:
+    if call.caps.antiforgery_token and not antiforgery_off:
         # v7+ hand browsers an antiforgery cookie unless told not to; nothing here checks it.
         response.set_cookie("VeeamAntiforgery", grant.refresh_token[:16], httponly=True, samesite="strict")
     return response

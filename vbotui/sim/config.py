@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from vbotui.api.dialects import VERSIONS
+
 Clock = Callable[[], datetime]
 
-ALL_VERSIONS: tuple[str, ...] = ("v3", "v4", "v5", "v6", "v7", "v8")
+ALL_VERSIONS: tuple[str, ...] = VERSIONS  # the client's list: the simulator serves every version
 
 
 def real_now() -> datetime:

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from vbotui.api.dialects import VERSIONS, Capabilities, capabilities_for
 from vbotui.api.models import parse_time
 
 from .state import RESTORE_TYPES, SimError
@@ -18,6 +19,14 @@ JSON_TYPE = "application/json; charset=utf-8"
 DENIED = "Authorization has been denied for this request."
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 30
+
+
+_NUMBERS = [int(version[1:]) for version in VERSIONS]
+
+
+def caps(version: int) -> Capabilities:
+    """What API version `version` can do: the client's own Capabilities (below v3: v3's; above v8: v8's)."""
+    return capabilities_for(f"v{min(max(version, _NUMBERS[0]), _NUMBERS[-1])}")
 
 
 def json_response(data: object, status: int = 200) -> Response:
@@ -32,7 +41,7 @@ def empty_response(status: int) -> Response:
 def error_body(version: int | None, message: str, error_code: str | None = None) -> dict[str, Any]:
     """`{"message"}` everywhere (RESTExceptionInfo on v6/v7), plus `errorCode` on v8 when known."""
     body: dict[str, Any] = {"message": message}
-    if version is not None and version >= 8 and error_code:
+    if version is not None and caps(version).error_codes and error_code:
         body["errorCode"] = error_code
     return body
 
@@ -44,7 +53,7 @@ def error_response(version: int | None, error: SimError) -> Response:
 def unauthorized(version: int) -> Response:
     """401: v3-v5 (ASP.NET Web API) explain in a body; v6+ send none."""
     headers = {"WWW-Authenticate": "Bearer"}
-    if version <= 5:
+    if caps(version).denial_body:
         return Response(json.dumps({"message": DENIED}).encode(), 401, headers, JSON_TYPE)
     return Response(b"", 401, headers)
 
@@ -116,6 +125,6 @@ def explore_type(value: object, version: int) -> str:
     code = str(value or "").lower()
     if code not in RESTORE_TYPES:
         raise invalid(f"The restore session type '{value}' is not valid. Use Vex, Veod, Vesp or Vet.")
-    if code == "vet" and version < 5:
+    if code not in caps(version).explore_types:
         raise invalid("Teams restore sessions (vet) are not supported by this version of the REST API.")
     return code

@@ -1,7 +1,9 @@
 """The JSON of each resource in the dialect of each API version (vbo-api.md §3-§8).
 
 v3-v5 write absolute, lowercase hrefs; v6+ relative ones. Fields appear and disappear by version
-exactly as the OpenAPI documents (v6-v8) and the archived v3 pages show them.
+exactly as the OpenAPI documents (v6-v8) and the archived v3 pages show them. What a version can do
+(links, paging, ids, eTags) is asked of `View.caps`, the client's own Capabilities; the remaining
+`view.version` comparisons are fields of each version's schema, nothing a client decides on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from vbotui.api.dialects import Capabilities
+
 from .data import PERIOD_SECONDS, SimJob, SimOrganization
+from .protocol import caps
 from .state import SimJobSession, SimRestoreSession
 
 Json = dict[str, Any]
@@ -26,8 +31,12 @@ class View:
     base_url: str  # scheme://host:port, for the absolute hrefs of v3-v5
     now: datetime
 
+    @property
+    def caps(self) -> Capabilities:
+        return caps(self.version)
+
     def href(self, path: str) -> Json:
-        if self.version <= 5:
+        if not self.caps.relative_links:
             return {"href": f"{self.base_url}/v{self.version}/{path.lower()}"}
         return {"href": f"/v{self.version}/{path}"}
 
@@ -103,21 +112,21 @@ def job_json(view: View, job: SimJob) -> Json:
         if v <= 7:
             data.update(runNow=False, selectedItems=[], excludedItems=[])
         data["schedulePolicy"] = schedule_policy(view, job)
-        if v >= 8:
+        if view.caps.parent_ids:
             data["organizationId"] = job.organization_id
         data.update(repositoryId=job.repository_id, lastRun=api_time(job.last_run),
                     nextRun=api_time(next_run(job, view.now)))
         if v >= 7:
             data["lastBackup"] = api_time(job.last_backup)
         data.update(isEnabled=job.is_enabled, lastStatus=job.last_status)
-        if v >= 8:
+        if view.caps.etags:
             data["eTag"] = job.etag
     links = {
         "self": view.href(f"Jobs/{job.id}"),
         "organization": view.href(f"Organizations/{job.organization_id}"),
         "backupRepository": view.href(f"BackupRepositories/{job.repository_id}"),
     }
-    if v <= 6:
+    if not view.caps.job_sessions_by_query:
         links["jobsessions"] = view.href(f"Jobs/{job.id}/JobSessions")
     else:
         links["jobsessions"] = {"href": f"/v{v}/JobSessions?jobId={job.id}"}
@@ -143,7 +152,7 @@ def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
         if org.is_backed_up:
             data.update(firstBackuptime=api_time(org.first_backup), lastBackuptime=api_time(org.last_backup))
     links = {"self": view.href(f"Organizations/{org.id}")}
-    if v <= 7:
+    if view.caps.organization_jobs:
         links["jobs"] = view.href(f"Organizations/{org.id}/Jobs")
     data["_links"] = links
     return data
@@ -184,7 +193,7 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
         "bottleneck": "Source" if session.status != "Running" else "Detecting",
     }
     data: Json = {"id": session.id}
-    if v >= 8:
+    if view.caps.parent_ids:
         data["jobId"] = session.job_id
     if v >= 7:
         data.update(repositoryId=session.repository_id, mainSessionId=session.id)
@@ -197,7 +206,7 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
     if v >= 8:
         data["jobSessionConfigType"] = session.config_type
     data.update(status=session.status, statistics=statistics)
-    if v >= 8:
+    if view.caps.etags:
         data["eTag"] = session.etag
     # v3-v5 point the log link at /log, which answers 404 on real servers too (vbo-api.md §6).
     log = f"JobSessions/{session.id}/log" if v <= 5 else f"JobSessions/{session.id}/LogItems"
@@ -216,7 +225,7 @@ def restore_session_json(view: View, session: SimRestoreSession) -> Json:
         data.update(initiatedBy=session.initiated_by, scopeName=session.organization,
                     clientHost=session.client_host)
     data.update(details=session.details, reason=session.reason)
-    if view.version >= 8:
+    if view.caps.etags:
         data["eTag"] = session.etag
     data["_links"] = {
         "self": view.href(f"RestoreSessions/{session.id}"),

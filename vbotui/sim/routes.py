@@ -12,9 +12,12 @@ from typing import Any
 
 from starlette.responses import Response
 
+from vbotui.api.dialects import Capabilities
+
 from . import render
 from .data import SimJob
 from .protocol import (
+    caps,
     empty_response,
     explore_type,
     invalid,
@@ -48,29 +51,33 @@ class Call:
     def user(self) -> str:
         return self.grant.user_name if self.grant else ""
 
+    @property
+    def caps(self) -> Capabilities:
+        return caps(self.version)
+
 
 Handler = Callable[[Call], Awaitable[Response]]
 
 
 def route(method: str, version: int, parts: list[str]) -> Handler | None:
     """The handler of an authorized resource, or None. `parts` are lowercased."""
-    v = version
+    c = caps(version)
     match (method, parts):
         case ("GET", ["jobs"]):
             return list_jobs
         case ("GET", ["jobs", _]):
             return get_job
-        case ("POST", ["jobs", _, "action"]) if v <= 5:
+        case ("POST", ["jobs", _, "action"]) if not c.verb_actions:
             return job_action_v3
-        case ("POST", ["jobs", _, "start" | "stop" | "enable" | "disable" | "explore"]) if v >= 6:
+        case ("POST", ["jobs", _, "start" | "stop" | "enable" | "disable" | "explore"]) if c.verb_actions:
             return job_verb
-        case ("GET", ["jobs", _, "jobsessions"]) if v <= 6:
+        case ("GET", ["jobs", _, "jobsessions"]) if not c.job_sessions_by_query:
             return list_job_sessions_of_job
         case ("GET", ["organizations"]):
             return list_organizations
         case ("GET", ["organizations", _]):
             return get_organization
-        case ("GET", ["organizations", _, "jobs"]) if v <= 7:
+        case ("GET", ["organizations", _, "jobs"]) if c.organization_jobs:
             return list_organization_jobs
         case ("GET", ["jobsessions"]):
             return list_job_sessions
@@ -80,9 +87,9 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
             return list_restore_sessions
         case ("GET", ["restoresessions", _]):
             return get_restore_session
-        case ("POST", ["restoresessions", _, "action"]) if v <= 5:
+        case ("POST", ["restoresessions", _, "action"]) if not c.verb_actions:
             return stop_restore_session_v3
-        case ("POST", ["restoresessions", _, "stop"]) if v >= 6:
+        case ("POST", ["restoresessions", _, "stop"]) if c.verb_actions:
             return stop_restore_session
     return None
 
@@ -101,7 +108,7 @@ def _collection(call: Call, path: str, items: list[Json], paged: bool, with_tota
 async def list_jobs(call: Call) -> Response:
     jobs: list[SimJob] = list(call.state.jobs.values())
     query: dict[str, str] = {}
-    if call.version >= 8:
+    if call.caps.jobs_paged:
         offset, limit = paging(call.query)  # validate before filtering
         for name, attr in (("organizationid", "organization_id"), ("repositoryid", "repository_id")):
             wanted = call.query.get(name)
@@ -145,7 +152,7 @@ async def job_verb(call: Call) -> Response:
     if verb == "explore":
         if not isinstance(call.body, dict):
             raise invalid("The request body must contain the explore options.")
-        return json_response(_explore(call, job, call.body), 201 if call.version >= 8 else 200)
+        return json_response(_explore(call, job, call.body), 201 if call.caps.explore_created else 200)
     full = False
     if verb == "start":
         options = lower_keys(call.body) if isinstance(call.body, dict) else None
@@ -153,7 +160,7 @@ async def job_verb(call: Call) -> Response:
             raise invalid('The request body must contain the start options, e.g. {"full": false}.')
         full = options["full"]
     session = await _simple_action(call, job, verb, full)
-    if verb == "start" and call.version >= 8 and session is not None:
+    if verb == "start" and call.caps.start_returns_session and session is not None:
         return json_response(render.job_session_json(call.view, session))
     return empty_response(204)
 
@@ -188,16 +195,18 @@ def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
 
 def _extended(call: Call) -> bool:
     # extendedView defaults to true on v6 and false on v7/v8; v3-v5 have no such switch.
-    if call.version <= 5:
+    if not call.caps.extended_view:
         return True
-    return parse_bool(call.query.get("extendedview"), "extendedView", default=call.version == 6)
+    default = call.caps.extended_view_by_default
+    return parse_bool(call.query.get("extendedview"), "extendedView", default=default)
 
 
 async def list_organizations(call: Call) -> Response:
     extended = _extended(call)
     items = [render.organization_json(call.view, org, extended) for org in call.state.organizations.values()]
-    query = {"extendedView": "true"} if extended and call.version >= 8 else {}
-    return _collection(call, "Organizations", items, paged=call.version >= 8, query=query)
+    paged = call.caps.organizations_paged
+    query = {"extendedView": "true"} if extended and paged else {}
+    return _collection(call, "Organizations", items, paged=paged, query=query)
 
 
 async def get_organization(call: Call) -> Response:
@@ -220,12 +229,13 @@ async def list_organization_jobs(call: Call) -> Response:
 async def list_job_sessions_of_job(call: Call) -> Response:
     job = _job_of(call)
     items = [render.job_session_json(call.view, s) for s in call.state.sessions_of(job)]
-    return _collection(call, f"Jobs/{job.id}/JobSessions", items, paged=call.version >= 6, with_total=True)
+    return _collection(call, f"Jobs/{job.id}/JobSessions", items, paged=call.caps.job_sessions_of_job_paged,
+                       with_total=True)
 
 
 async def list_job_sessions(call: Call) -> Response:
     state = call.state
-    job_id = call.query.get("jobid") if call.version >= 7 else None
+    job_id = call.query.get("jobid") if call.caps.job_sessions_by_query else None
     if job_id:
         sessions = state.sessions_of(state.job(job_id))
     else:
@@ -233,8 +243,8 @@ async def list_job_sessions(call: Call) -> Response:
         sessions = sorted(state.job_sessions.values(), key=lambda s: s.creation_time, reverse=True)
     items = [render.job_session_json(call.view, s) for s in sessions]
     query = {"jobId": job_id} if job_id else {}
-    return _collection(call, "JobSessions", items, paged=call.version >= 5, with_total=call.version <= 7,
-                       query=query)
+    return _collection(call, "JobSessions", items, paged=call.caps.sessions_paged,
+                       with_total=call.caps.total_count, query=query)
 
 
 async def get_job_session(call: Call) -> Response:
@@ -250,11 +260,13 @@ async def get_job_session(call: Call) -> Response:
 # -- restore sessions ---------------------------------------------------------------------------
 
 async def list_restore_sessions(call: Call) -> Response:
-    ascending = parse_bool(call.query.get("orderasc"), "orderAsc") if call.version >= 7 else False
+    ordered = call.caps.restore_sessions_order
+    ascending = parse_bool(call.query.get("orderasc"), "orderAsc") if ordered else False
     sessions = sorted(call.state.restore_sessions.values(), key=lambda s: s.creation_time,
                       reverse=not ascending)
     items = [render.restore_session_json(call.view, s) for s in sessions]
-    return _collection(call, "RestoreSessions", items, paged=call.version >= 5, with_total=call.version <= 7)
+    return _collection(call, "RestoreSessions", items, paged=call.caps.sessions_paged,
+                       with_total=call.caps.total_count)
 
 
 async def get_restore_session(call: Call) -> Response:

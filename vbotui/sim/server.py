@@ -124,13 +124,14 @@ class Simulator:
     async def _dispatch(self, call: Call, request: Request, fault: Fault | None) -> Response:
         parts = [s.lower() for s in call.segments]
         method, v = call.method, call.version
+        can = call.caps
         if method == "POST" and parts == ["token"]:
             return await auth_routes.issue_token(call, self.config, self.tokens)
         if method == "GET" and parts == ["serviceinstance"]:
             return await auth_routes.service_instance(call)
-        if method == "GET" and parts == ["health"] and v >= 8:
+        if method == "GET" and parts == ["health"] and can.health:
             return await auth_routes.health(call)
-        is_logout = method == "POST" and parts == ["token", "logout"] and v >= 7
+        is_logout = method == "POST" and parts == ["token", "logout"] and can.logout
         handler = None if is_logout else route(method, v, parts)
         if handler is None and not is_logout:
             other = "POST" if method == "GET" else "GET"
