@@ -10,7 +10,8 @@ import trustme
 
 from vbotui.api import TlsError, TransportError, VboClient
 
-from .sim_support import make_sim, serve_over_tls
+from ..helpers.tls import serve_https
+from .sim_support import make_sim
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def tls_server(ca: trustme.CA) -> Iterator[tuple[object, int]]:
     sim, _ = make_sim(faults=["timeout@GET:/v8/Jobs/slow", "timeout@POST:/v8/Jobs/*/stop"])
     leaf = ca.issue_cert("127.0.0.1", "vbo01.corp.local")
     with leaf.cert_chain_pems[0].tempfile() as cert, leaf.private_key_pem.tempfile() as key:
-        with serve_over_tls(sim.app, cert, key) as port:
+        with serve_https(sim.app, (str(cert), str(key))) as port:
             yield sim, port
 
 

@@ -24,7 +24,7 @@ from vbotui.tls import (
     normalize_fingerprint,
 )
 
-from .support import CertFiles, self_signed, serve_https
+from ..helpers.tls import CertFiles, self_signed, serve_https
 
 
 @pytest.fixture
@@ -71,9 +71,8 @@ async def test_pinned_mode_accepts_the_pinned_server(sim, certs):
 
 async def test_another_certificate_on_the_same_address_is_refused_before_the_token_request(sim, certs):
     a, b = certs
-    with serve_https(sim.app, a) as port:
-        pin = fetch_certificate("127.0.0.1", port).sha256
-    with serve_https(sim.app, b, port=port):  # same host:port, another key: an impostor
+    pin = a.sha256
+    with serve_https(sim.app, b) as port:  # the pinned address shows another key: an impostor
         context = build_ssl_context(TlsTrust("pinned", pin_sha256=pin))
         async with VboClient(f"https://127.0.0.1:{port}", "v8", verify=context) as client:
             with pytest.raises(TlsError) as caught:
@@ -86,12 +85,11 @@ async def test_another_certificate_on_the_same_address_is_refused_before_the_tok
 async def test_session_reports_a_changed_pin_with_both_fingerprints(sim, certs, tmp_path):
     a, b = certs
     known = KnownServers(tmp_path / "known.json")
-    with serve_https(sim.app, a) as port:
-        old = fetch_certificate("127.0.0.1", port).sha256
-    known.pin("127.0.0.1", port, old)
-    profile = Profile("lab", f"https://127.0.0.1:{port}", user="admin", api_version="v8")
-    session = ServerSession(profile, MemoryTokenStore(), known_servers=known, env={})
-    with serve_https(sim.app, b, port=port):
+    old = a.sha256
+    with serve_https(sim.app, b) as port:  # a was pinned for this address; b is presented
+        known.pin("127.0.0.1", port, old)
+        profile = Profile("lab", f"https://127.0.0.1:{port}", user="admin", api_version="v8")
+        session = ServerSession(profile, MemoryTokenStore(), known_servers=known, env={})
         with pytest.raises(UntrustedServer) as caught:
             await session.sign_in("secret")
     await session.aclose()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time
@@ -109,7 +109,6 @@ def test_bad_input_raises_time_parse_error(text: str) -> None:
 
 
 @given(st.text(max_size=80))
-@settings(max_examples=500)
 def test_any_text_gives_a_value_or_time_parse_error(text: str) -> None:
     try:
         result = parse(text)
@@ -127,7 +126,6 @@ near_misses = st.from_regex(
 
 
 @given(near_misses, st.sampled_from(ZONES))
-@settings(max_examples=500)
 def test_near_misses_give_a_value_or_time_parse_error(text: str, zone: tzinfo) -> None:
     try:
         parse(text, zone)

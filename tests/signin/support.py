@@ -20,6 +20,10 @@ from vbotui.ui.screens.main import MainScreen
 from vbotui.ui.screens.signin import SignInScreen
 from vbotui.ui.signin_flow import SignInSetup
 
+# the sign-in tests import these from here
+from ..helpers.requests import grants as grants
+from ..helpers.waits import wait_until as wait_until
+
 LAB_URL = "https://vbo.test:4443"
 PASSWORD = "secret"
 
@@ -63,24 +67,18 @@ def new_app(setup: SignInSetup, clock: Callable[[], Any] | None = None) -> VboAp
     return VboApp(sign_in=setup, clock=clock, monotonic=lambda: 0.0, refresh_s=3600.0)
 
 
-async def wait_until(pilot: Pilot[Any], predicate: Callable[[], object], what: str) -> None:
-    """Poll the app until `predicate()` holds (never a fixed sleep); fail after ~15 s."""
-    for _ in range(750):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}; screen stack: {pilot.app.screen_stack}")
-
-
 def top(pilot: Pilot[Any]) -> object:
     return pilot.app.screen
 
 
 async def sign_in_screen(pilot: Pilot[Any]) -> SignInScreen:
     """The sign-in screen, once it is ready for typing."""
-    await wait_until(
-        pilot, lambda: isinstance(top(pilot), SignInScreen) and not top(pilot).busy, "the sign-in screen"
-    )
+
+    def ready() -> bool:
+        screen = top(pilot)
+        return isinstance(screen, SignInScreen) and not screen.busy
+
+    await wait_until(pilot, ready, "the sign-in screen")
     screen = top(pilot)
     assert isinstance(screen, SignInScreen)
     return screen
@@ -135,5 +133,3 @@ def panel_text(app: VboApp) -> str:
     return "\n".join(entry.render().plain for entry in app.activity.entries)
 
 
-def grants(sim: Simulator) -> list[str]:
-    return [r.form["grant_type"] for r in sim.requests if r.form and "grant_type" in r.form]

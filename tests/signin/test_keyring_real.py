@@ -16,7 +16,7 @@ from vbotui.auth import KeyringTokenStore, open_token_store
 from vbotui.sim import SimConfig, Simulator
 from vbotui.tls import TlsTrust
 
-from ..auth.support import self_signed, serve_https
+from ..helpers.tls import self_signed, serve_https
 from .support import (
     PASSWORD,
     grants,

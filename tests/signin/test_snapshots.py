@@ -11,8 +11,6 @@ Update with `pytest tests/signin/test_snapshots.py --snapshot-update` after look
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -40,13 +38,8 @@ PASSWORD = "secret"  # the simulator's; given to the session's environment, neve
 
 
 @pytest.fixture(autouse=True)
-def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def fixed_world(utc_tz: None) -> None:
     """UTC local time."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def signing_in_app(tmp_path: Path, *, env: dict[str, str], pinned: str | None = None) -> VboApp:

@@ -4,40 +4,16 @@ file), says the sign-in is kept in memory, and leaves no password or token in an
 from __future__ import annotations
 
 import shlex
-import shutil
-import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from vbotui.sim import SimConfig, Simulator
 
-from ..auth.support import self_signed, serve_https
+from ..helpers.tls import self_signed, serve_https
+from ..helpers.tmux import needs_tmux, terminal
 
-pytestmark = [
-    pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
-
-
-def wait_for(name: str, check: Callable[[str], bool], what: str, limit_s: float = 40.0) -> str:
-    """Poll the pane until `check` holds (a generous limit, never a fixed sleep)."""
-    deadline = time.monotonic() + limit_s
-    while True:
-        text = tmux("capture-pane", "-p", "-t", name)
-        if check(text):
-            return text
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; pane:\n{text}")
-        time.sleep(0.1)
+pytestmark = needs_tmux
 
 
 def test_no_bus_signs_in_shows_jobs_says_memory_only_and_writes_no_secret(tmp_path: Path) -> None:
@@ -46,7 +22,6 @@ def test_no_bus_signs_in_shows_jobs_says_memory_only_and_writes_no_secret(tmp_pa
     cert = self_signed(tmp_path, "server")  # outside HOME: only HOME is searched for secrets
     password = f"pw-{uuid.uuid4().hex}"
     sim = Simulator(SimConfig(jobs=7, user="admin", password=password))
-    name = f"vbotui-nobus-{uuid.uuid4().hex[:8]}"
     with serve_https(sim.app, cert) as port:
         # tmux starts the command from its server's environment: set every variable explicitly.
         variables = {
@@ -69,19 +44,12 @@ def test_no_bus_signs_in_shows_jobs_says_memory_only_and_writes_no_secret(tmp_pa
                 "; echo VBOTUI-EXIT-$?; sleep 60",
             ]
         )
-        # Size the window first, then start the app in it: a resize racing the app's start is lost.
-        tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "40", "sleep 60")
-        try:
-            tmux("set-option", "-t", name, "window-size", "manual")
-            tmux("resize-window", "-t", name, "-x", "160", "-y", "40")
-            tmux("respawn-pane", "-k", "-t", name, command)
-            text = wait_for(name, lambda t: "7 jobs" in t and "list jobs" in t, "the job list")
-            text = wait_for(name, lambda t: "kept in memory" in t, "the memory-only notice")
+        with terminal(command, 160, 40) as term:
+            text = term.wait_for(lambda t: "7 jobs" in t and "list jobs" in t, "the job list")
+            text = term.wait_for(lambda t: "kept in memory" in t, "the memory-only notice")
             assert "keyring" in text and "INSECURE" not in text
-            tmux("send-keys", "-t", name, "q")  # one key per send-keys: a burst reads as a paste
-            wait_for(name, lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
-        finally:
-            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+            term.keys("q")  # one key per send-keys: a burst reads as a paste
+            term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
 
     # Every token the simulator issued or saw (it keeps them in memory; read here for the check).
     tokens = set(sim.tokens._by_access) | set(sim.tokens._by_refresh)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -16,17 +15,14 @@ from vbotui.sim import ManualClock, Simulator
 from vbotui.ui.app import VboApp
 from vbotui.ui.screens.main import MainScreen
 
+from ..helpers.waits import wait_until as wait_until  # the UI tests import it from here
+
 SIM_USER, SIM_PASSWORD = "admin", "secret"
 
 
 @pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: pin it, so text and snapshots are the same everywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def utc_local_time(utc_tz: None) -> None:
+    """Times are shown in local time: pin it (UTC), so text and snapshots are the same everywhere."""
 
 
 def new_client(sim: Simulator) -> VboClient:
@@ -50,15 +46,6 @@ async def make_app(sim: Simulator, sim_clock: ManualClock) -> AsyncIterator[AppF
     yield factory
     for client in clients:
         await client.aclose()
-
-
-async def wait_until(pilot: Pilot[Any], predicate: Callable[[], object], what: str = "condition") -> None:
-    """Poll the app (not a fixed sleep) until `predicate()` holds; fail after ~10 s."""
-    for _ in range(500):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def main_screen(pilot: Pilot[Any]) -> MainScreen:

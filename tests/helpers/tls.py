@@ -1,4 +1,9 @@
-"""Helpers for the auth/TLS tests: self-signed certificates and an HTTPS server in a thread."""
+"""HTTPS in tests: self-signed certificates, and uvicorn serving an ASGI app on 127.0.0.1 in a thread.
+
+The server's socket is bound to port 0 by the server itself and handed to uvicorn, so the port it
+yields is the one it listens on: no port is picked first and bound later (another test, or another
+xdist worker, could take it in between). A test that needs "the same address, another certificate"
+pins the first certificate for the second server's port instead of reusing a port."""
 
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from vbotui.tls import CertificateInfo
+
 
 @dataclass(frozen=True)
 class CertFiles:
@@ -26,6 +33,11 @@ class CertFiles:
     @property
     def pem(self) -> str:
         return self.cert.read_text()
+
+    @property
+    def sha256(self) -> str:
+        """The certificate's SHA-256 fingerprint, as vbotui shows and pins it."""
+        return CertificateInfo.from_pem(self.pem).sha256
 
 
 def self_signed(folder: Path, name: str, common_name: str = "vbo01.corp.local") -> CertFiles:
@@ -59,23 +71,25 @@ def self_signed(folder: Path, name: str, common_name: str = "vbo01.corp.local") 
     return files
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
-def serve_https(app: Any, cert: CertFiles, port: int = 0) -> Iterator[int]:
-    """Serve `app` with uvicorn over HTTPS on 127.0.0.1:`port` (0 = any) in a thread; yield the port."""
+def serve_https(app: Any, cert: CertFiles | tuple[str, str]) -> Iterator[int]:
+    """Serve `app` with uvicorn over HTTPS on 127.0.0.1, a port the system gives, in a thread; yield
+    the port. `cert` is a CertFiles or (certificate file, key file). On exit the server stops at
+    once, without waiting for a request a fault holds open."""
     import uvicorn
 
+    cert_file, key_file = (str(cert.cert), str(cert.key)) if isinstance(cert, CertFiles) else cert
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    bound = int(sock.getsockname()[1])
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     config = uvicorn.Config(
-        app, ssl_certfile=str(cert.cert), ssl_keyfile=str(cert.key), log_level="warning", lifespan="off"
+        app,
+        ssl_certfile=cert_file,
+        ssl_keyfile=key_file,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -83,9 +97,13 @@ def serve_https(app: Any, cert: CertFiles, port: int = 0) -> Iterator[int]:
     idle = threading.Event()
     while not server.started and thread.is_alive():
         idle.wait(0.01)
+    if not server.started:
+        sock.close()
+        raise RuntimeError("the test HTTPS server did not start")
     try:
-        yield bound
+        yield port
     finally:
         server.should_exit = True
+        server.force_exit = True
         thread.join(timeout=10)
         sock.close()
