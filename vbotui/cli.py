@@ -1,11 +1,14 @@
 """`vbotui`: the command line (DESIGN.md fixes it; scripts drive it).
 
     vbotui [--profile NAME] [--server URL] [--user USER] [--api-version V] [--ca-file PATH | --insecure]
-           [--read-only] [--refresh SECONDS] [--no-mouse]
+           [--allow-plain-http] [--read-only] [--refresh SECONDS|off] [--no-mouse]
     vbotui --demo [--demo-jobs N] [--demo-api v3|v8] [--demo-latency-ms MS]
     vbotui logout [--profile NAME | --server URL [--user USER]] [--ca-file PATH | --insecure]
 
 The app signs in by itself (keyring, sign-in screen, certificate prompt); no prompt before it.
+A server URL that cannot work (from --server or VBOTUI_SERVER), plain HTTP to another host than
+loopback without --allow-plain-http, or a number out of range ends the command at once: exit 2 and
+one line on stderr. A bad URL in the config file is reported in the app, which starts anyway.
 """
 
 from __future__ import annotations
@@ -14,18 +17,25 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
 from vbotui.api.client import VboClient
 from vbotui.config import (
     API_VERSIONS,
+    DEFAULT_REFRESH_S,
+    MAX_REFRESH_S,
+    MIN_REFRESH_S,
     ConfigError,
     LoadedConfig,
     Profile,
     ProfileFlags,
+    UrlError,
     load_config,
+    normalize_url,
+    parse_number,
+    parse_refresh,
     resolve_profile,
 )
 
@@ -43,6 +53,11 @@ def _add_server_options(parser: argparse.ArgumentParser, *, full: bool) -> None:
     trust = server.add_mutually_exclusive_group()
     trust.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle instead of the system's")
     trust.add_argument("--insecure", action="store_true", help="do not verify the server's certificate")
+    server.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="allow an http:// server other than loopback (the password crosses the network in clear)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,14 +69,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(parser, full=True)
     ui = parser.add_argument_group("behaviour")
     ui.add_argument("--read-only", action="store_true", help="action keys do nothing (and say why)")
-    ui.add_argument("--refresh", metavar="SECONDS", type=float, help="poll interval (default 30)")
+    ui.add_argument(
+        "--refresh",
+        metavar="SECONDS",
+        type=_refresh_arg,
+        help=f"poll interval, {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} s (default 30), or off",
+    )
     ui.add_argument("--no-mouse", action="store_true", help="leave the mouse to the terminal")
     demo = parser.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true", help="run against the built-in simulator")
-    demo.add_argument("--demo-jobs", metavar="N", type=int, default=300)
+    jobs = _number_arg("--demo-jobs", 0, 100_000, integer=True)
+    demo.add_argument("--demo-jobs", metavar="N", type=jobs, default=300)
     demo.add_argument("--demo-api", choices=("v3", "v8"), default="v8")
-    demo.add_argument("--demo-latency-ms", metavar="MS", type=float, default=150.0)
+    demo.add_argument(
+        "--demo-latency-ms", metavar="MS", type=_number_arg("--demo-latency-ms", 0, 60_000), default=150.0
+    )
     return parser
+
+
+def _refresh_arg(text: str) -> float:
+    try:
+        return parse_refresh(text, "--refresh")
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _number_arg(flag: str, low: float, high: float, integer: bool = False) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            return parse_number(text, flag, low, high, integer=integer)
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(error.message) from None
+
+    return parse
 
 
 def build_logout_parser() -> argparse.ArgumentParser:
@@ -83,6 +123,7 @@ def profile_flags(args: argparse.Namespace) -> ProfileFlags:
         insecure=args.insecure,
         read_only=True if getattr(args, "read_only", False) else None,
         refresh=getattr(args, "refresh", None),
+        allow_plain_http=bool(getattr(args, "allow_plain_http", False)),
     )
 
 
@@ -91,6 +132,8 @@ def choose_profile(flags: ProfileFlags, loaded: LoadedConfig) -> tuple[Profile |
     problems = [str(error) for error in loaded.errors]
     try:
         return resolve_profile(flags, loaded), problems
+    except UrlError:
+        raise  # --server / VBOTUI_SERVER cannot work: the command line says so and exits 2
     except ConfigError as error:
         if flags.profile or flags.server or loaded.profiles:
             problems.append(str(error))  # asked for something that cannot be used: say why
@@ -112,11 +155,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["logout"]:
         return logout_main(argv[1:])
     args = build_parser().parse_args(argv)
+    try:
+        check_command_line(profile_flags(args))
+    except ConfigError as error:
+        print(f"vbotui: {error}", file=sys.stderr)
+        return EXIT_FAILED
     if os.environ.get("SSH_TTY"):
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # before Textual reads its constants
     if args.demo:
         return asyncio.run(_demo_run(args))
     return asyncio.run(_run(args))
+
+
+def check_command_line(flags: ProfileFlags, env: Mapping[str, str] | None = None) -> None:
+    """Raise ConfigError (one line) for what on the command line or in the environment cannot work:
+    a server URL of bad syntax or scheme, plain HTTP not allowed, a number out of range."""
+    env = os.environ if env is None else env
+    for source, value in (("--server", flags.server), ("VBOTUI_SERVER", env.get("VBOTUI_SERVER"))):
+        if value:
+            try:
+                normalize_url(value)
+            except UrlError as error:
+                raise UrlError(f"{source}: {error.message}") from None
+    if env.get("VBOTUI_REFRESH"):
+        parse_refresh(env["VBOTUI_REFRESH"], "VBOTUI_REFRESH")
+    if flags.server or env.get("VBOTUI_SERVER"):
+        try:
+            resolve_profile(flags, load_config(), env)
+        except UrlError:
+            raise
+        except ConfigError:
+            pass  # anything else (no such profile, ...) is shown in the app, as before
 
 
 async def _demo_run(args: argparse.Namespace) -> int:
@@ -127,7 +196,8 @@ async def _demo_run(args: argparse.Namespace) -> int:
     try:
         await client.sign_in(user, password)
         mouse = not args.no_mouse
-        app = VboApp(client, "demo", read_only=args.read_only, refresh_s=args.refresh or 30.0, mouse=mouse)
+        refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH_S
+        app = VboApp(client, "demo", read_only=args.read_only, refresh_s=refresh, mouse=mouse)
         await app.run_async(mouse=mouse)
         return app.return_code or 0
     finally:
@@ -153,7 +223,7 @@ async def _run(args: argparse.Namespace) -> int:
     app = VboApp(
         label=profile.name if profile else "",
         read_only=profile.read_only if profile else bool(args.read_only),
-        refresh_s=profile.refresh if profile else (args.refresh or 30.0),
+        refresh_s=profile.refresh if profile else (args.refresh or DEFAULT_REFRESH_S),
         mouse=mouse,
         sign_in=setup,
     )
@@ -174,6 +244,7 @@ def logout_main(argv: Sequence[str]) -> int:
     for error in loaded.errors:
         print(f"vbotui logout: warning: {error}", file=sys.stderr)
     try:
+        check_command_line(profile_flags(args))
         profile = resolve_profile(profile_flags(args), loaded)
     except ConfigError as error:
         print(f"vbotui logout: {error}", file=sys.stderr)

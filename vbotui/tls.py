@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import ssl
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,6 +26,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 from cryptography import x509
+
+from .privatefiles import private_write_text
 
 TlsMode = Literal["system", "ca_file", "pinned", "insecure"]
 TLS_MODES: tuple[TlsMode, ...] = ("system", "ca_file", "pinned", "insecure")
@@ -327,19 +327,10 @@ class KnownServers:
         return entries
 
     def _write(self, entries: dict[str, KnownServer]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: {"sha256": v.sha256, "first_seen": v.first_seen} for k, v in sorted(entries.items())}
-        # Write and rename, so a crash never leaves a half-written pin file.
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".known_servers.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2)
-                fh.write("\n")
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # Write and rename (a crash never leaves a half-written pin file), 0600 in a 0700 folder:
+        # which servers an operator uses is nobody else's business on a shared host.
+        private_write_text(self.path, json.dumps(data, indent=2) + "\n")
 
     def get(self, host: str, port: int) -> KnownServer | None:
         return self._read().get(server_key(host, port))

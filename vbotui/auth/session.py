@@ -120,6 +120,9 @@ class ServerSession:
         self._pending: set[asyncio.Task[None]] = set()
         self._closing = False
         self._sign_in_user: str | None = None
+        # The refresh token this session last read from or wrote to the store: the only one it may
+        # delete when the server refuses it (another process may have saved a fresh one since).
+        self.known_refresh_token: Secret | None = None
 
     def __repr__(self) -> str:
         return f"ServerSession({self.profile.name!r}, {self.profile.url!r}, store={self.store.description!r})"
@@ -152,7 +155,7 @@ class ServerSession:
             self.profile.url,
             api_version=self.profile.api_version,
             verify=self._context,
-            transport=self.transport,
+            transport=self.transport if self.transport is not None else direct_transport(self._context),
             timeout=self.timeout,
         )
 
@@ -225,10 +228,11 @@ class ServerSession:
         notices: list[str] = []
         stored = await self._load_stored(notices)
         if stored is not None:
+            self.known_refresh_token = stored.refresh_token
             try:
                 await self._tls_guarded(lambda c: c.sign_in_with_refresh_token(stored.refresh_token.reveal()))
             except AuthError:
-                await self._delete_stored(notices)
+                await self._delete_stored(notices, only_if=stored.refresh_token)
                 notices.append(REFUSED_STORED_TOKEN)
             else:
                 await self._flush()
@@ -278,6 +282,7 @@ class ServerSession:
             token = StoredToken(refresh_token, self.profile.url, user, self._cert_sha256())
             try:
                 await self._keyring(lambda: self.store.save(self.profile.name, token))
+                self.known_refresh_token = refresh_token
             except (TokenStoreError, asyncio.TimeoutError) as exc:
                 self.notices.append(f"The sign-in could not be saved: {_describe(exc)}")
                 log.warning("saving the refresh token of %s failed: %s", self.profile.name, _describe(exc))
@@ -303,12 +308,21 @@ class ServerSession:
             notices.append(f"The saved sign-in could not be read: {_describe(exc)}")
             return None
 
-    async def _delete_stored(self, notices: list[str]) -> bool:
+    async def _delete_stored(self, notices: list[str], only_if: Secret | None = None) -> bool:
         try:
-            return await self._keyring(lambda: self.store.delete(self.profile.name))
+            return await self._keyring(lambda: self.store.delete(self.profile.name, only_if=only_if))
         except (TokenStoreError, asyncio.TimeoutError) as exc:
             notices.append(f"The saved sign-in could not be deleted: {_describe(exc)}")
             return False
+
+    async def forget_refused_token(self) -> bool:
+        """The server refused this session's refresh token: delete the saved sign-in, but only while
+        it still holds that token (re-read first). A fresh token another process saved stays; a
+        session that never saw a stored token deletes nothing. Raises TokenStoreError/TimeoutError."""
+        token = self.known_refresh_token
+        if token is None:
+            return False
+        return await self._keyring(lambda: self.store.delete(self.profile.name, only_if=token))
 
     # --- logout -----------------------------------------------------------------------------------
 
@@ -351,6 +365,14 @@ class ServerSession:
     async def aclose(self) -> None:
         await self._flush()
         await self._drop_client()
+
+
+def direct_transport(context: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
+    """The network transport: straight to the server, never through HTTPS_PROXY / HTTP_PROXY /
+    ALL_PROXY (trust_env=False). The certificate prompt fetches the certificate directly too, so the
+    fingerprint shown is the one of the server the sign-in then talks to, and no password or token
+    ever goes to a proxy (in clear over an http:// proxy URL, or to one that terminates TLS)."""
+    return httpx.AsyncHTTPTransport(verify=context, trust_env=False)
 
 
 def _describe(exc: BaseException) -> str:

@@ -29,8 +29,12 @@ SERVICE = "vbotui"
 PROBE_USERNAME = "__vbotui_probe__"
 PROBE_TIMEOUT_S = 5.0
 # Backends that ask for a passphrase with getpass (it would grab the Textual terminal), or that
-# write a file that is plaintext or weakly encrypted: never used, even when keyring picks them.
-_REFUSED_MODULES = ("keyrings.cryptfile", "keyrings.alt.file")
+# write a file that is plaintext or weakly encrypted (keyrings.alt's EncryptedKeyring: PBKDF2 with
+# 1000 iterations, no MAC): never used, even when keyring picks them. All of keyrings.alt is
+# refused (its README: "not recommended"), whatever the class is called.
+_REFUSED_MODULES = ("keyrings.cryptfile", "keyrings.alt", "keyrings.efile")
+# A class name saying it keeps secrets in a file of its own, in any package.
+_REFUSED_NAME_PARTS = ("plaintext", "encrypted", "cryptfile", "file")
 
 HEADLESS_KEYRING_HINT = (
     "to keep it across runs on a headless host, start vbotui inside a keyring session: "
@@ -106,7 +110,14 @@ class TokenStore(Protocol):
 
     def save(self, profile: str, token: StoredToken) -> None: ...
 
-    def delete(self, profile: str) -> bool: ...
+    def delete(self, profile: str, only_if: Secret | None = None) -> bool: ...
+
+
+def _deletable(stored: StoredToken | None, only_if: Secret | None) -> bool:
+    """May an entry be deleted? Always without `only_if`; with it, only while the entry still holds
+    that refresh token (or is not a token at all): another process (the TUI and a script on one
+    profile) may have saved a fresh one since ours was refused."""
+    return only_if is None or stored is None or stored.refresh_token == only_if
 
 
 class MemoryTokenStore:
@@ -127,8 +138,11 @@ class MemoryTokenStore:
     def save(self, profile: str, token: StoredToken) -> None:
         self._entries[profile] = token
 
-    def delete(self, profile: str) -> bool:
-        return self._entries.pop(profile, None) is not None
+    def delete(self, profile: str, only_if: Secret | None = None) -> bool:
+        if profile not in self._entries or not _deletable(self._entries[profile], only_if):
+            return False
+        del self._entries[profile]
+        return True
 
 
 class KeyringTokenStore:
@@ -157,8 +171,17 @@ class KeyringTokenStore:
     def save(self, profile: str, token: StoredToken) -> None:
         self._call("write", lambda: self.backend.set_password(self.service, profile, token.to_json()))
 
-    def delete(self, profile: str) -> bool:
+    def delete(self, profile: str, only_if: Secret | None = None) -> bool:
+        """Delete the entry; with `only_if`, re-read it first and delete it only while it still holds
+        that (refused) refresh token, never a fresh one another process saved meanwhile."""
+
         def delete() -> bool:
+            if only_if is not None:
+                raw = self.backend.get_password(self.service, profile)
+                if raw is None:
+                    return False
+                if not _deletable(StoredToken.from_json(raw), only_if):
+                    return False  # someone signed in again meanwhile: their token stays
             try:
                 self.backend.delete_password(self.service, profile)
             except PasswordDeleteError:
@@ -201,8 +224,20 @@ def refusal(backend: KeyringBackend) -> str | None:
         return "the keyring is disabled (null backend)"
     if "plaintext" in name.lower():
         return f"{name} stores secrets in plaintext"
-    if name.startswith(_REFUSED_MODULES):
-        return f"{name} would prompt for a passphrase on the terminal"
+    module, class_name = type(backend).__module__, type(backend).__qualname__.lower()
+    if any(module == m or module.startswith(m + ".") for m in _REFUSED_MODULES) or any(
+        part in class_name for part in _REFUSED_NAME_PARTS
+    ):
+        return f"{name} keeps secrets in a file of its own (weakly encrypted, or behind a terminal prompt)"
+    # keyring's own rule: priority below 1 is "not recommended" (keyrings.alt's file backends have
+    # 0.5 and 0.6); a priority that raises means the backend cannot work here.
+    if isinstance(backend, KeyringBackend):
+        try:
+            priority = float(backend.priority)
+        except Exception as exc:  # noqa: BLE001 - keyring signals "not viable" by raising anything
+            return f"{name} is not usable: {type(exc).__name__}: {exc}"
+        if priority < 1:
+            return f"{name} is not a recommended backend (priority {priority:g})"
     return None
 
 

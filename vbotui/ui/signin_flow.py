@@ -18,7 +18,6 @@ from rich.text import Text
 
 from vbotui.api.errors import AuthError, TlsError, TransportError, VboError
 from vbotui.auth import Secret, ServerSession, SignInOutcome, TokenStore, UntrustedServer, open_token_store
-from vbotui.auth.store import run_in_thread
 from vbotui.config import (
     ConfigError,
     LoadedConfig,
@@ -147,7 +146,7 @@ class SignInFlow:
     def sign_in_screen(self, profile: Profile | None, **options: object) -> SignInScreen:
         return SignInScreen(
             server=profile.url if profile else "",
-            user=(profile.user or "") if profile else "",
+            user=(profile.user or "") if profile else "",  # the screen never shows it uncleaned
             profile_name=profile.name if profile else None,
             trust=trust_text(profile),
             profiles=sorted(self.profiles),
@@ -165,7 +164,12 @@ class SignInFlow:
 
     def named_profile(self, name: str) -> Profile:
         given = self.setup.flags
-        flags = ProfileFlags(profile=name, read_only=given.read_only, refresh=given.refresh)
+        flags = ProfileFlags(
+            profile=name,
+            read_only=given.read_only,
+            refresh=given.refresh,
+            allow_plain_http=given.allow_plain_http,
+        )
         return resolve_profile(flags, self.setup.config, self._env())
 
     async def _trusting(
@@ -193,6 +197,8 @@ class SignInFlow:
         """At app start: config problems, keyring, then the saved sign-in or the sign-in screen."""
         for problem in self.setup.problems:
             self.tell("config", problem, "warning")
+        if self.profile is not None and self.profile.notice:
+            self.tell("profile", self.profile.notice, "warning")  # e.g. --server over a saved profile
         screen = self.sign_in_screen(self.profile, busy="Opening the keyring...")
         await self.app.show_only(screen)
         await self.store()
@@ -250,7 +256,8 @@ class SignInFlow:
         old = self.session
         self.session, self.profile = session, session.profile
         how = "saved sign-in" if outcome.method == "refresh_token" else "password"
-        self.app.activity.note("sign-in", f"{session.profile.name}: signed in as {client.user} ({how})")
+        who = clean(client.user)  # from the token reply: server text
+        self.app.activity.note("sign-in", f"{clean(session.profile.name)}: signed in as {who} ({how})")
         for notice in outcome.notices:
             self.tell("sign-in", notice, "warning")
         self._remember(session.profile)
@@ -286,8 +293,10 @@ class SignInFlow:
         self.app.push_screen(screen)
 
     async def _forget_saved(self, session: ServerSession) -> None:
+        """The server refused the session's refresh token: forget it, but re-read the entry first
+        and keep it when another process (a script on the same profile) saved a fresh token."""
         try:
-            await run_in_thread(lambda: session.store.delete(session.profile.name), session.keyring_timeout)
+            await session.forget_refused_token()
         except Exception as error:  # noqa: BLE001 - any keyring trouble is only worth a line
             self.app.activity.note("keyring", f"the saved sign-in could not be deleted: {error}")
 

@@ -46,6 +46,16 @@ class SignInScreen(Screen[None]):
         expired: bool = False,
     ) -> None:
         super().__init__()
+        # An Input draws its value as it is (ESC included): a user name or URL from the config
+        # file, --user or the environment that holds control or invisible characters is never put
+        # in a field; the operator is told, with the name cleaned, and types it.
+        fields = {"server URL": server, "user name": user}
+        unsafe = {what: value for what, value in fields.items() if clean(value) != value}
+        if unsafe:
+            shown = ", ".join(f"{what} {clean(value)}" for what, value in unsafe.items())
+            message = f"The saved {shown} holds control or invisible characters: type it. " + message
+            server = "" if "server URL" in unsafe else server
+            user = "" if "user name" in unsafe else user
         self.server, self.user, self.profile_name = server, user, profile_name
         self.trust = trust or Text("")
         self.profiles = profiles or []
