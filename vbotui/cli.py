@@ -206,7 +206,7 @@ async def _demo_run(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     from vbotui.ui.app import VboApp
-    from vbotui.ui.audit import AuditLog
+    from vbotui.operations.audit import AuditLog
     from vbotui.ui.signin_flow import SignInSetup
 
     flags = profile_flags(args)
@@ -217,7 +217,7 @@ async def _run(args: argparse.Namespace) -> int:
         loaded,
         flags,
         problems,
-        make_audit=lambda p, user: AuditLog(server=p.url, user=user or p.user or ""),
+        make_audit=lambda p, user: AuditLog(server=p.url, user=user or p.user or "", profile=p.name),
     )
     mouse = not args.no_mouse
     app = VboApp(

@@ -18,24 +18,30 @@ from textual.screen import Screen
 from vbotui.api.client import VboClient
 from vbotui.api.models import Job
 from vbotui.sim import ManualClock, SimConfig, Simulator
-from vbotui.ui.activity import ActivityLog
+from vbotui.operations import ActivityLog, ServerOperations
 
 SIM_NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
 ScreenFactory = Callable[[], Screen[Any]]
 
 
 class Harness(App[None]):
-    """A minimal app: an activity log, and the screen under test pushed on mount."""
+    """A minimal app: the operations' activity log, and the screen under test pushed on mount."""
 
-    def __init__(self, make_screen: ScreenFactory | None = None) -> None:
+    def __init__(self, make_screen: ScreenFactory | None = None, *, ops: ServerOperations | None = None) -> None:
         super().__init__()
-        self.activity = ActivityLog(clock=lambda: SIM_NOW)
+        self.ops = ops
+        self.activity = ops.activity if ops is not None else ActivityLog(clock=lambda: SIM_NOW)
         self.make_screen = make_screen
         self.results: list[Any] = []
 
     def on_mount(self) -> None:
         if self.make_screen is not None:
             self.push_screen(self.make_screen(), callback=self.results.append)
+
+    @property
+    def started_restore_sessions(self) -> dict[str, Any]:
+        assert self.ops is not None
+        return self.ops.started_restore_sessions
 
     def lines(self) -> list[str]:
         return [entry.render().plain for entry in self.activity.entries]
@@ -48,6 +54,7 @@ class SimWorld:
         self.sim = sim
         self.clock = clock
         self.client = client
+        self.ops = ServerOperations(client, ActivityLog(clock=lambda: SIM_NOW))
 
     def posts(self) -> list[Any]:
         return [r for r in self.sim.requests if r.method == "POST" and not r.path.lower().endswith("/token")]

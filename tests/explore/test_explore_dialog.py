@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioButton, Static
 
 from vbotui.api.models import ExploreOptions, Job
+from vbotui.operations import ServerOperations
 from vbotui.ui.screens.explore import ExploreDialog
 
 from .conftest import Harness, SimWorld
@@ -19,7 +20,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def open_dialog(world: SimWorld, job: Job) -> Harness:
-    return Harness(lambda: ExploreDialog(world.client, job, clock=world.clock, local_tz=BERLIN))
+    return Harness(lambda: ExploreDialog(world.ops, job, clock=world.clock, local_tz=BERLIN), ops=world.ops)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -256,7 +257,7 @@ async def test_server_refusal_is_shown_verbatim_and_the_dialog_stays(make_world:
         assert "Restore session cannot be created. [b]not markup[/b] ^[[2J" in outcome
         assert "\x1b" not in outcome
         [line] = app.lines()
-        assert "FAIL" in line and "Restore session cannot be created." in line
+        assert "REFUSED" in line and "Restore session cannot be created." in line
         assert not getattr(app, "started_restore_sessions", {})
         # The operator can adjust and send again: the button is enabled again.
         assert not app.screen.query_one("#explore-send", Button).disabled
@@ -293,7 +294,8 @@ async def test_closing_mid_request_still_records_the_session(make_world: Any) ->
     world = await make_world("v8")
     gated = GatedClient(world.client)
     job = await world.job_of()
-    app = Harness(lambda: ExploreDialog(gated, job, clock=world.clock, local_tz=BERLIN))  # type: ignore[arg-type]
+    ops = ServerOperations(gated, world.ops.activity)  # type: ignore[arg-type]
+    app = Harness(lambda: ExploreDialog(ops, job, clock=world.clock, local_tz=BERLIN), ops=ops)
     async with app.run_test() as pilot:
         await settle_screen(pilot)
         await pilot.press("enter")
@@ -307,7 +309,7 @@ async def test_closing_mid_request_still_records_the_session(make_world: Any) ->
         [session_id] = list(world.sim.restore_sessions)
         assert list(app.started_restore_sessions) == [session_id]  # type: ignore[attr-defined]
         [line] = app.lines()
-        assert session_id in line and "FAIL" not in line
+        assert session_id in line and "FAIL" not in line and "REFUSED" not in line
     assert len(explores(world)) == 1
 
 

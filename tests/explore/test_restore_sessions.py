@@ -37,9 +37,8 @@ def sessions_app(world: SimWorld) -> Harness:
     # A refresh period long enough that only ctrl+r and stops refresh during a test; the simulator's
     # clock (its year is shown without the year); times in UTC.
     return Harness(
-        lambda: RestoreSessionsScreen(
-            world.client, refresh_seconds=3600, local_tz=timezone.utc, clock=world.clock
-        )
+        lambda: RestoreSessionsScreen(world.ops, refresh_seconds=3600, local_tz=timezone.utc, clock=world.clock),
+        ops=world.ops,
     )
 
 
@@ -222,7 +221,7 @@ async def test_a_refused_stop_is_shown_and_logged(make_world: Any) -> None:
         await settle(pilot)
         assert "already stopped" in outcome_line(pilot)
         [line] = app.lines()
-        assert "FAIL" in line and "already stopped" in line
+        assert "REFUSED 400" in line and "already stopped" in line
 
 
 @pytest.mark.parametrize("key", ["escape", "q"])
@@ -252,17 +251,17 @@ async def test_server_text_is_literal(make_world: Any) -> None:
 
 
 async def quit_app(world: SimWorld, started: list[str]) -> Harness:
-    app = Harness()
+    app = Harness(ops=world.ops)
     listed = {s.id: s for s in await world.client.list_restore_sessions()}
-    app.started_restore_sessions = {i: listed[i] for i in started}  # type: ignore[attr-defined]
+    world.ops.started_restore_sessions.update({i: listed[i] for i in started})
     return app
 
 
 async def test_quit_without_working_sessions_asks_nothing(make_world: Any) -> None:
     world = await make_world("v8")
-    app = Harness()
+    app = Harness(ops=world.ops)
     async with app.run_test() as pilot:
-        request_quit(app, world.client)
+        request_quit(app, world.ops)
         await settle(pilot)
         assert not isinstance(app.screen, StopSessionsOnQuit)
     assert app.return_code == 0
@@ -276,7 +275,7 @@ async def test_offer_yes_stops_each_started_session_then_quits(make_world: Any) 
     app = await quit_app(world, mine)
     outcome: list[bool] = []
     async with app.run_test() as pilot:
-        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        app.run_worker(_record(offer_to_stop_sessions(app, world.ops), outcome))
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, StopSessionsOnQuit)
@@ -298,7 +297,7 @@ async def test_offer_no_quits_and_escape_stays(make_world: Any, key: str, quits:
     app = await quit_app(world, ids)
     outcome: list[bool] = []
     async with app.run_test() as pilot:
-        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        app.run_worker(_record(offer_to_stop_sessions(app, world.ops), outcome))
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, StopSessionsOnQuit)
@@ -317,7 +316,7 @@ async def test_offer_skips_sessions_that_stopped_meanwhile(make_world: Any) -> N
     world.sim.state.stop_restore_session(world.sim.restore_sessions[ids[0]], world.clock())
     outcome: list[bool] = []
     async with app.run_test() as pilot:
-        app.run_worker(_record(offer_to_stop_sessions(app, world.client), outcome))
+        app.run_worker(_record(offer_to_stop_sessions(app, world.ops), outcome))
         await settle(pilot)
         assert not isinstance(app.screen, StopSessionsOnQuit)
     assert outcome == [True] and stops(world) == []
@@ -328,7 +327,7 @@ async def test_request_quit_exits_after_yes(make_world: Any) -> None:
     ids = await start_sessions(world, 1)
     app = await quit_app(world, ids)
     async with app.run_test() as pilot:
-        request_quit(app, world.client)
+        request_quit(app, world.ops)
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, StopSessionsOnQuit)
@@ -346,7 +345,7 @@ async def test_read_only_mode_refuses_to_stop_and_says_why(make_world: Any) -> N
     world = await make_world("v8")
     await start_sessions(world, 1)
     app = sessions_app(world)
-    app.read_only = True  # type: ignore[attr-defined]
+    world.ops.read_only = True
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("x")
@@ -359,13 +358,13 @@ async def test_read_only_mode_refuses_to_stop_and_says_why(make_world: Any) -> N
 async def test_explore_and_stop_are_audited(make_world: Any, tmp_path: Any) -> None:
     import json
 
-    from vbotui.ui.audit import AuditLog
+    from vbotui.operations.audit import AuditLog
     from vbotui.ui.screens.explore import ExploreDialog
 
     world = await make_world("v8")
     job = await world.job_of()
-    app = Harness(lambda: ExploreDialog(world.client, job, clock=world.clock))
-    app.audit = AuditLog("sim", "admin", path=tmp_path / "audit.jsonl", clock=lambda: SIM_NOW)  # type: ignore[attr-defined]
+    app = Harness(lambda: ExploreDialog(world.ops, job, clock=world.clock), ops=world.ops)
+    world.ops.audit = AuditLog("sim", "admin", path=tmp_path / "audit.jsonl", clock=lambda: SIM_NOW)
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -373,12 +372,14 @@ async def test_explore_and_stop_are_audited(make_world: Any, tmp_path: Any) -> N
         [session] = app.started_restore_sessions.values()  # type: ignore[attr-defined]
         await pilot.press("escape")
         await pilot.pause()
-        app.push_screen(RestoreSessionsScreen(world.client, refresh_seconds=3600))
+        app.push_screen(RestoreSessionsScreen(world.ops, refresh_seconds=3600))
         await settle(pilot)
         await pilot.press("x", "y")
         await settle(pilot)
     records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
     actions = [(r["action"], r["job_id"]) for r in records]
     assert actions == [("explore", job.id), ("stop restore session", "")]
-    assert records[0]["outcome"].startswith(f"ok 201 session {session.id} (vex at 2024-05-06 09:30:00 UTC")
-    assert records[1]["outcome"] == f"ok 204 session {session.id}"
+    assert (records[0]["outcome"], records[0]["status"]) == ("done", 201)
+    assert records[0]["message"] == f"session {session.id}"
+    assert records[0]["detail"].startswith("vex at 2024-05-06T09:30:00")
+    assert (records[1]["outcome"], records[1]["status"], records[1]["detail"]) == ("done", 204, f"session {session.id}")

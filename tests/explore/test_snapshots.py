@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from vbotui.api.errors import ServerError
 from vbotui.api.models import ActionResult, ExploreOptions, Job, Organization, RestoreSession
+from vbotui.operations import ActivityLog, ServerOperations
 from vbotui.ui.screens.explore import ExploreDialog
 from vbotui.ui.screens.restore_sessions import RestoreSessionsScreen
 
@@ -56,6 +57,7 @@ class StubClient:
     def __init__(self, version: str = "v8", refusal: str | None = None) -> None:
         self.version = version
         self.refusal = refusal
+        self.is_signed_in = True
 
     async def get_organization(self, org_id: str) -> Organization:
         return ORG
@@ -71,7 +73,12 @@ class StubClient:
 
 
 def dialog_app(client: StubClient) -> Harness:
-    return Harness(lambda: ExploreDialog(client, JOB, clock=lambda: NOW, local_tz=CEST))  # type: ignore[arg-type]
+    ops = stub_ops(client)
+    return Harness(lambda: ExploreDialog(ops, JOB, clock=lambda: NOW, local_tz=CEST), ops=ops)
+
+
+def stub_ops(client: StubClient) -> ServerOperations:
+    return ServerOperations(client, ActivityLog(clock=lambda: NOW))  # type: ignore[arg-type]
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -133,13 +140,15 @@ def test_dialog_refused_80x24(snap_compare: Any) -> None:
 
 
 def sessions_app() -> Harness:
+    ops = stub_ops(StubClient())
     return Harness(
         lambda: RestoreSessionsScreen(
-            StubClient(),  # type: ignore[arg-type]
+            ops,
             refresh_seconds=3600,
             local_tz=CEST,
             clock=lambda: NOW,
-        )
+        ),
+        ops=ops,
     )
 
 

@@ -39,7 +39,7 @@ async def test_o_explores_r_lists_and_quit_offers_to_stop(sim: Simulator, sim_cl
             await until(pilot, lambda: bool(sim.restore_sessions))
             await app.workers.wait_for_complete()
             [session_id] = list(sim.restore_sessions)
-            assert list(app.started_restore_sessions) == [session_id]  # type: ignore[attr-defined]
+            assert list(app.ops.started_restore_sessions) == [session_id]  # type: ignore[attr-defined]
             lines = [entry.render().plain for entry in app.activity.entries]
             assert any("explore" in line and session_id in line for line in lines)
             await pilot.press("escape")
@@ -51,7 +51,7 @@ async def test_o_explores_r_lists_and_quit_offers_to_stop(sim: Simulator, sim_cl
             await pilot.press("escape")
             await until(pilot, lambda: not isinstance(app.screen, RestoreSessionsScreen))
 
-            request_quit(app, client)
+            request_quit(app, app.ops)
             await until(pilot, lambda: isinstance(app.screen, StopSessionsOnQuit))
             await pilot.press("y")
             await until(pilot, lambda: app.return_code is not None)

@@ -99,11 +99,11 @@ async def test_expiry_mid_session_asks_again_and_the_failed_action_is_not_resent
         screen = await sign_in_screen(pilot)
         assert screen.expired and "Session expired" in screen_text(screen)
         assert len(start_requests(sim)) == 1
-        assert any(" start " in f" {line} " and "FAIL" in line for line in panel_text(app).splitlines())
+        assert any(" start " in f" {line} " and "REFUSED" in line for line in panel_text(app).splitlines())
 
         await type_password(pilot, PASSWORD)
         await wait_until(pilot, lambda: top(pilot) is main, "back to the main screen")
-        await wait_until(pilot, lambda: main.loaded and not app.refresh_failed, "a refresh after sign-in")
+        await wait_until(pilot, lambda: main.loaded and not (app.ops.refresh_error is not None), "a refresh after sign-in")
         await pilot.pause()
     await app.aclose()
     assert len(start_requests(sim)) == 1  # reported failed once, never sent again

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from vbotui.api.client import VboClient
 from vbotui.sim import ManualClock, Simulator
 from vbotui.sim import faults as sim_faults
-from vbotui.ui.activity import FAILED, ActivityEntry
+from vbotui.operations.activity import PROBLEMS, ActivityEntry
 from vbotui.ui.app import VboApp
 from vbotui.ui.screens.confirm import ConfirmScreen
 from vbotui.ui.screens.main import MainScreen
@@ -88,7 +88,7 @@ def idle_enabled(sim: Simulator, count: int = 1) -> list[str]:
 def failures(pilot: Pilot[Any], action: str) -> list[ActivityEntry]:
     """The failed lines of single requests (not a bulk action's summary, whose target is `N jobs`)."""
     entries = pilot.app.activity.entries  # type: ignore[attr-defined]
-    return [e for e in entries if e.state == FAILED and e.action == action and not e.target.endswith(" jobs")]
+    return [e for e in entries if e.state in PROBLEMS and e.action == action and not e.target.endswith(" jobs")]
 
 
 def line_for(pilot: Pilot[Any], action: str, target: str) -> str:
@@ -127,12 +127,12 @@ async def test_server_error_on_start_is_shown_verbatim_row_reread_and_not_retrie
         await act(pilot, screen, "s", [job_id])
         await wait_until(pilot, lambda: failures(pilot, "start"), "failure line")
         start_line = line_for(pilot, "start", name)
-        assert "FAIL" in start_line and start_line.endswith("500 An unexpected error occurred on the server.")
+        assert "REFUSED 500" in start_line and start_line.endswith("An unexpected error occurred on the server.")
         reread = lambda: screen.jobs.jobs[job_id].name.endswith("(renamed on the server)")  # noqa: E731
         await wait_until(pilot, reread, "re-read")
         assert len(posts(sim, "start")) == 1
         assert any("500 An unexpected error occurred on the server." in n.message for n in app._notifications)
-        assert ("start", job_id) not in screen.actions.in_flight
+        assert ("start", job_id) not in screen.ops.jobs.in_flight
 
 
 # ----- 2. the action happened, the answer was lost -----
@@ -198,7 +198,7 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
             line.gone = True
         else:
             sim.add_fault(fault)
-        await wait_until(pilot, lambda: app.refresh_failed, "a failed poll")
+        await wait_until(pilot, lambda: (app.ops.refresh_error is not None), "a failed poll")
         refresh_line = line_for(pilot, "refresh", "jobs")
         assert "FAIL" in refresh_line and reason in refresh_line
         assert "may have reached" not in refresh_line  # a GET: nothing to check, it will be retried
@@ -209,9 +209,10 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
         assert screen._refresh_timer is not None and screen._refresh_timer._active.is_set()  # re-armed
         line.gone = False
         sim.faults.faults.clear()
-        await wait_until(pilot, lambda: not app.refresh_failed, "the next poll")
+        await wait_until(pilot, lambda: not (app.ops.refresh_error is not None), "the next poll")
         assert screen.jobs.get_cell(job_id, "name").plain == "AAA renamed on the server"
-        assert "FAIL" not in line_for(pilot, "refresh", "jobs")
+        # A poll that succeeds writes no line (the header's "updated N s ago" says it): one FAIL line only.
+        assert panel_text(pilot).count("FAIL") == 1
         assert "refresh failed" not in str(screen.query_one("#header").render())
 
 
@@ -290,7 +291,7 @@ async def test_hung_start_times_out_says_it_may_have_reached_and_releases_the_gu
         await act(pilot, screen, "s", [job_id])
         await wait_until(pilot, lambda: failures(pilot, "start"), "failure line")
         assert f"timed out: no answer in 0.5 s - {MAY_HAVE_REACHED}" in line_for(pilot, "start", name)
-        assert ("start", job_id) not in screen.actions.in_flight
+        assert ("start", job_id) not in screen.ops.jobs.in_flight
         await wait_until(pilot, lambda: job_reads(sim, job_id, mark) == 1, "re-read")
         await pilot.press("s")  # the operator checked and tries again: allowed, sent once more
         await wait_until(pilot, lambda: screen.jobs.jobs[job_id].last_status == "Running", "started")
@@ -332,7 +333,7 @@ async def test_same_action_in_flight_is_refused_a_different_one_is_sent(
         job_id = idle_enabled(sim)[0]
         name = screen.jobs.jobs[job_id].name
         await act(pilot, screen, "s", [job_id])
-        await wait_until(pilot, lambda: ("start", job_id) in screen.actions.in_flight, "start in flight")
+        await wait_until(pilot, lambda: ("start", job_id) in screen.ops.jobs.in_flight, "start in flight")
         await pilot.press("s")
         await pilot.pause()
         assert any(f"start already in progress for '{name}'" in n.message for n in app._notifications)

@@ -74,7 +74,7 @@ async def test_start_disabled_job_shows_the_servers_message(make_app: AppFactory
         screen = await loaded(pilot)
         screen.go_to_job(job.id)
         await pilot.press("s")
-        await wait_until(pilot, lambda: "FAIL" in panel_text(pilot), "failure line")
+        await wait_until(pilot, lambda: "REFUSED" in panel_text(pilot), "refused line")
         assert "Job is disabled. Enable the job before starting it." in panel_text(pilot)
         assert any("Job is disabled" in n.message for n in app._notifications)
 
@@ -167,7 +167,7 @@ async def test_same_action_on_same_job_is_never_in_flight_twice(make_app: AppFac
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await loaded(pilot)
         job = screen.jobs.jobs[enabled_idle_job(sim)]
-        screen.actions.in_flight.add(("start", job.id))  # as if a start were still waiting
+        screen.ops.jobs.in_flight.add(("start", job.id))  # as if a start were still waiting
         screen.go_to_job(job.id)
         await pilot.press("s")
         await pilot.pause()

@@ -14,17 +14,28 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import ClassVar
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from vbotui.api.client import VboClient
-from vbotui.api.models import RestoreSession
 from vbotui.config import Profile
+from vbotui.operations import (
+    ActivityLog,
+    AuditLog,
+    Event,
+    JobsChanged,
+    Notice,
+    RestoreSessionsChanged,
+    ServerOperations,
+    SessionExpired,
+)
+from vbotui.textclean import clean
 
-from .activity import ActivityLog
-from .audit import AuditLog
 from .commands import SessionCommands
+from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .screens.main import MainScreen
 from .screens.quit_sessions import request_quit
 from .signin_flow import SignInFlow, SignInSetup
@@ -60,22 +71,43 @@ class VboApp(App[None]):
         super().__init__()
         if client is None and sign_in is None:
             raise ValueError("VboApp needs a signed-in client or a sign-in setup")
-        self.client = client
         self.label = label
         self.read_only = read_only
         self.refresh_s = max(refresh_s, 2.0)
         self.mouse = mouse
         self.clock: Clock = clock or utc_now
         self.activity = ActivityLog(self.clock, monotonic)
-        self.audit = audit
         self.flow = SignInFlow(self, sign_in) if sign_in is not None else None
-        self.org_names: dict[str, str] = {}
-        self.last_update: datetime | None = None
-        self.refresh_failed = False
-        # Restore sessions opened from this app, offered for stopping on quit.
-        self.started_restore_sessions: dict[str, RestoreSession] = {}
+        # The signed-in server: everything the screens do with it goes through this object.
+        self.ops: ServerOperations | None = None
+        if client is not None:
+            self.ops = self._operations(client, label, audit)
         if os.environ.get("SSH_TTY"):
             self.animation_level = "none"  # every animated frame is a redraw over the link
+
+    def _operations(self, client: VboClient, label: str, audit: AuditLog | None) -> ServerOperations:
+        ops = ServerOperations(client, self.activity, label=label, read_only=self.read_only, audit=audit)
+        ops.subscribe(lambda event: self._ops_event(ops, event))
+        return ops
+
+    @property
+    def client(self) -> VboClient | None:
+        return self.ops.client if self.ops is not None else None
+
+    def _ops_event(self, ops: ServerOperations, event: Event) -> None:
+        """The operations layer's events become messages (a stale server's events are dropped)."""
+        if ops is not self.ops:
+            return
+        if isinstance(event, Notice):
+            self.notify(clean(event.message), severity=event.severity, markup=False)  # type: ignore[arg-type]
+        elif isinstance(event, SessionExpired):
+            self.post_message(SessionEnded(event.reason))
+        elif isinstance(event, JobsChanged):
+            for screen in self.screen_stack:
+                screen.post_message(JobsUpdated(event.jobs, event.gone))
+        elif isinstance(event, RestoreSessionsChanged):
+            for screen in self.screen_stack:
+                screen.post_message(StartedSessionsUpdated(event.sessions))
 
     @property
     def insecure(self) -> bool:
@@ -86,7 +118,11 @@ class VboApp(App[None]):
         if self.flow is not None:
             self.run_worker(self.flow.startup(), group="sign-in", exit_on_error=False)
         else:
-            self.push_screen(MainScreen())
+            assert self.ops is not None
+            self.push_screen(self.main_screen(self.ops))
+
+    def main_screen(self, ops: ServerOperations) -> MainScreen:
+        return MainScreen(ops, refresh_s=self.refresh_s, insecure=self.insecure)
 
     # --- driven by the sign-in flow ----------------------------------------------------------------
 
@@ -101,33 +137,40 @@ class VboApp(App[None]):
 
     async def attach(self, client: VboClient, profile: Profile, audit: AuditLog | None) -> None:
         """Use `client` from now on. The same client signed in again: just close the sign-in screen."""
-        if client is self.client and isinstance(self.screen_stack[1], MainScreen):
+        if self.ops is not None and client is self.ops.client and isinstance(self.screen_stack[1], MainScreen):
+            self.ops.expired = False
             while len(self.screen_stack) > 2:
                 await self.pop_screen()
             main = self.screen_stack[1]
             assert isinstance(main, MainScreen)
             main.refresh_jobs(with_orgs=True)
             return
-        self.client, self.label = client, profile.name
+        self.label = profile.name
         self.read_only, self.refresh_s = profile.read_only, max(profile.refresh, 2.0)
         # The profile's own keys (binding id = "keys"), e.g. start = "S"; the defaults otherwise.
         self.set_keymap(dict(profile.keymap))
-        self.audit = audit
-        self.org_names, self.last_update, self.refresh_failed = {}, None, False
-        self.started_restore_sessions = {}
-        await self.show_only(MainScreen())
+        self.ops = self._operations(client, profile.name, audit)
+        await self.show_only(self.main_screen(self.ops))
 
     def detach(self) -> None:
-        self.client = None
+        self.ops = None
 
-    def check_session(self) -> None:
-        """After a request: a client that lost its tokens (refresh refused) means sign in again."""
-        client = self.client
-        if client is not None and not client.is_signed_in:
-            if self.flow is not None:
-                self.flow.session_expired()
-            elif not any(e.action == "session" for e in self.activity.entries):
-                self.activity.note("session", "expired: restart vbotui to sign in again")
+    @on(SessionEnded)
+    def _session_ended(self, message: SessionEnded) -> None:
+        """From any screen's request: ask for the password again (nothing is re-sent)."""
+        if self.flow is not None:
+            self.flow.session_expired()
+        elif not any(e.action == "session" for e in self.activity.entries):
+            self.activity.note("session", "expired: restart vbotui to sign in again")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one handler of worker errors: reported in a line, and the app goes on."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = event.worker.description or event.worker.name or "background task"
+        self.activity.note("error", f"{what}: {type(error).__name__}: {error}")
+        self.notify(clean(f"{what} failed: {type(error).__name__}"), severity="error", markup=False)
 
     async def aclose(self) -> None:
         """Close the session the app opened (the caller closes a client it passed in)."""
@@ -135,7 +178,7 @@ class VboApp(App[None]):
             await self.flow.aclose()
 
     async def action_quit(self) -> None:
-        if self.client is None:
+        if self.ops is None:
             self.exit()
         else:
-            request_quit(self, self.client)
+            request_quit(self, self.ops)

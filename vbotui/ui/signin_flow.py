@@ -28,8 +28,8 @@ from vbotui.config import (
     resolve_profile,
     save_profile,
 )
+from vbotui.operations.audit import AuditLog
 
-from .audit import AuditLog
 from .safe_text import clean
 from .screens.certificate import REPLACE, TRUST, CertificateScreen
 from .screens.signin import SignInScreen

@@ -10,50 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from vbotui.api.client import VboClient
 from vbotui.api.errors import VboError
 from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, RestoreSession
+from vbotui.operations import DONE, UNKNOWN, ServerOperations
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, system_local_zone
 from vbotui.ui.safe_text import safe_text
 
 Clock = Callable[[], datetime]
 HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
-
-
-def started_restore_sessions(app: App[Any]) -> dict[str, RestoreSession]:
-    """The restore sessions started from this app (id -> session), created on first use."""
-    sessions = getattr(app, "started_restore_sessions", None)
-    if not isinstance(sessions, dict):
-        sessions = {}
-        app.started_restore_sessions = sessions  # type: ignore[attr-defined]
-    return sessions
-
-
-def write_audit(app: App[Any], action: str, job_id: str, job_name: str, outcome: str) -> None:
-    """Append to the app's audit log, when it has one (what was done from a shared jump host)."""
-    audit = getattr(app, "audit", None)
-    if audit is not None:
-        audit.write(action=action, job_id=job_id, job_name=job_name, outcome=outcome)
-
-
-def explore_types_for(version: str | None) -> list[str]:
-    """The restore-session types the API version takes: Teams (`vet`) arrived in v5."""
-    try:
-        number = int((version or "").lstrip("vV"))
-    except ValueError:
-        number = 0
-    return [code for code in EXPLORE_TYPES if code != "vet" or number >= 5]
 
 
 def format_utc(value: datetime) -> str:
@@ -131,19 +106,19 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
 
     def __init__(
         self,
-        client: VboClient,
+        ops: ServerOperations,
         job: Job,
         *,
         clock: Clock | None = None,
         local_tz: tzinfo | None = None,
     ) -> None:
         super().__init__()
-        self.client = client
+        self.ops = ops
         self.job = job
-        self.given_clock = clock
-        self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
+        # The app's clock (the simulator's in --demo) decides what "now" is, unless one is given.
+        self.clock: Clock = clock or ops.clock
         self.local_tz = local_tz or system_local_zone()
-        self.types = explore_types_for(client.version)
+        self.types = ops.explore_types()
         self.organization: Organization | None = None
         self.organization_error: str | None = None
         self.sending = False
@@ -180,22 +155,19 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             yield Static(HINT, id="explore-hint")
 
     def on_mount(self) -> None:
-        app_clock = getattr(self.app, "clock", None)
-        if self.given_clock is None and callable(app_clock):
-            self.clock = app_clock  # the app's clock (the simulator's in --demo) decides what "now" is
         self.query_one("#explore-time", Input).focus()
         self.update_preview()
         self.load_organization()
 
     # --- the organization's backup times (read once, in a worker)
 
-    @work(exclusive=True, group="explore-organization")
+    @work(exclusive=True, group="explore-organization", exit_on_error=False, description="read organization")
     async def load_organization(self) -> None:
         if not self.job.organization_id:
             self.organization_error = "the job does not name its organization"
         else:
             try:
-                self.organization = await self.client.get_organization(self.job.organization_id)
+                self.organization = await self.ops.organization(self.job.organization_id)
             except VboError as err:
                 self.organization_error = err.describe()
         self.show_organization()
@@ -304,34 +276,23 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         self.app.run_worker(self.send_explore(options), group="explore-send", exit_on_error=False)
 
     async def send_explore(self, options: ExploreOptions) -> None:
-        activity = getattr(self.app, "activity", None)
-        entry = activity.begin("explore", self.job.name) if activity is not None else None
         try:
-            result = await self.client.explore(self.job.id, options)
-        except Exception as err:  # shown, not raised: the operator adjusts and retries
-            if entry is not None:
-                entry.failed(err)
-            message = err.describe() if isinstance(err, VboError) else f"{type(err).__name__}: {err}"
-            write_audit(self.app, "explore", self.job.id, self.job.name, f"failed: {message}")
-            self.show_outcome(Text.assemble("Refused: ", safe_text(message)), error=True)
-        else:
-            session = result.restore_session
-            if entry is not None:
-                note = f"session {session.id}" if session else ""
-                entry.succeeded(result.status, result.elapsed_s, note=note)
-            if session is not None and session.id:
-                started_restore_sessions(self.app)[session.id] = session
-            details = f"{options.type} at {format_utc(options.point_in_time)}"
-            what = f"session {session.id}" if session else "no session returned"
-            write_audit(
-                self.app, "explore", self.job.id, self.job.name, f"ok {result.status} {what} ({details})"
-            )
-            self.last_started = options
-            self.show_started(session)
+            result = await self.ops.explore(self.job, options)
         finally:
             self.sending = False
             if self.is_attached:
                 self.query_one("#explore-send", Button).disabled = False
+        outcome = result.outcome
+        if outcome.kind == DONE:
+            self.last_started = options
+            self.show_started(result.value.restore_session)
+        elif outcome.kind == UNKNOWN:
+            line = Text.assemble("Outcome unknown, the server may have created a session: ", safe_text(outcome.message))
+            self.show_outcome(line.append(". See Restore sessions (R)."), error=True)
+        else:  # shown, not raised: the operator adjusts and retries
+            words = f"{outcome.status} {outcome.message}" if outcome.status is not None else outcome.message
+            head = "Refused: " if outcome.status is not None else "Not sent: "
+            self.show_outcome(Text.assemble(head, safe_text(words)), error=True)
 
     def show_started(self, session: RestoreSession | None) -> None:
         if not self.is_attached:

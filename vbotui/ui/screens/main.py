@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -12,16 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Footer, Input, Static
 
-from vbotui.api.client import VboClient
 from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
 from vbotui.filtering import parse_filter
+from vbotui.operations import ServerOperations, needs_confirmation
 
 from ..commands import JobCommands
-from ..job_actions import JobActions, needs_confirmation
+from ..messages import JobsUpdated
 from ..safe_text import clean
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
@@ -31,9 +30,6 @@ from .explore import ExploreDialog
 from .help import HelpScreen
 from .quit_sessions import request_quit
 from .restore_sessions import RestoreSessionsScreen
-
-if TYPE_CHECKING:
-    from ..app import VboApp
 
 DETAIL_DEBOUNCE_S = 0.3
 FILTER_DEBOUNCE_S = 0.25
@@ -63,8 +59,11 @@ class MainScreen(Screen[None]):
         Binding("q", "quit_app", "Quit", id="quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, ops: ServerOperations, *, refresh_s: float = 30.0, insecure: bool = False) -> None:
         super().__init__()
+        self.ops = ops  # this screen's server; a new sign-in brings a new screen
+        self.refresh_s = refresh_s
+        self.insecure = insecure
         self.jobs = JobTable(id="jobs")
         self._refresh_timer: Timer | None = None
         self._detail_timer: Timer | None = None
@@ -72,25 +71,21 @@ class MainScreen(Screen[None]):
         self._detail_id: str | None = None
         self._detail_sessions: list[JobSession] | None = None
         self.loaded = False
-        self.refresh_error: str | None = None  # why the last poll failed, until one succeeds
 
     @property
-    def vbo(self) -> VboApp:
-        return self.app  # type: ignore[return-value]
+    def refresh_error(self) -> str | None:
+        """Why the last poll failed, until one succeeds."""
+        return self.ops.refresh_error
 
     def compose(self) -> ComposeResult:
         yield Static("", id="header")
         yield Input(placeholder="/ filter: words, status:failed, org:x, enabled:no, !negate", id="filter")
         yield self.jobs
-        yield JobDetail(self.vbo.clock, id="detail")
-        yield StatusPanel(self.vbo.activity, id="status")
+        yield JobDetail(self.ops.clock, id="detail")
+        yield StatusPanel(self.ops.activity, id="status")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        vbo = self.vbo
-        assert vbo.client is not None, "the main screen needs a signed-in client"
-        self.client: VboClient = vbo.client  # this screen's client; a new sign-in brings a new screen
-        self.actions = JobActions(self.client, vbo.activity, self._job_updated, self._notify, vbo.audit)
         self.jobs.focus()
         self.update_header()
         self.set_interval(1.0, self.update_header)
@@ -101,20 +96,20 @@ class MainScreen(Screen[None]):
 
     # ----- header -----
     def update_header(self) -> None:
-        vbo, table = self.vbo, self.jobs
+        ops, table = self.ops, self.jobs
         header = Text(no_wrap=True, overflow="ellipsis", end="")
-        header.append(f" {vbo.label} ", style="bold reverse")
-        if vbo.insecure:  # first, so that no narrow terminal can cut it off
+        header.append(f" {clean(ops.label)} ", style="bold reverse")
+        if self.insecure:  # first, so that no narrow terminal can cut it off
             header.append(" INSECURE: TLS not verified ", style="bold reverse red")
-        if vbo.read_only:
+        if ops.read_only:
             header.append(" READ-ONLY ", style="bold reverse red")
-        header.append(f" API {self.client.version or '?'}  user {self.client.user or '?'}  ")
-        if vbo.last_update is None:
+        header.append(f" API {clean(ops.client.version or '?')}  user {clean(ops.client.user or '?')}  ")
+        if ops.last_update is None:
             failed = self.refresh_error is not None
             header.append("load failed" if failed else "loading...", style="bold red" if failed else "yellow")
         else:
-            age = int((vbo.clock() - vbo.last_update).total_seconds())
-            header.append(f"updated {max(age, 0)} s ago", style="bold red" if vbo.refresh_failed else "")
+            age = int((ops.clock() - ops.last_update).total_seconds())
+            header.append(f"updated {max(age, 0)} s ago", style="bold red" if self.refresh_error else "")
         if self.refresh_error is not None:
             # Said in words, not only in red: 16-colour and NO_COLOR terminals lose the colour.
             header.append("  ")
@@ -133,47 +128,22 @@ class MainScreen(Screen[None]):
         self.query_one("#header", Static).update(header)
 
     # ----- loading and refresh -----
-    @work(group="refresh", exclusive=True, exit_on_error=False)
+    @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh")
     async def refresh_jobs(self, with_orgs: bool = False) -> None:
-        vbo = self.vbo
-        entry = None
         try:
-            if with_orgs or not vbo.org_names:
-                entry = vbo.activity.begin("list orgs", "organizations")
-                orgs = await self.client.list_organizations()
-                vbo.org_names = {org.id: org.name for org in orgs}
-                entry.succeeded(None, note=f"{len(orgs)} organizations")
-            entry = vbo.activity.begin("refresh" if self.loaded else "list jobs", "jobs")
-            jobs = await self.client.list_jobs()
-            entry.succeeded(None, note=f"{len(jobs)} jobs")
-            self.jobs.load(jobs, vbo.org_names)
-            self.loaded = True
-            vbo.last_update, vbo.refresh_failed = vbo.clock(), False
-            self.refresh_error = None
-            self._sync_detail()
-        except asyncio.CancelledError:
-            if entry is not None:
-                entry.cancelled()
-            raise
-        except Exception as error:  # a body of an unexpected shape may raise anything
-            vbo.refresh_failed = True
-            self.refresh_error = error.describe() if isinstance(error, VboError) else repr(error)
-            if entry is not None:
-                entry.failed(error)
+            jobs = await self.ops.refresh(with_orgs=with_orgs, first=not self.loaded)
+            if jobs is not None:
+                self.jobs.load(jobs, self.ops.org_names)
+                self.loaded = True
+                self._sync_detail()
         finally:
             self.update_header()
             self._arm_refresh()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A request refused for a dead session (token and refresh both refused) ends here, from a
-        # poll or an action alike: the app asks for the password; nothing is re-sent.
-        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR) and self.is_attached:
-            self.vbo.check_session()
-
     def _arm_refresh(self, delay: float | None = None) -> None:
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
-        self._refresh_timer = self.set_timer(delay or self.vbo.refresh_s, self._poll)
+        self._refresh_timer = self.set_timer(delay or self.refresh_s, self._poll)
 
     def _poll(self) -> None:
         if self.app.screen is not self:  # a dialog or the palette is open: wait for it
@@ -185,7 +155,7 @@ class MainScreen(Screen[None]):
         self.refresh_jobs(with_orgs=True)
 
     # ----- detail pane -----
-    @on(DataTable.RowHighlighted, "#jobs")
+    @on(JobTable.RowHighlighted, "#jobs")
     def _cursor_moved(self) -> None:
         self._sync_detail()
 
@@ -210,7 +180,7 @@ class MainScreen(Screen[None]):
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_sessions(self, job_id: str) -> None:
         try:
-            sessions = await self.client.job_sessions(job_id, limit=5)
+            sessions = await self.ops.job_sessions(job_id, limit=5)
         except VboError as error:
             if job_id == self._detail_id:
                 self._show_detail(error.describe())
@@ -238,9 +208,8 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._apply_filter)
+        # No debounce: filtering is a pass over plain tuples and repaints one screenful.
+        self._apply_filter()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -296,12 +265,6 @@ class MainScreen(Screen[None]):
     def action_stop(self) -> None:
         self.request_action("stop")
 
-    def _refuse_read_only(self, action: str) -> bool:
-        if self.vbo.read_only:
-            self.notify(f"Read-only mode (--read-only): {action} is not allowed.", severity="warning")
-            self.vbo.activity.note(action, "not sent: read-only mode (--read-only)")
-        return self.vbo.read_only
-
     def _targets(self) -> list[Job]:
         marked = self.jobs.marked_jobs()
         if marked:
@@ -310,14 +273,15 @@ class MainScreen(Screen[None]):
         return [job] if job else []
 
     def request_action(self, action: str) -> None:
-        if self._refuse_read_only(action):
+        if self.ops.refuse_read_only(action):
             return
         jobs = self._targets()
         if not jobs:
             self.notify("No job under the cursor.", severity="warning")
             return
-        if all((action, job.id) in self.actions.in_flight for job in jobs):
-            self.actions.claim(action, jobs)  # says "already in progress"
+        actions = self.ops.jobs
+        if actions.all_in_flight(action, jobs):
+            actions.claim(action, jobs)  # says "already in progress"
             return
         if needs_confirmation(action, len(jobs)):
             confirm = ConfirmScreen(action, [job.name for job in jobs])
@@ -329,39 +293,40 @@ class MainScreen(Screen[None]):
         if answer:
             self._launch(action, jobs)
         else:
-            self.vbo.activity.note(action, f"cancelled ({len(jobs)} job{'s' if len(jobs) > 1 else ''})")
+            self.ops.activity.not_sent(action, f"{len(jobs)} job{'s' if len(jobs) > 1 else ''}", "cancelled")
 
     def _launch(self, action: str, jobs: list[Job]) -> None:
-        free = self.actions.claim(action, jobs)
+        free = self.ops.jobs.claim(action, jobs)
         if not free:
             return
-        if len(jobs) == 1:
-            work = self.actions.run_one(action, free[0])
-        else:
-            work = self.actions.run_bulk(action, free)
+        if len(jobs) > 1:
             self.jobs.clear_marks()  # done with them: a later key must not hit 100 jobs by surprise
-        self.run_worker(work, group="action", exit_on_error=False, description=f"{action} jobs")
+        # On the app, not this screen: a sign-in screen on top must not cancel actions in flight.
+        self.app.run_worker(
+            self.ops.jobs.run(action, free), group="action", exit_on_error=False, description=f"{action} jobs"
+        )
         self.update_header()
 
-    def _job_updated(self, job: Job) -> None:
-        self.jobs.update_job(job)
-        if job.id == self._detail_id:
+    @on(JobsUpdated)
+    def _jobs_updated(self, message: JobsUpdated) -> None:
+        for job in message.jobs:
+            self.jobs.update_job(job)
+        if self._detail_id in {job.id for job in message.jobs}:
             self._show_detail()
-
-    def _notify(self, message: str, severity: str) -> None:
-        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+        if message.jobs:
+            self.update_header()
 
     def action_explore(self) -> None:
-        if self._refuse_read_only("explore"):
+        if self.ops.refuse_read_only("explore"):
             return
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         if job is None:
             self.notify("No job under the cursor.", severity="warning")
         else:
-            self.app.push_screen(ExploreDialog(self.client, job))
+            self.app.push_screen(ExploreDialog(self.ops, job))
 
     def action_restore_sessions(self) -> None:
-        self.app.push_screen(RestoreSessionsScreen(self.client))
+        self.app.push_screen(RestoreSessionsScreen(self.ops))
 
     # ----- app-level keys -----
     def action_help(self) -> None:
@@ -369,7 +334,7 @@ class MainScreen(Screen[None]):
 
     def action_quit_app(self) -> None:
         # Restore sessions started from here hold server resources: offer to stop them first.
-        request_quit(self.app, self.client)
+        request_quit(self.app, self.ops)
 
     def run_palette_action(self, name: str) -> None:
         """Run `action_<name>` (from the command palette)."""

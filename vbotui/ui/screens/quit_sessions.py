@@ -4,7 +4,7 @@ A restore session keeps its backup mounted on the server until it is stopped or 
 timeout is not documented), so leaving one behind is worth a question. Wiring, in the app:
 
     def action_quit(self) -> None:
-        request_quit(self, self.client)
+        request_quit(self, self.ops)
 
 `request_quit` runs `offer_to_stop_sessions` in a worker (a dialog can only be awaited from one)
 and exits the app when the answer is to quit.
@@ -12,7 +12,6 @@ and exits the app when the answer is to quit.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,16 +21,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from vbotui.api.client import VboClient
-from vbotui.api.errors import VboError
 from vbotui.api.models import RestoreSession
+from vbotui.operations import DONE, ServerOperations
 
-from .explore import started_restore_sessions
-from .restore_sessions import describe_session, stop_session
+from .restore_sessions import describe_session
 
 STOP, KEEP = "stop", "keep"
 SHOWN_SESSIONS = 6
-STATE_CHECK_SECONDS = 5.0  # a dead server must not hold the quit for the client's full timeout
 
 
 class StopSessionsOnQuit(ModalScreen[str | None]):
@@ -88,40 +84,25 @@ class StopSessionsOnQuit(ModalScreen[str | None]):
         self.dismiss(answer)
 
 
-async def working_started_sessions(app: App[Any], client: VboClient) -> list[RestoreSession]:
-    """The sessions this app started that are still Working, states re-read from the server if it answers."""
-    started = started_restore_sessions(app)
-    if not started:
-        return []
-    try:
-        listed = await asyncio.wait_for(client.list_restore_sessions(), STATE_CHECK_SECONDS)
-    except (VboError, asyncio.TimeoutError):
-        listed = []  # keep what we knew: better to ask needlessly than to leave a session behind
-    for session in listed:
-        if session.id in started:
-            started[session.id] = session
-    return [session for session in started.values() if session.is_working]
-
-
-async def offer_to_stop_sessions(app: App[Any], client: VboClient) -> bool:
+async def offer_to_stop_sessions(app: App[Any], ops: ServerOperations) -> bool:
     """Whether to quit now. Must run in a worker (it awaits a dialog).
 
     No working session: True. Otherwise asks: stop them (each reported in the status panel; if any
     stop fails the app stays open so the failure can be read), keep them (True), or stay (False).
     """
-    working = await working_started_sessions(app, client)
+    working = await ops.working_started_sessions()
     if not working:
         return True
     answer = await app.push_screen_wait(StopSessionsOnQuit(working))
     if answer is None:
         return False
     if answer == STOP:
-        errors = [await stop_session(app, client, session) for session in working]
-        return all(error is None for error in errors)
+        results = [await ops.stop_restore_session(session) for session in working]
+        return all(result.outcome.kind == DONE for result in results)
     return True
 
 
-def request_quit(app: App[Any], client: VboClient) -> None:
+def request_quit(app: App[Any], ops: ServerOperations) -> None:
     """The app's quit action: offer to stop sessions, then exit. A second quit key while asking
     answers "quit, keep them"."""
     if isinstance(app.screen, StopSessionsOnQuit):
@@ -129,7 +110,7 @@ def request_quit(app: App[Any], client: VboClient) -> None:
         return
 
     async def quit_flow() -> None:
-        if await offer_to_stop_sessions(app, client):
+        if await offer_to_stop_sessions(app, ops):
             app.exit()
 
-    app.run_worker(quit_flow(), name="quit-offer", group="quit-offer")
+    app.run_worker(quit_flow(), name="quit-offer", group="quit-offer", exit_on_error=False)

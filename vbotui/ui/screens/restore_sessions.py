@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -22,13 +22,10 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
-from vbotui.api.client import VboClient
-from vbotui.api.errors import VboError
 from vbotui.api.models import RestoreSession
+from vbotui.operations import DONE, ServerOperations
 from vbotui.timeparse import system_local_zone
 from vbotui.ui.safe_text import safe_text
-
-from .explore import started_restore_sessions, write_audit
 
 Clock = Callable[[], datetime]
 COLUMNS = ("id", "type", "state", "result", "organization", "created", "ended")
@@ -123,35 +120,6 @@ def describe_session(session: RestoreSession) -> Text:
     return line
 
 
-async def stop_session(app: App[Any], client: VboClient, session: RestoreSession) -> VboError | None:
-    """Stop one restore session, reporting it in the status panel; returns the error, if any."""
-    activity = getattr(app, "activity", None)
-    entry = activity.begin("stop session", session.id) if activity is not None else None
-    try:
-        result = await client.stop_restore_session(session.id)
-    except VboError as err:
-        if entry is not None:
-            entry.failed(err)
-        write_audit(app, "stop restore session", "", "", f"failed: session {session.id}: {err.describe()}")
-        return err
-    if entry is not None:
-        entry.succeeded(result.status, result.elapsed_s)
-    write_audit(app, "stop restore session", "", "", f"ok {result.status} session {session.id}")
-    started = getattr(app, "started_restore_sessions", None)
-    if isinstance(started, dict) and session.id in started:
-        started[session.id] = RestoreSession(
-            id=session.id,
-            type=session.type,
-            state="Stopped",
-            result=session.result,
-            organization=session.organization,
-            name=session.name,
-            creation_time=session.creation_time,
-            end_time=session.end_time,
-        )
-    return None
-
-
 class ConfirmStopSession(ModalScreen[bool]):
     """Asks before stopping a restore session; the default (Enter) is "No"."""
 
@@ -211,17 +179,17 @@ class RestoreSessionsScreen(Screen[None]):
 
     def __init__(
         self,
-        client: VboClient,
+        ops: ServerOperations,
         *,
         refresh_seconds: float = REFRESH_SECONDS,
         local_tz: tzinfo | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
-        self.client = client
+        self.ops = ops
         self.local_tz = local_tz or system_local_zone()
-        self.given_clock = clock
-        self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
+        # The app's clock (the simulator's in --demo) decides the current year, unless one is given.
+        self.clock: Clock = clock or ops.clock
         # The table's layout: its columns, the organization's room and the year shown without a year.
         self.table_layout: tuple[tuple[str, ...], int, int] | None = None
         self.refresh_seconds = refresh_seconds
@@ -242,9 +210,6 @@ class RestoreSessionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app_clock = getattr(self.app, "clock", None)
-        if self.given_clock is None and callable(app_clock):
-            self.clock = app_clock  # the app's clock (the simulator's in --demo) decides the current year
         zone = self.clock().astimezone(self.local_tz).tzname() or "local"
         self.query_one("#sessions-title", Static).update(f"Restore sessions   times in {zone}")
         self.relayout()
@@ -292,15 +257,16 @@ class RestoreSessionsScreen(Screen[None]):
 
     # --- refresh: one poll at a time, re-armed when it finishes, rows updated in place by id
 
-    @work(exclusive=True, group="restore-sessions-refresh")
+    @work(exclusive=True, group="restore-sessions-refresh", exit_on_error=False, description="restore sessions")
     async def load_sessions(self) -> None:
-        try:
-            sessions = await self.client.list_restore_sessions()
-        except VboError as err:
-            self.show_status(
-                Text.assemble("Could not read restore sessions: ", safe_text(err.describe())), True
-            )
+        result = await self.ops.list_restore_sessions()
+        if not result.done:
+            why = result.outcome.message
+            if result.outcome.status is not None:
+                why = f"{result.outcome.status} {why}"
+            self.show_status(Text.assemble("Could not read restore sessions: ", safe_text(why)), True)
         else:
+            sessions: list[RestoreSession] = result.value
             self.apply(sessions)
             self.loaded = True
             self.show_status(
@@ -309,7 +275,7 @@ class RestoreSessionsScreen(Screen[None]):
         # One timer at most, even when ctrl+r starts a refresh between polls.
         if self.poll_timer is not None:
             self.poll_timer.stop()
-        if self.is_attached:
+        if self.is_attached and not self.ops.expired:  # a dead session stops polling here too
             self.poll_timer = self.set_timer(self.refresh_seconds, self.load_sessions, name="sessions-poll")
 
     def apply(self, sessions: list[RestoreSession]) -> None:
@@ -370,7 +336,7 @@ class RestoreSessionsScreen(Screen[None]):
         self.dismiss(None)
 
     def action_stop_session(self) -> None:
-        if getattr(self.app, "read_only", False):
+        if self.ops.read_only:
             self.show_outcome(Text("Read-only mode: stopping restore sessions is turned off."), True)
             return
         session = self.session_under_cursor()
@@ -387,15 +353,15 @@ class RestoreSessionsScreen(Screen[None]):
 
         self.app.push_screen(ConfirmStopSession(session), answered)
 
-    @work(group="restore-sessions-stop")
+    @work(group="restore-sessions-stop", exit_on_error=False, description="stop restore session")
     async def stop(self, session: RestoreSession) -> None:
         self.show_outcome(Text.assemble("Stopping ", describe_session(session), "..."))
-        error = await stop_session(self.app, self.client, session)
-        if error is not None:
-            self.show_outcome(Text.assemble("Stop refused: ", safe_text(error.describe())), True)
+        result = await self.ops.stop_restore_session(session)
+        if result.outcome.kind != DONE:
+            self.show_outcome(Text.assemble("Stop refused: ", safe_text(result.outcome.describe())), True)
         else:
             self.show_outcome(Text.assemble("Stopped ", safe_text(session.id, style="bold"), "."))
         self.load_sessions()
 
 
-__all__ = ["ConfirmStopSession", "RestoreSessionsScreen", "started_restore_sessions", "stop_session"]
+__all__ = ["ConfirmStopSession", "RestoreSessionsScreen"]

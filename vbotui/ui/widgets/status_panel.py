@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..activity import ActivityEntry, ActivityLog
+from vbotui.operations.activity import ActivityEntry, ActivityLog
 
 
 class StatusPanel(VerticalScroll, can_focus=False):

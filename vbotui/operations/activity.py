@@ -1,11 +1,9 @@
-"""The request log behind the status panel: `app.activity.begin(action, target)`.
+"""The request log behind the status panel: one line per request, completed in place.
 
-An entry is written when a request leaves and completed in place when its answer comes back:
-
-    entry = self.app.activity.begin("start", job.name)
-    entry.succeeded(result.status, result.elapsed_s)      # or: entry.failed(error)
-
-Listeners (the status panel) are told about every change; history is bounded.
+An entry is written when a request leaves and finished when its answer comes back (always by
+`ServerOperations`, the one place that words outcomes). Listeners (the status panel) are told
+about every change; history is bounded, and bulk summaries are kept apart so that a long run
+of failures never pushes them out of sight.
 """
 
 from __future__ import annotations
@@ -17,14 +15,27 @@ from datetime import datetime, timezone
 
 from rich.text import Text
 
-from vbotui.api.errors import VboError
+from vbotui.textclean import clean
 
-from .safe_text import clean
+from .outcome import DONE, NOT_SENT, REFUSED, UNKNOWN, Outcome
 
 Clock = Callable[[], datetime]
 Listener = Callable[["ActivityEntry"], None]
 
-PENDING, OK, FAILED, NOTE = "pending", "ok", "failed", "note"
+PENDING, FAILED, NOTE = "pending", "failed", "note"
+# The request outcomes (outcome.py) and two more: a read that failed, and a line that is no request.
+STATES = (PENDING, DONE, REFUSED, UNKNOWN, NOT_SENT, FAILED, NOTE)
+PROBLEMS = (REFUSED, UNKNOWN, NOT_SENT, FAILED)
+HISTORY = 500
+
+_TAGS = {
+    PENDING: ("...  ", "yellow"),
+    REFUSED: ("REFUSED ", "bold red"),
+    UNKNOWN: ("UNKNOWN ", "bold magenta"),
+    NOT_SENT: ("     ", ""),  # the note says "not sent: why"
+    FAILED: ("FAIL ", "bold red"),
+    NOTE: ("     ", ""),
+}
 
 
 class ActivityEntry:
@@ -41,41 +52,46 @@ class ActivityEntry:
         self.elapsed_s: float | None = None
         self.note = ""
 
+    @property
+    def finished(self) -> bool:
+        return self.state != PENDING
+
     def progress(self, note: str) -> None:
         """Update the note of a request still in flight (e.g. a bulk action's count)."""
         self.note = note
         self._log.changed(self)
 
+    def _elapsed(self, elapsed_s: float | None) -> float:
+        return self._log.monotonic() - self._started if elapsed_s is None else elapsed_s
+
     def succeeded(self, status: int | None, elapsed_s: float | None = None, note: str = "") -> None:
-        self.state = OK
-        self.status = status
-        self.elapsed_s = self._log.monotonic() - self._started if elapsed_s is None else elapsed_s
-        self.note = note
+        self.state, self.status, self.note = DONE, status, note
+        self.elapsed_s = self._elapsed(elapsed_s)
         self._log.changed(self)
 
-    def failed(self, error: BaseException, note: str = "", elapsed_s: float | None = None) -> None:
-        self.state = FAILED
-        self.elapsed_s = self._log.monotonic() - self._started if elapsed_s is None else elapsed_s
-        if isinstance(error, VboError):
-            self.status = error.status
-            self.note = error.describe()
-        else:
-            self.note = f"{type(error).__name__}: {error}"
-        if note:
-            self.note = f"{note}: {self.note}"
+    def ended(self, outcome: Outcome, *, read: bool = False, elapsed_s: float | None = None) -> None:
+        """Finish with `outcome`; a read that went wrong is simply `failed` (it changed nothing)."""
+        if outcome.kind == DONE:
+            self.succeeded(outcome.status, elapsed_s, outcome.message)
+            return
+        self.state = FAILED if read else outcome.kind
+        self.status = outcome.status
+        self.elapsed_s = self._elapsed(elapsed_s)
+        # The tag says refused (and the status): the note is the server's words alone.
+        self.note = outcome.message if read or outcome.kind == REFUSED else outcome.describe()
         self._log.changed(self)
 
     def finished_with_failures(self, note: str) -> None:
         """A bulk action some of whose requests failed (each failure has a line of its own)."""
         self.state = FAILED
-        self.elapsed_s = self._log.monotonic() - self._started
+        self.elapsed_s = self._elapsed(None)
         self.note = note
         self._log.changed(self)
 
     def cancelled(self) -> None:
         """The worker was cancelled (e.g. a newer refresh replaced it) before an answer came."""
         self.state = NOTE
-        self.elapsed_s = self._log.monotonic() - self._started
+        self.elapsed_s = self._elapsed(None)
         self.note = "cancelled"
         self._log.changed(self)
 
@@ -86,18 +102,17 @@ class ActivityEntry:
         line.append(f"{stamp} ", style="dim")
         line.append(f"{clean(self.action):<10.10} ", style="bold")
         line.append(f"{clean(self.target):<28.28} ")
-        if self.state == PENDING:
-            line.append("...  ", style="yellow")
-        elif self.state == OK:
+        if self.state == DONE:
             line.append(f"{'' if self.status is None else self.status:<4} ", style="green")
-        elif self.state == FAILED:
-            line.append("FAIL ", style="bold red")
         else:
-            line.append("     ")
+            tag, style = _TAGS[self.state]
+            if self.state in (REFUSED, FAILED) and self.status is not None:
+                tag = f"{tag.rstrip()} {self.status} "
+            line.append(tag, style=style)
         if self.elapsed_s is not None:
             line.append(f"{self.elapsed_s:6.2f}s ", style="dim")
         if self.note:
-            line.append(clean(self.note), style="red" if self.state == FAILED else "")
+            line.append(clean(self.note), style="red" if self.state in PROBLEMS else "")
         return line
 
 
@@ -108,7 +123,7 @@ class ActivityLog:
         self,
         clock: Clock | None = None,
         monotonic: Callable[[], float] = time.monotonic,
-        limit: int = 200,
+        limit: int = HISTORY,
     ) -> None:
         self.clock: Clock = clock or (lambda: datetime.now(timezone.utc))
         self.monotonic = monotonic
@@ -135,6 +150,24 @@ class ActivityLog:
         self.entries.append(entry)
         self.changed(entry)
         return entry
+
+    def not_sent(self, action: str, target: str, why: str) -> ActivityEntry:
+        """A requested action stopped before sending (read-only, cancelled, already in flight)."""
+        entry = ActivityEntry(self, action, target, state=NOT_SENT)
+        entry.note = f"not sent: {why}"
+        entry.elapsed_s = None
+        self.entries.append(entry)
+        self.changed(entry)
+        return entry
+
+    def keep(self, entry: ActivityEntry) -> None:
+        """Move `entry` (a bulk summary) to the newest place, so its own failure lines never push it out."""
+        try:
+            self.entries.remove(entry)
+        except ValueError:
+            pass
+        self.entries.append(entry)
+        self.changed(entry)
 
     def changed(self, entry: ActivityEntry) -> None:
         for listener in list(self._listeners):

@@ -1,0 +1,300 @@
+"""`ServerOperations`: everything the UI (and the one-shot commands) do with one signed-in server.
+
+One object per signed-in server. It owns the client, the activity record the status panel shows,
+the audit log, the organizations' names and the restore sessions started from this app. Every
+request goes through `perform`, the one place that writes the request's line, words its outcome
+(outcome.py), writes the audit entry and notices an expired session. It announces events
+(events.py) to listeners; it never imports Textual.
+
+    ops = ServerOperations(client, activity, label="vbo01", audit=audit)
+    ops.subscribe(listener)
+    jobs = await ops.refresh(with_orgs=True)
+    await ops.job_action("start", [job])
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from vbotui.api.client import VboClient
+from vbotui.api.models import EXPLORE_TYPES, ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
+
+from .activity import ActivityEntry, ActivityLog
+from .audit import AuditLog
+from .events import Event, JobsChanged, Listener, Notice, RestoreSessionsChanged, SessionExpired
+from .outcome import DONE, NOT_SENT, UNKNOWN, Outcome, classify
+
+T = TypeVar("T")
+EXPIRED = "Session expired (the server refused the token and its refresh): sign in again."
+# How far apart the server's clock and ours may be when a lost explore answer is looked for.
+CLOCK_SLACK = timedelta(minutes=5)
+QUIT_STATE_CHECK_S = 5.0  # a dead server must not hold the quit for the client's full timeout
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """What an audit record names: the job (or none, for a restore session) and the action."""
+
+    action: str
+    job_id: str = ""
+    job_name: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """An operation's outcome, and the value when it was done."""
+
+    outcome: Outcome
+    value: Any = None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome.kind == DONE
+
+
+class ServerOperations:
+    def __init__(
+        self,
+        client: VboClient,
+        activity: ActivityLog,
+        *,
+        label: str = "",
+        read_only: bool = False,
+        audit: AuditLog | None = None,
+    ) -> None:
+        self.client = client
+        self.activity = activity
+        self.label = label
+        self.read_only = read_only
+        self.audit = audit
+        self.org_names: dict[str, str] = {}
+        # Restore sessions opened from this app (id -> session), offered for stopping on quit.
+        self.started_restore_sessions: dict[str, RestoreSession] = {}
+        self.last_update: datetime | None = None
+        self.refresh_error: str | None = None  # why the last poll failed, until one succeeds
+        self.expired = False
+        self._listeners: list[Listener] = []
+        from .jobs import JobActions  # jobs.py builds on this module
+
+        self.jobs = JobActions(self)
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.activity.clock
+
+    # --- events
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    def notice(self, message: str, severity: str = "information") -> None:
+        self.emit(Notice(message, severity))
+
+    # --- the one place every request goes through
+    async def perform(
+        self,
+        action: str,
+        target: str,
+        send: Callable[[], Awaitable[T]],
+        *,
+        read: bool = False,
+        line: str = "always",  # always | on_problem (a bulk action's own requests) | never
+        audit: AuditTarget | None = None,
+        done_note: Callable[[T], str] | None = None,
+    ) -> Result:
+        """Send once (never resent here), then: the status line, the outcome, the audit record."""
+        entry = self.activity.begin(action, target) if line == "always" else None
+        started = self.activity.monotonic()
+        if self.expired:
+            outcome = Outcome(NOT_SENT, None, "signed out: sign in again")
+            self._finish(entry, action, target, outcome, read, started, line)
+            return Result(outcome)
+        value: T | None = None
+        try:
+            value = await send()
+        except asyncio.CancelledError:
+            if read:
+                if entry is not None:
+                    entry.cancelled()
+            else:  # quit or hang-up while in flight: the action may have reached the server
+                lost = Outcome(UNKNOWN, None, "cancelled while in flight")
+                self._finish(entry, action, target, lost, read, started, line)
+                self._audit(audit, lost)
+            raise
+        except Exception as error:  # whatever went wrong ends in one outcome, never vanishes
+            outcome = classify(error)
+        else:
+            status = value.status if isinstance(value, ActionResult) else None
+            outcome = Outcome(DONE, status, done_note(value) if done_note else "")
+        self._finish(entry, action, target, outcome, read, started, line)
+        self._audit(audit, outcome)
+        self._check_session()
+        return Result(outcome, value if outcome.kind == DONE else None)
+
+    def _finish(
+        self,
+        entry: ActivityEntry | None,
+        action: str,
+        target: str,
+        outcome: Outcome,
+        read: bool,
+        started: float,
+        line: str,
+    ) -> None:
+        if entry is None and line == "on_problem" and outcome.kind != DONE:
+            entry = self.activity.begin(action, target)
+        if entry is not None:
+            elapsed = self.activity.monotonic() - started
+            entry.ended(outcome, read=read, elapsed_s=elapsed)
+
+    def _audit(self, target: AuditTarget | None, outcome: Outcome) -> None:
+        if target is not None and self.audit is not None:
+            self.audit.write(
+                action=target.action,
+                job_id=target.job_id,
+                job_name=target.job_name,
+                outcome=outcome,
+                detail=target.detail,
+            )
+
+    def _check_session(self) -> None:
+        """A client that lost its tokens (refresh refused) means: sign in again, on every screen."""
+        if not self.expired and not self.client.is_signed_in:
+            self.expired = True
+            self.emit(SessionExpired(EXPIRED))
+
+    def refuse_read_only(self, action: str, target: str = "") -> bool:
+        if self.read_only:
+            self.activity.not_sent(action, target, "read-only mode (--read-only)")
+            self.notice(f"Read-only mode (--read-only): {action} is not allowed.", "warning")
+        return self.read_only
+
+    # --- reads
+    async def refresh(self, *, with_orgs: bool = False, first: bool = False) -> list[Job] | None:
+        """Organizations (first time, or asked) and every job; None when the read failed."""
+        if with_orgs or not self.org_names:
+            orgs = await self.perform(
+                "list orgs", "organizations", self.client.list_organizations, read=True,
+                done_note=lambda found: f"{len(found)} organizations",
+            )
+            if orgs.done:
+                self.org_names = {org.id: org.name for org in orgs.value}
+        # A poll writes a line only when it fails: the header's "updated N s ago" says the rest.
+        result = await self.perform(
+            "list jobs" if first else "refresh", "jobs", self.client.list_jobs, read=True,
+            line="always" if first or with_orgs else "on_problem",
+            done_note=lambda found: f"{len(found)} jobs",
+        )
+        if not result.done:
+            self.refresh_error = result.outcome.message or result.outcome.describe()
+            return None
+        self.last_update, self.refresh_error = self.clock(), None
+        jobs: list[Job] = result.value
+        return jobs
+
+    async def job_sessions(self, job_id: str, limit: int = 5) -> list[JobSession]:
+        """The job's newest sessions (the detail pane); raises the client's error (no line: a glance)."""
+        return await self.client.job_sessions(job_id, limit=limit)
+
+    async def organization(self, org_id: str) -> Organization:
+        return await self.client.get_organization(org_id)
+
+    async def list_restore_sessions(self) -> Result:
+        result = await self.perform(
+            "list restores", "restore sessions", self.client.list_restore_sessions, read=True,
+            line="on_problem",
+        )
+        if result.done:
+            self._update_started(result.value)
+        return result
+
+    def _update_started(self, listed: list[RestoreSession]) -> None:
+        changed = False
+        for session in listed:
+            if session.id in self.started_restore_sessions and self.started_restore_sessions[session.id] != session:
+                self.started_restore_sessions[session.id] = session
+                changed = True
+        if changed:
+            self.emit(RestoreSessionsChanged(tuple(self.started_restore_sessions.values())))
+
+    # --- explore and restore sessions
+    def explore_types(self) -> list[str]:
+        """The restore-session types the API version takes (Teams, `vet`, arrived in v5)."""
+        try:
+            number = int((self.client.version or "").lstrip("vV"))
+        except ValueError:
+            number = 0
+        return [code for code in EXPLORE_TYPES if code != "vet" or number >= 5]
+
+    async def explore(self, job: Job, options: ExploreOptions) -> Result:
+        """Open a restore session; a lost answer is looked for in the server's list afterwards."""
+        sent_at = self.clock()
+        details = f"{options.type} at {options.point_in_time.isoformat()}"
+        result = await self.perform(
+            "explore", job.name, lambda: self.client.explore(job.id, options),
+            audit=AuditTarget("explore", job.id, job.name, details),
+            done_note=lambda answer: f"session {answer.restore_session.id}" if answer.restore_session else "",
+        )
+        if result.done:
+            session = result.value.restore_session
+            if session is not None and session.id:
+                self._started(session)
+        elif result.outcome.kind == UNKNOWN:
+            await self._find_lost_session(job, sent_at)
+        return result
+
+    def _started(self, session: RestoreSession) -> None:
+        self.started_restore_sessions[session.id] = session
+        self.emit(RestoreSessionsChanged(tuple(self.started_restore_sessions.values())))
+
+    async def _find_lost_session(self, job: Job, sent_at: datetime) -> None:
+        """After an explore whose answer was lost: a new working session is taken to be ours."""
+        listed = await self.perform(
+            "re-read", "restore sessions", self.client.list_restore_sessions, read=True
+        )
+        if not listed.done:
+            return
+        org = self.org_names.get(job.organization_id or "", "")
+        found = [
+            session
+            for session in listed.value
+            if session.is_working
+            and session.id not in self.started_restore_sessions
+            and session.creation_time is not None
+            and session.creation_time >= sent_at - CLOCK_SLACK
+            and (not org or not session.organization or session.organization == org)
+        ]
+        for session in found:
+            self._started(session)
+        what = ", ".join(session.id for session in found) or "no new restore session"
+        self.activity.note("explore", f"the server now shows: {what}")
+
+    async def stop_restore_session(self, session: RestoreSession) -> Result:
+        result = await self.perform(
+            "stop session", session.id, lambda: self.client.stop_restore_session(session.id),
+            audit=AuditTarget("stop restore session", detail=f"session {session.id}"),
+        )
+        if result.done and session.id in self.started_restore_sessions:
+            self.started_restore_sessions[session.id] = replace(session, state="Stopped")
+            self.emit(RestoreSessionsChanged(tuple(self.started_restore_sessions.values())))
+        elif result.outcome.kind == UNKNOWN:
+            await self.list_restore_sessions()  # what the server shows now says whether it stopped
+        return result
+
+    async def working_started_sessions(self) -> list[RestoreSession]:
+        """The sessions this app started that are still Working, re-read from the server if it answers."""
+        if not self.started_restore_sessions:
+            return []
+        try:
+            await asyncio.wait_for(self.list_restore_sessions(), QUIT_STATE_CHECK_S)
+        except asyncio.TimeoutError:
+            pass  # keep what we knew: better to ask needlessly than to leave a session behind
+        return [session for session in self.started_restore_sessions.values() if session.is_working]
