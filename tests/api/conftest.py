@@ -1,13 +1,27 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import respx
 
-from vbotui.api import VboClient
+from vbotui.api import VboClient, http
 
 from .helpers import BASE, FakeClock
+
+
+@pytest.fixture(autouse=True)
+def backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The read-retry backoff's pauses, recorded instead of slept (each still yields to the loop)."""
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(http, "_sleep", pause)
+    return pauses
 
 
 @pytest.fixture

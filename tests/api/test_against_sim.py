@@ -275,12 +275,19 @@ async def test_unknown_job_is_not_found(sim_pair, version):
 
 
 async def test_fault_server_error(sim_pair):
-    _, _, client = sim_pair("v8", faults=["503x1@GET:/v8/Jobs"])
+    sim, _, client = sim_pair("v8", faults=["503x3@GET:/v8/Jobs"])
     await client.sign_in("admin", "secret")
     with pytest.raises(ServerError) as caught:
-        await client.list_jobs()
+        await client.list_jobs()  # sent, and resent twice
     assert caught.value.status == 503 and caught.value.message == "The service is unavailable."
-    assert len(await client.list_jobs()) == 40  # the fault hit once
+    assert len([r for r in sim.requests if r.method == "GET" and r.path == "/v8/Jobs"]) == 3
+    assert len(await client.list_jobs()) == 40  # the fault hit three times
+
+
+async def test_a_passing_server_error_on_a_read_is_ridden_out(sim_pair):
+    sim, _, client = sim_pair("v8", faults=["503x2@GET:/v8/Jobs"])
+    await client.sign_in("admin", "secret")
+    assert len(await client.list_jobs()) == 40
 
 
 async def test_fault_malformed_body(sim_pair):

@@ -166,18 +166,56 @@ async def test_a_get_is_retried_once_on_a_dropped_connection(server, signed_in):
     assert job.id == "job-1" and route.call_count == 2
 
 
-async def test_a_get_is_retried_only_once(server, signed_in):
+async def test_a_get_is_retried_twice_with_backoff_then_fails(server, signed_in, backoff):
     route = server.get("/v8/Jobs/j").mock(side_effect=httpx.ReadError("reset"))
     with pytest.raises(TransportError) as caught:
         await signed_in.get_job("j")
-    assert route.call_count == 2 and not caught.value.may_have_reached_server
+    assert route.call_count == 3 and not caught.value.may_have_reached_server
+    assert backoff == [0.2, 0.6]
 
 
-async def test_a_get_timeout_is_not_retried(server, signed_in):
-    route = server.get("/v8/Jobs/j").mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(TransportError):
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), httpx.Response(503), httpx.Response(502)],
+    ids=["timeout", "refused", "503", "502"],
+)
+async def test_a_get_is_retried_after_a_timeout_a_refused_connection_or_a_5xx(server, signed_in, failure):
+    from .helpers import job_json
+
+    answers = [failure, failure, httpx.Response(200, json=job_json(1))]
+    route = server.get("/v8/Jobs/j").mock(side_effect=answers)
+    assert (await signed_in.get_job("j")).id == "job-1"
+    assert route.call_count == 3
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 501])
+async def test_a_get_refused_by_the_server_is_not_retried(server, signed_in, status):
+    route = server.get("/v8/Jobs/j").mock(return_value=httpx.Response(status, json={"message": "no"}))
+    with pytest.raises(VboError):
         await signed_in.get_job("j")
     assert route.call_count == 1
+
+
+async def test_no_read_retries_when_configured_so(server, make_client, backoff):
+    server.post("/v8/token").mock(return_value=token_reply())
+    client = make_client("v8", read_retry_delays=())
+    await client.sign_in("admin", "pw")
+    route = server.get("/v8/Jobs/j").mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(TransportError):
+        await client.get_job("j")
+    assert route.call_count == 1 and backoff == []
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(503), httpx.Response(500), httpx.ReadTimeout("slow"), httpx.ConnectError("refused")],
+    ids=["503", "500", "timeout", "refused"],
+)
+async def test_an_action_post_is_never_retried(server, signed_in, failure, backoff):
+    route = server.post("/v8/Jobs/j/start").mock(side_effect=[failure, httpx.Response(204)])
+    with pytest.raises(VboError):
+        await signed_in.job_action("j", "start")
+    assert route.call_count == 1 and backoff == []
 
 
 def _tls_failure() -> httpx.ConnectError:

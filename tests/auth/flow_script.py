@@ -18,7 +18,7 @@ import httpx
 from vbotui.auth import ServerSession, open_token_store
 from vbotui.config import Profile, save_profile
 from vbotui.sim import SimConfig, Simulator
-from vbotui.sim.tokens import TokenStore as SimTokens
+from vbotui.sim.tokens import IssuedTokens as SimTokens
 from vbotui.tls import KnownServers
 
 PASSWORD = "pw-Very-Secret-42"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -17,6 +18,10 @@ from vbotui.sim import FIRST_JOB_ID, ManualClock, SimConfig, SimulatedDrop, Simu
     ("timeout@/v8/Jobsx1", "timeout", None, "/v8/Jobs", 1),
     ("expire-tokenx1", "expire-token", None, "*", 1),
     ("MALFORMED@GET:/v8/Jobs", "malformed", "GET", "/v8/Jobs", None),
+    ("html@GET:/v8/Jobs", "html", "GET", "/v8/Jobs", None),
+    ("deepx2", "deep", None, "*", 2),
+    ("malformed-afterx1@POST:/v8/Jobs/*/start", "malformed-after", "POST", "/v8/Jobs/*/start", 1),
+    ("deep-after@/v3/Jobs/*/Action", "deep-after", None, "/v3/Jobs/*/Action", None),
 ])
 def test_fault_grammar(spec, kind, method, glob, count) -> None:
     fault = parse_fault(spec)
@@ -76,6 +81,33 @@ async def test_malformed_and_timeout() -> None:
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(client.get("/v8/Jobs", headers=auth), 0.05)
         assert (await client.get("/v8/Jobs", headers=auth)).status_code == 200
+
+
+async def test_html_deep_and_after_faults() -> None:
+    sim = Simulator(SimConfig(jobs=5, clock=ManualClock(),
+                              faults=("htmlx1@GET:/v8/Jobs", "deepx1@GET:/v8/Jobs",
+                                      "malformed-afterx1@POST:/v8/Jobs/*/start")))
+    async with client_for(sim) as client:
+        auth = await token(client)
+        html = await client.get("/v8/Jobs", headers=auth)
+        assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+        deep = await client.get("/v8/Jobs", headers=auth)
+        with pytest.raises(RecursionError):
+            json.loads(deep.content)
+        started = await client.post(f"/v8/Jobs/{FIRST_JOB_ID}/start", json={"full": False}, headers=auth)
+        assert started.status_code == 200 and sim.jobs[FIRST_JOB_ID].last_status == "Running"  # handled
+        with pytest.raises(ValueError):
+            started.json()
+
+
+async def test_a_deeply_nested_request_body_is_no_body_not_a_crash() -> None:
+    sim = Simulator(SimConfig(jobs=5, clock=ManualClock()))
+    async with client_for(sim) as client:
+        auth = await token(client, "v3")
+        body = b"[" * 100_000 + b"]" * 100_000
+        headers = {**auth, "content-type": "application/json"}
+        answer = await client.post(f"/v3/Jobs/{FIRST_JOB_ID}/Action", content=body, headers=headers)
+        assert answer.status_code == 400 and "exactly one action" in answer.json()["message"]
 
 
 async def test_expire_token_fault() -> None:

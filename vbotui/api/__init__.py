@@ -11,6 +11,7 @@ from .errors import (
     ServerError,
     TlsError,
     TransportError,
+    UnreadableAnswer,
     VboError,
 )
 from .http import Exchange
@@ -45,6 +46,7 @@ __all__ = [
     "ServerError",
     "TlsError",
     "TransportError",
+    "UnreadableAnswer",
     "VboClient",
     "VboError",
     "capabilities_for",

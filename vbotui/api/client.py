@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
@@ -13,10 +13,17 @@ import httpx
 
 from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, RequestSpec, dialect_for
 from .errors import AuthError, NotFound, VboError
-from .http import ExchangeHook, HttpSession, decode_json, error_from_response, expect_object
+from .http import (
+    READ_RETRY_DELAYS_S,
+    ExchangeHook,
+    HttpSession,
+    decode_json,
+    error_from_response,
+    expect_object,
+)
 from .models import ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
 from .paging import MAX_PAGE_SIZE, collect
-from .tokens import TokenStore
+from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -35,16 +42,25 @@ class VboClient:
         page_size: int = MAX_PAGE_SIZE,
         on_exchange: ExchangeHook | None = None,
         clock: Callable[[], float] = time.monotonic,
+        read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
+        """`read_retry_delays`: the pauses before each resend of a read (GET) whose answer was a
+        transport failure, a timeout or a 5xx; `()` sends every request once. Actions never are."""
         if api_version not in API_VERSION_CHOICES:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}")
         self.base_url = base_url.rstrip("/")
         self.requested_version = api_version
         self.page_size = page_size
         self._dialect: Dialect | None = None if api_version == "auto" else dialect_for(api_version)
-        self._http = HttpSession(self.base_url, verify=verify, transport=transport, timeout=timeout)
+        self._http = HttpSession(
+            self.base_url,
+            verify=verify,
+            transport=transport,
+            timeout=timeout,
+            read_retry_delays=read_retry_delays,
+        )
         self._http.on_exchange = on_exchange
-        self._tokens = TokenStore(self._send_grant, clock=clock)
+        self._tokens = AccessTokens(self._send_grant, clock=clock)
         self._user: str | None = None
 
     def __repr__(self) -> str:
@@ -227,15 +243,17 @@ class VboClient:
         return sessions[:limit]
 
     # --- actions
+    # An action is sent once. A 2xx whose body cannot be read raises UnreadableAnswer: the server
+    # probably acted, but that answer is not one to say "done" on (the caller re-reads the job).
     async def job_action(self, job_id: str, action: str) -> ActionResult:
         dialect = await self._ensure_dialect()
         spec = dialect.job_action(job_id, action)
         started = time.perf_counter()
         response = await self._request(spec)
-        body = decode_json(response, spec.method, spec.path) if action == "start" else None
-        session = JobSession.from_json(body) if isinstance(body, dict) else None
-        if body is not None and session is None:
-            expect_object(body, response, spec.method, spec.path)
+        body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
+        session = None
+        if action == "start" and body is not None:
+            session = JobSession.from_json(expect_object(body, response, spec.method, spec.path))
         return ActionResult(response.status_code, time.perf_counter() - started, job_session=session)
 
     async def explore(self, job_id: str, options: ExploreOptions) -> ActionResult:
@@ -259,6 +277,7 @@ class VboClient:
         spec = dialect.stop_restore_session(session_id)
         started = time.perf_counter()
         response = await self._request(spec)
+        decode_json(response, spec.method, spec.path)  # no body is documented; an unreadable one is no "done"
         return ActionResult(response.status_code, time.perf_counter() - started)
 
 

@@ -3,6 +3,10 @@
 Everything here is token-agnostic: the caller passes the Authorization header, and nothing
 that could hold a secret (headers, form bodies) ever reaches an error message or the
 `on_exchange` hook.
+
+Reads (GET) are retried after a transport failure, a timeout or a 5xx, after each delay of
+`read_retry_delays` (default 0.2 s then 0.6 s: two retries). Nothing else is ever resent: an
+action's POST may have been done even when its answer was lost.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -22,20 +26,26 @@ from .errors import (
     AuthError,
     BadRequest,
     Conflict,
-    MalformedResponse,
     NotFound,
     ServerError,
     TlsError,
     TransportError,
+    UnreadableAnswer,
     VboError,
+    json_type,
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+READ_RETRY_DELAYS_S: tuple[float, ...] = (0.2, 0.6)  # a GET is sent at most 1 + len(...) times
+_RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+_sleep = asyncio.sleep  # the backoff's sleep (tests replace it)
 
 # Errors that mean the connection was never made: the request cannot have reached the server.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
-# Errors that mean an established connection dropped: safe to retry once for a GET only.
-_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+# Errors that no retry can mend: the server is not one we may talk to, or the URL is unusable.
+_NOT_RETRIED = (httpx.UnsupportedProtocol,)
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,11 @@ class HttpSession:
         verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 30.0,
+        read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.on_exchange: ExchangeHook | None = None
+        self.read_retry_delays: tuple[float, ...] = tuple(float(delay) for delay in read_retry_delays)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             verify=verify,
@@ -97,38 +109,47 @@ class HttpSession:
     ) -> httpx.Response:
         """Send one request; return any HTTP response (the caller maps statuses).
 
-        Raises TransportError/TlsError when no response came. A GET is retried once on a
-        dropped connection; a POST never is (the action may have happened).
+        Raises TransportError/TlsError when no response came. A GET is retried with backoff
+        after a transport failure, a timeout or a 5xx (the last answer or error is the
+        result); any other method is sent exactly once (the action may have happened).
         """
-        attempts = 2 if method == "GET" else 1
-        for attempt in range(attempts):
+        delays = self.read_retry_delays if method == "GET" else ()
+        attempt = 0
+        while True:
             started = time.perf_counter()
-            deadline = asyncio.timeout(self.deadline_s)
+            request = self._client.request(
+                method,
+                path,
+                params=params,
+                json=json_body if has_json_body else None,
+                data=form,
+                headers=headers,
+            )
             try:
-                async with deadline:
-                    response = await self._client.request(
-                        method,
-                        path,
-                        params=params,
-                        json=json_body if has_json_body else None,
-                        data=form,
-                        headers=headers,
-                    )
-            except TimeoutError:
-                if not deadline.expired():
-                    raise
+                response = await within(self.deadline_s, request)
+            except DeadlineExpired:
                 error = deadline_error(method, path, self._timeout_s)
                 self._report(method, path, None, started, error.message)
+                if attempt < len(delays):
+                    await _sleep(delays[attempt])
+                    attempt += 1
+                    continue
                 raise error from None
             except httpx.TransportError as exc:
                 error = transport_error(exc, method, path)
                 self._report(method, path, None, started, error.message)
-                if attempt + 1 < attempts and isinstance(exc, _DROPPED):
+                mendable = not isinstance(exc, _NOT_RETRIED) and not isinstance(error, TlsError)
+                if attempt < len(delays) and mendable:
+                    await _sleep(delays[attempt])
+                    attempt += 1
                     continue
                 raise error from None
             self._report(method, path, response.status_code, started, None)
+            if response.status_code in _RETRIED_STATUSES and attempt < len(delays):
+                await _sleep(delays[attempt])
+                attempt += 1
+                continue
             return response
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _report(self, method: str, path: str, status: int | None, started: float, error: str | None) -> None:
         if self.on_exchange is None:
@@ -138,6 +159,40 @@ class HttpSession:
             self.on_exchange(exchange)
         except Exception:  # a broken debug log must not break a request
             log.exception("on_exchange hook failed")
+
+
+class DeadlineExpired(Exception):
+    """The client's own deadline passed before the exchange ended (see `within`)."""
+
+
+async def within(seconds: float | None, awaitable: Awaitable[T]) -> T:
+    """Await `awaitable`, cancelling it when `seconds` pass (None: no limit): DeadlineExpired.
+
+    Works on Python 3.10 to 3.13 (`asyncio.timeout` is 3.11+), and tells its own deadline from a
+    TimeoutError raised inside the awaitable (which `asyncio.wait_for` on 3.10 cannot). A
+    cancellation of the caller cancels the exchange too.
+    """
+    if seconds is None:
+        return await awaitable
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+    except BaseException:  # the caller was cancelled: so is the exchange
+        task.cancel()
+        task.add_done_callback(_retrieve)
+        raise
+    if task in done:
+        return task.result()
+    task.cancel()
+    await asyncio.wait({task})  # let the exchange unwind (its connection goes back or is closed)
+    _retrieve(task)
+    raise DeadlineExpired(f"no answer in {seconds:g} s")
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Mark a finished task's exception as seen (asyncio warns about unretrieved ones)."""
+    if task.done() and not task.cancelled():
+        task.exception()
 
 
 def honours_httpx_timeouts(transport: httpx.AsyncBaseTransport | None) -> bool:
@@ -194,26 +249,36 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def parse_json(content: bytes) -> Any:
+    """Strict JSON: ValueError for anything else (NaN and Infinity included), RecursionError for
+    JSON nested deeper than the interpreter can follow. `decode_json` turns both into an answer."""
+    return json.loads(content, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def decode_json(response: httpx.Response, method: str, path: str) -> Any:
-    """The JSON body of a 2xx response, or None when it is empty."""
+    """The JSON body of a 2xx response, or None when it is empty; UnreadableAnswer otherwise."""
     if not response.content.strip():
         return None
     try:
-        return json.loads(response.content)
-    except ValueError:
-        raise MalformedResponse(
+        return parse_json(response.content)
+    except RecursionError:
+        detail = "its JSON is nested too deeply"
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, NaN
+        detail = (
             f"the server's reply is not JSON (HTTP {response.status_code}, "
-            f"{response.headers.get('content-type', 'no content type')})",
-            status=response.status_code,
-            method=method,
-            path=path,
-        ) from None
+            f"{response.headers.get('content-type', 'no content type')})"
+        )
+    raise UnreadableAnswer(detail, status=response.status_code, method=method, path=path)
 
 
 def expect_object(body: Any, response: httpx.Response, method: str, path: str) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise MalformedResponse(
-            f"expected a JSON object, got {type(body).__name__}",
+        raise UnreadableAnswer(
+            f"expected a JSON object, got {json_type(body)}",
             status=response.status_code,
             method=method,
             path=path,
@@ -230,8 +295,8 @@ def error_from_response(response: httpx.Response, method: str, path: str, *, tok
     status = response.status_code
     body: Any = None
     try:
-        body = json.loads(response.content) if response.content.strip() else None
-    except ValueError:
+        body = parse_json(response.content) if response.content.strip() else None
+    except (ValueError, RecursionError):  # the status says enough: the words are a bonus
         body = None
     fields: dict[str, Any] = body if isinstance(body, dict) else {}
     message = _first_text(fields, "message", "Message", "error_description", "error")
@@ -251,7 +316,7 @@ def error_from_response(response: httpx.Response, method: str, path: str, *, tok
         return BadRequest(message, **kwargs)
     if status >= 500:
         return ServerError(message, **kwargs)
-    return MalformedResponse(f"unexpected HTTP status {status}: {message}", **kwargs)
+    return UnreadableAnswer(f"unexpected HTTP status {status}: {message}", **kwargs)
 
 
 def _first_text(fields: Mapping[str, Any], *keys: str) -> str | None:

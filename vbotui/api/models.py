@@ -1,9 +1,9 @@
 """Typed, tolerant models of what the VB365 REST API returns.
 
 Parsing never fails on a missing field, a null, or an enum value the spec does not list:
-servers send all three (vbo-api.md §3). Enum-like fields stay plain strings, shown as-is.
-Only a body that is not a JSON object where one is required is an error (MalformedResponse,
-raised by the caller).
+servers send all three (vbo-api.md §3). Enum-like fields stay plain strings, shown as-is; a
+field of the wrong JSON type counts as missing. Only a value that is not a JSON object where
+one is required is an error: `from_json` raises UnreadableAnswer, never anything else.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from .errors import UnreadableAnswer, json_type
 
 # Restore-session types: the API takes lowercase on v3-v5 and capitalised on v6+.
 EXPLORE_TYPES: dict[str, str] = {
@@ -42,11 +44,11 @@ def parse_time(value: object) -> datetime | None:
         text = f"{head}.{digits[:6].ljust(6, '0')}{rest}" if digits else head + rest
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def format_time(value: datetime) -> str:
@@ -55,11 +57,24 @@ def format_time(value: datetime) -> str:
 
 
 def _str(data: Mapping[str, Any], *keys: str) -> str | None:
+    """The first of `keys` holding a string or a number, as text (objects and arrays are skipped)."""
     for key in keys:
         value = data.get(key)
-        if value is not None:
-            return str(value)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                return str(value)
+            except ValueError:  # an integer past Python's int-to-text digit limit
+                continue
     return None
+
+
+def _object(data: object, what: str) -> Mapping[str, Any]:
+    """`data` when it is a JSON object; UnreadableAnswer naming `what` was expected otherwise."""
+    if not isinstance(data, Mapping):
+        raise UnreadableAnswer(f"expected {what} (a JSON object), got {json_type(data)}")
+    return data
 
 
 def _bool(value: object) -> bool | None:
@@ -100,7 +115,8 @@ class Job:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Job:
+    def from_json(cls, value: object) -> Job:
+        data = _object(value, "a job")
         schedule = data.get("schedulePolicy")
         return cls(
             id=_str(data, "id") or "",
@@ -131,7 +147,8 @@ class Organization:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Organization:
+    def from_json(cls, value: object) -> Organization:
+        data = _object(value, "an organization")
         return cls(
             id=_str(data, "id") or "",
             name=_str(data, "name", "officeName") or "",
@@ -156,7 +173,8 @@ class JobSession:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> JobSession:
+    def from_json(cls, value: object) -> JobSession:
+        data = _object(value, "a job session")
         progress = data.get("progress")
         return cls(
             id=_str(data, "id") or "",
@@ -183,7 +201,8 @@ class RestoreSession:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> RestoreSession:
+    def from_json(cls, value: object) -> RestoreSession:
+        data = _object(value, "a restore session")
         return cls(
             id=_str(data, "id") or "",
             type=_str(data, "type"),

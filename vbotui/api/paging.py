@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .errors import MalformedResponse
+from .errors import UnreadableAnswer, json_type
 
 MAX_PAGE_SIZE = 10_000  # the API's documented maximum `limit`
 MAX_PAGES = 1_000  # a server that never ends is a malformed server, not an endless loop
@@ -38,7 +38,7 @@ async def collect(
         if isinstance(body, list):
             return items + _objects(body, path)
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-            raise MalformedResponse(
+            raise UnreadableAnswer(
                 "expected a JSON array or a page with a 'results' array", method="GET", path=path
             )
         results = _objects(body["results"], path)
@@ -48,7 +48,7 @@ async def collect(
             return items
         offset += len(results)
         params = {"limit": limit, "offset": offset}
-    raise MalformedResponse(
+    raise UnreadableAnswer(
         f"the server kept sending pages after {max_pages} of them", method="GET", path=path
     )
 
@@ -74,8 +74,8 @@ def _says_last_page(body: dict[str, Any]) -> bool:
 def _objects(values: list[Any], path: str | None) -> list[dict[str, Any]]:
     for value in values:
         if not isinstance(value, dict):
-            raise MalformedResponse(
-                f"expected JSON objects in the collection, got {type(value).__name__}",
+            raise UnreadableAnswer(
+                f"expected JSON objects in the collection, got {json_type(value)}",
                 method="GET",
                 path=path,
             )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from .errors import AuthError, MalformedResponse
+from .errors import AuthError, UnreadableAnswer
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,23 @@ REFRESH_MARGIN_S = 60.0
 GrantSender = Callable[[dict[str, str]], Awaitable[Mapping[str, Any]]]
 
 
+def _lifetime(expires_in: object) -> float:
+    """The token's lifetime in seconds: `expires_in` when it is a positive finite number."""
+    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
+        ttl = float(expires_in)
+        if math.isfinite(ttl) and ttl > 0:
+            return ttl
+    return DEFAULT_TTL_S
+
+
 def refresh_delay(expires_in: float) -> float:
     """Seconds after issue at which to refresh: 60 s early, or at half-life for short lifetimes."""
     return max(expires_in - REFRESH_MARGIN_S, expires_in / 2)
 
 
-class TokenStore:
+class AccessTokens:
+    """The access and refresh token of one signed-in session (in memory only)."""
+
     def __init__(self, send_grant: GrantSender, clock: Callable[[], float] = time.monotonic) -> None:
         self._send_grant = send_grant
         self._clock = clock
@@ -42,7 +54,7 @@ class TokenStore:
 
     def __repr__(self) -> str:
         state = "signed in" if self.access_token else "signed out"
-        return f"TokenStore({state}, user={self.user_name!r})"
+        return f"AccessTokens({state}, user={self.user_name!r})"
 
     async def password_grant(self, user: str, password: str) -> None:
         async with self._lock:
@@ -103,9 +115,8 @@ class TokenStore:
     def _accept(self, body: Mapping[str, Any]) -> None:
         access = body.get("access_token")
         if not isinstance(access, str) or not access:
-            raise MalformedResponse("the token reply has no access_token")
-        expires_in = body.get("expires_in")
-        ttl = float(expires_in) if isinstance(expires_in, (int, float)) and expires_in > 0 else DEFAULT_TTL_S
+            raise UnreadableAnswer("the token reply has no access_token", method="POST")
+        ttl = _lifetime(body.get("expires_in"))
         self.access_token = access
         self._refresh_at = self._clock() + refresh_delay(ttl)
         user = body.get("userName")

@@ -9,7 +9,8 @@ sub-paths on v6+, plain arrays or pages, absolute or relative hrefs, OAuth error
 Data is seeded and deterministic; state is computed from the clock on every request.
 
 Faults (`SimConfig.faults`, `vbotui-sim --fault`): `KIND[xCOUNT][@[METHOD:]GLOB]`, KIND one of
-an HTTP status 400-599, `timeout`, `drop`, `drop-after`, `malformed`, `expire-token`; see
+an HTTP status 400-599, `timeout`, `drop`, `drop-after`, `malformed`, `malformed-after`, `html`,
+`deep`, `deep-after`, `expire-token`; see
 `vbotui.sim.faults` for the grammar and examples.
 """
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from .config import SimConfig
 from .protocol import empty_response, json_response, oauth_error
 from .routes import Call
-from .tokens import TokenStore, token_json
+from .tokens import IssuedTokens, token_json
 
 # What GET /vN/ServiceInstance reports as the build of each API version.
 BUILDS = {3: "3.0.0.422", 4: "4.0.1.612", 5: "5.0.3.1063", 6: "6.1.0.254", 7: "7.1.0.2031", 8: "8.1.0.331"}
@@ -21,7 +21,7 @@ def user_matches(config: SimConfig, user_name: str) -> bool:
     return bare.lower() == config.user.lower()
 
 
-async def issue_token(call: Call, config: SimConfig, tokens: TokenStore) -> Response:
+async def issue_token(call: Call, config: SimConfig, tokens: IssuedTokens) -> Response:
     """POST /vN/token: form-encoded everywhere, JSON too on v6+ (the caller parsed either into body)."""
     params: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
     grant_type = str(params.get("grant_type") or "")
@@ -47,7 +47,7 @@ async def issue_token(call: Call, config: SimConfig, tokens: TokenStore) -> Resp
     return response
 
 
-async def logout(call: Call, tokens: TokenStore) -> Response:
+async def logout(call: Call, tokens: IssuedTokens) -> Response:
     """POST /v7|v8/token/logout: the access and refresh tokens of this sign-in stop working."""
     if call.grant is not None:
         tokens.logout(call.grant)

@@ -7,14 +7,20 @@ Grammar (case-insensitive kinds; whitespace not allowed):
            | "timeout"      never answers (sleeps an hour: past any client timeout)
            | "drop"         closes the connection without a response, before handling
            | "drop-after"   handles the request (the action happens), then drops the response
-           | "malformed"    answers 200 with a body that is not JSON
+           | "malformed"    answers 200 with a body that is not JSON (labelled application/json)
+           | "html"         answers 200 with a proxy's HTML sign-in page (text/html)
+           | "deep"         answers 200 with JSON nested far deeper than any parser follows
+           | "malformed-after" / "deep-after"
+                            handles the request (the action happens), then answers 200 with the
+                            body of "malformed" / "deep" instead of its own
            | "expire-token" the matching request's access token counts as expired from now on
                             (only requests that carry a token match)
     GLOB  := a shell glob on the path, case-insensitive, `*` spans "/" (default: every path)
     COUNT := how many matching requests the fault hits (default: all of them)
 
 Examples: `500`, `500x1@/v8/Jobs/*/start`, `drop@POST:/v3/jobs/*/action`, `timeout@/v*/Jobs`,
-`expire-tokenx1`, `malformed@GET:/v8/Jobs`. Faults are tried in order; the first match applies.
+`expire-tokenx1`, `malformed@GET:/v8/Jobs`, `html@GET:/v8/Jobs`, `malformed-afterx1@POST:/v8/Jobs/*/start`.
+Faults are tried in order; the first match applies.
 """
 
 from __future__ import annotations
@@ -24,9 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-KINDS = ("timeout", "drop-after", "drop", "malformed", "expire-token")
+KINDS = (
+    "timeout", "drop-after", "drop", "malformed-after", "malformed", "html", "deep-after", "deep",
+    "expire-token",
+)
 _SPEC = re.compile(
-    r"^(?P<kind>\d{3}|timeout|drop-after|drop|malformed|expire-token)"
+    r"^(?P<kind>\d{3}|" + "|".join(re.escape(kind) for kind in KINDS) + ")"
     r"(?:x(?P<count>\d+))?(?:@(?P<target>.+))?$",
     re.IGNORECASE,
 )

@@ -23,10 +23,22 @@ from .faults import Fault, FaultPlan
 from .protocol import error_response, json_response, unauthorized
 from .routes import Call, route
 from .state import SimError, SimJobSession, SimRestoreSession, SimState
-from .tokens import TokenStore
+from .tokens import IssuedTokens
 
 TIMEOUT_FAULT_SECONDS = 3600.0
 MALFORMED_BODY = b"<html><head><title>Service Unavailable</title></head><body>Service Unavailable</body>"
+# What a TLS-intercepting proxy answers in place of the server: its sign-in page, with a 200.
+HTML_BODY = (b"<!DOCTYPE html><html><head><title>Proxy sign-in</title></head>"
+             b"<body><form method=post><input name=user><input type=password name=pw></form></body></html>")
+DEEP_LEVELS = 100_000  # far past CPython's recursion limit (1000) and any JSON parser's nesting limit
+DEEP_BODY = b'{"results":' + b"[" * DEEP_LEVELS + b"]" * DEEP_LEVELS + b"}"
+_GARBLED = {
+    "malformed": (MALFORMED_BODY, "application/json"),
+    "malformed-after": (MALFORMED_BODY, "application/json"),
+    "html": (HTML_BODY, "text/html; charset=utf-8"),
+    "deep": (DEEP_BODY, "application/json; charset=utf-8"),
+    "deep-after": (DEEP_BODY, "application/json; charset=utf-8"),
+}
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 
 
@@ -45,7 +57,7 @@ class Simulator:
         self.clock = self.config.clock or real_now
         self.requests: list[RecordedRequest] = []
         self.faults = FaultPlan(self.config.faults)
-        self.tokens = TokenStore()
+        self.tokens = IssuedTokens()
         self.state = SimState(self.config, self.clock())
         self.app = Starlette(routes=[Route("/{path:path}", _Endpoint(self))])
 
@@ -177,8 +189,8 @@ class _Endpoint:
                 await asyncio.sleep(TIMEOUT_FAULT_SECONDS)
             if fault.kind == "drop":
                 await _drop(send)
-            if fault.kind == "malformed":
-                await Response(MALFORMED_BODY, 200, media_type="application/json")(scope, receive, send)
+            if fault.kind in ("malformed", "html", "deep"):
+                await _garbled(fault.kind)(scope, receive, send)
                 return
             if fault.kind == "status":
                 error = SimError(fault.status or 500, fault.message)
@@ -194,6 +206,8 @@ class _Endpoint:
         response = await sim.handle(request, body, fault)
         if fault is not None and fault.kind == "drop-after":
             await _drop(send)
+        if fault is not None and fault.kind in ("malformed-after", "deep-after"):
+            response = _garbled(fault.kind)  # the request was handled: only its answer is lost
         await response(scope, receive, send)
 
 
@@ -202,6 +216,11 @@ async def _drop(send: Send) -> None:
     # that never comes makes the client see a cut connection rather than a 500.
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
     raise SimulatedDrop("Server disconnected without sending a response.")
+
+
+def _garbled(kind: str) -> Response:
+    body, media_type = _GARBLED[kind]
+    return Response(body, 200, media_type=media_type)
 
 
 def _assign(target: object, fields: dict[str, Any]) -> None:
@@ -224,7 +243,7 @@ def _parse_body(raw: bytes, content_type: str) -> tuple[object | None, dict[str,
         return None, dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     try:
         return json.loads(raw), None
-    except ValueError:
+    except (ValueError, RecursionError):  # as ASP.NET: an unreadable body binds as no body
         return None, None
 
 

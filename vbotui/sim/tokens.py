@@ -22,7 +22,9 @@ class Grant:
     expired: bool = False  # forced by expire_tokens() or an expire-token fault
 
 
-class TokenStore:
+class IssuedTokens:
+    """Every grant the simulated server has issued, by access and by refresh token."""
+
     def __init__(self) -> None:
         self._by_access: dict[str, Grant] = {}
         self._by_refresh: dict[str, Grant] = {}
