@@ -6,7 +6,7 @@
   `page_size`; 30 is the server's default page), in process (`httpx.ASGITransport`) and over
   real HTTP to 127.0.0.1 (uvicorn, plain HTTP, h11, in a thread of this process on a free port:
   client and server share the GIL and the 2 cores).
-- A bulk start through the app's own path (`vbotui.ui.job_actions.JobActions.run_bulk`: one
+- A bulk start through the app's own path (`vbotui.operations.jobs.JobActions.run_bulk`: one
   POST start and one GET re-read per job) at concurrency 1, 8 (the app's default) and 32, in
   process, with the simulator's `latency_ms=20` so that concurrency matters.
 - Token refresh: password and refresh grants, and one GET with a fresh token, with a token due
@@ -37,8 +37,7 @@ from _common import (
 from vbotui.api.client import VboClient
 from vbotui.api.models import Job
 from vbotui.sim import FIRST_JOB_ID, ManualClock, SimConfig, Simulator
-from vbotui.ui.activity import ActivityLog
-from vbotui.ui.job_actions import JobActions
+from vbotui.operations import ActivityLog, JobActions, ServerOperations
 
 IN_PROCESS = "http://sim.test"
 SERVER_START_LIMIT_S = 10.0
@@ -144,8 +143,7 @@ async def bulk_start_once(count: int, concurrency: int, latency_ms: float) -> tu
         jobs = [job for job in await client.list_jobs() if job.is_enabled][:count]
         assert len(jobs) == count
         activity = ActivityLog(lambda: SIM_START, time.monotonic)
-        actions = JobActions(client, activity, lambda job: None, lambda message, severity: None,
-                             concurrency=concurrency)
+        actions = JobActions(ServerOperations(client, activity), concurrency=concurrency)
         free = actions.claim("start", jobs)
         before = len(sim.requests)
         start = time.perf_counter()
