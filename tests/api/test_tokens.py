@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 import httpx
@@ -245,3 +246,51 @@ async def test_detect_version_uses_the_newest_served_prefix(server, make_client)
     await client.sign_in("admin", "pw")
     assert client.version == "v7"
     assert "authorization" not in probe.calls.last.request.headers  # the probe is anonymous
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "refresh_at"),
+    [(3600, 3540), (600, 540), (120, 60), (20, 10)],
+    ids=["1h", "10min", "2min", "20s"],
+)
+async def test_the_refresh_comes_at_its_margin_neither_early_nor_late(
+    server, make_client, clock, expires_in, refresh_at
+):
+    """60 s before expiry (half-life for short lifetimes): not a second earlier, and before expiry."""
+    token = server.post("/v8/token").mock(
+        side_effect=[token_reply("AT1", "RT1", expires_in), token_reply("AT2", "RT2", expires_in)]
+    )
+    jobs = server.get("/v8/Jobs/job-1").mock(return_value=httpx.Response(200, json=job_json(1)))
+    client = make_client("v8")
+    await client.sign_in("admin", "pw")
+    clock.advance(refresh_at - 1)
+    await client.get_job("job-1")
+    assert token.call_count == 1, "refreshed too early"
+    assert jobs.calls.last.request.headers["authorization"] == "Bearer AT1"
+    clock.advance(1)
+    await client.get_job("job-1")
+    assert token.call_count == 2, "not refreshed at the refresh point"
+    assert jobs.calls.last.request.headers["authorization"] == "Bearer AT2"
+    assert refresh_at < expires_in  # the old token was still valid when it was replaced
+    clock.advance(refresh_at - 1)  # the next refresh is counted from the new token's issue
+    await client.get_job("job-1")
+    assert token.call_count == 2
+
+
+@pytest.mark.parametrize("expires_in", [0, -5, "3600", None, True, 1e400])
+async def test_a_token_lifetime_that_makes_no_sense_counts_as_the_documented_hour(
+    server, make_client, clock, expires_in
+):
+    reply = {"access_token": "AT1", "refresh_token": "RT1", "expires_in": expires_in}
+    content = json.dumps(reply).replace("Infinity", "1e400").encode()
+    replies = [httpx.Response(200, content=content), token_reply("AT2")]
+    token = server.post("/v8/token").mock(side_effect=replies)
+    server.get("/v8/Jobs/job-1").mock(return_value=httpx.Response(200, json=job_json(1)))
+    client = make_client("v8")
+    await client.sign_in("admin", "pw")
+    clock.advance(3539)
+    await client.get_job("job-1")
+    assert token.call_count == 1
+    clock.advance(1)
+    await client.get_job("job-1")
+    assert token.call_count == 2
