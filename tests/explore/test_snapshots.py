@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from vbotui.api.dialects import capabilities_for
 from vbotui.api.errors import ServerError
 from vbotui.api.models import ActionResult, ExploreOptions, Job, Organization, RestoreSession
 from vbotui.operations import ActivityLog, ServerOperations
@@ -56,6 +57,7 @@ class StubClient:
 
     def __init__(self, version: str = "v8", refusal: str | None = None) -> None:
         self.version = version
+        self.capabilities = capabilities_for(version)
         self.refusal = refusal
         self.is_signed_in = True
 

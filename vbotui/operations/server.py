@@ -227,12 +227,11 @@ class ServerOperations:
 
     # --- explore and restore sessions
     def explore_types(self) -> list[str]:
-        """The restore-session types the API version takes (Teams, `vet`, arrived in v5)."""
-        try:
-            number = int((self.client.version or "").lstrip("vV"))
-        except ValueError:
-            number = 0
-        return [code for code in EXPLORE_TYPES if code != "vet" or number >= 5]
+        """The restore-session types the server's API version takes (the dialect knows)."""
+        capabilities = self.client.capabilities
+        if capabilities is None:  # version not known yet: offer what every version takes
+            return [code for code in EXPLORE_TYPES if code != "vet"]
+        return list(capabilities.explore_types)
 
     async def explore(self, job: Job, options: ExploreOptions) -> Result:
         """Open a restore session; a lost answer is looked for in the server's list afterwards."""
