@@ -10,11 +10,27 @@ Terms are separated by spaces and all must hold (AND):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 FIELDS = ("status", "org", "enabled", "name")
+
+# The index a list filters over: plain tuples whose first five items are these (a caller may add
+# more after them). `hay` is "name\norg": a term's value never holds whitespace, so one `in`
+# on it is "in the name or in the organization".
+HAY, NAME, ORG, STATUS, ENABLED = range(5)
+Row = TypeVar("Row", bound=tuple[Any, ...])
+
+
+def index_fields(name: str, organization: str, status: str | None, enabled: bool | None) -> tuple[
+    str, str, str, str, bool | None
+]:
+    """The five filter fields of one job, lowercased once (at load, not per keystroke)."""
+    name_l, org_l = name.lower(), organization.lower()
+    return (f"{name_l}\n{org_l}", name_l, org_l, (status or "").lower(), enabled)
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,34 @@ class JobFilter:
     ) -> bool:
         status_text = status or ""
         return all(term.matches(name, organization, status_text, enabled) for term in self.terms)
+
+    def select(self, rows: Sequence[Row]) -> list[Row]:
+        """The rows (index tuples, see `index_fields`) that match, in their order: one list
+        comprehension per term, the same answers as `matches`."""
+        kept = list(rows)
+        for term in self.terms:
+            if not kept:
+                break
+            kept = _keep(term, kept)
+        return kept
+
+
+def _keep(term: Term, rows: list[Row]) -> list[Row]:
+    value, negated = term.value, term.negated
+    if term.field == "enabled":
+        if value in _TRUE:
+            want: bool | None = True
+        elif value in _FALSE:
+            want = False
+        else:  # never true: negated, every row holds
+            return rows if negated else []
+        if negated:
+            return [row for row in rows if row[ENABLED] is not want]
+        return [row for row in rows if row[ENABLED] is want]
+    at = {None: HAY, "name": NAME, "org": ORG, "status": STATUS}[term.field]
+    if negated:
+        return [row for row in rows if value not in row[at]]
+    return [row for row in rows if value in row[at]]
 
 
 def parse_filter(text: str) -> JobFilter:

@@ -1,12 +1,20 @@
-"""The detail pane: the job under the cursor and its recent sessions."""
+"""The detail pane: the job under the cursor and its recent sessions.
+
+A Line API widget: `show()` builds the text, and only the lines that differ from what is on
+screen are repainted (a cursor move repaints the job's lines; the sessions' lines are repainted
+when they arrive; a poll that changed nothing repaints nothing).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import Static
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from vbotui.api.models import Job, JobSession
 
@@ -32,12 +40,60 @@ def ago(when: datetime | None, now: datetime) -> str:
     return f"in {span}" if future else f"{span} ago"
 
 
-class JobDetail(Static):
+class JobDetail(Widget):
     """Rendered from plain data; server text goes through safe_text."""
 
+    DEFAULT_CSS = """
+    JobDetail {
+        height: auto;
+    }
+    """
+
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._clock = clock
+        self._text = Text("")
+        self._lines: list[Text] = []
+        self._strips: dict[tuple[int, int], Strip] = {}  # (line, width) -> painted strip
+
+    def render(self) -> Text:
+        """The whole text (what the lines are cut from)."""
+        return self._text
+
+    def update(self, text: Text) -> None:
+        """Show `text`, repainting only the lines that changed."""
+        lines: list[Text] = list(text.split("\n", allow_blank=True)) if text.plain else []
+        old = self._lines
+        self._text, self._lines = text, lines
+        changed = [y for y in range(max(len(old), len(lines)))
+                   if y >= len(old) or y >= len(lines) or old[y] != lines[y]]
+        if not changed:
+            return
+        self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in changed}
+        width = self.size.width
+        if width:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+        else:
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        strip = self._strips.get((y, width))
+        if strip is None:
+            base = self.rich_style
+            if y < len(self._lines):
+                line = self._lines[y].copy()
+                line.truncate(width, overflow="ellipsis")
+                segments = Segment.apply_style(line.render(self.app.console), base)
+                strip = Strip(list(segments)).adjust_cell_length(width, base)
+            else:
+                strip = Strip.blank(width, base)
+            self._strips[(y, width)] = strip
+        return strip
 
     def show(
         self,

@@ -1,27 +1,36 @@
-"""The job list: a DataTable keyed by job id, updated in place.
+"""The job list: a virtual table on Textual's Line API that renders only the rows on screen.
 
-Rows are never cleared and refilled on a poll: `load()` diffs the new jobs against what is
-shown (update_cell only what changed, add/remove rows that appeared/disappeared), so the
-cursor, the marks and the filter stay. A full rebuild happens only when the operator changes
-the filter or the terminal width changes the column layout (DataTable has no hidden columns).
+Every job has one index tuple (lowercased filter fields, id, the `Job`): sorting and filtering
+are list operations over those tuples (`JobFilter.select`), and a paint builds the cells of the
+visible rows only, so 50,000 jobs cost what a screenful costs. `load()` diffs a fresh list by job
+id: the cursor and the marks stay on their jobs, and only the changed rows that are on screen are
+repainted. A cursor move repaints two lines. Server text goes through `clean` (shown literally).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import math
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import ClassVar
+from operator import itemgetter
+from typing import Any, ClassVar, Final
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from vbotui.api.models import Job
-from vbotui.filtering import JobFilter
+from vbotui.filtering import JobFilter, index_fields
 
-from ..safe_text import safe_text
+from ..safe_text import clean, safe_text
 
 MARK = "*"
 # (key, label); name and organization share the free width; the narrow layout drops some.
@@ -35,6 +44,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("next_run", "Next run"),
     ("last_backup", "Last backup"),
 )
+LABELS = dict(COLUMNS)
 NARROW_DROPS = {"next_run", "last_backup"}
 FIXED_WIDTHS = {"mark": 1, "enabled": 3, "status": 11}
 DATE_KEYS = ("last_run", "next_run", "last_backup")
@@ -43,6 +53,7 @@ ORG_SUFFIX = ".onmicrosoft.com"
 ORG_MIN, NAME_MIN = len("Organization"), 12
 SORTABLE = ("name", "org", "status", "last_run", "next_run", "last_backup", "enabled")
 NARROW_BELOW = 110
+CELL_PADDING = 1  # a space each side of every cell
 STATUS_STYLES = {
     "failed": "bold red",
     "warning": "yellow",
@@ -50,6 +61,13 @@ STATUS_STYLES = {
     "running": "bold cyan",
     "stopped": "magenta",
 }
+HEADER_LINES = 1
+
+# One job in the index: the five filter fields (vbotui.filtering), then these.
+R_ID: Final = 5
+R_JOB: Final = 6
+R_SORG: Final = 7
+IndexRow = tuple[str, str, str, str, "bool | None", str, Job, str]
 
 
 @dataclass(frozen=True)
@@ -117,40 +135,144 @@ def status_style(status: str | None) -> str:
     return STATUS_STYLES.get((status or "").lower(), "")
 
 
-class JobTable(DataTable[Text]):
-    """Jobs with marks; j/k/g/G on top of DataTable's arrows and PgUp/PgDn."""
+def _date_key(value: datetime | None) -> float:
+    return -math.inf if value is None else value.timestamp()
+
+
+_ENABLED_ORDER = {None: 0, False: 1, True: 2}  # "?" < "no" < "yes", as the cells read
+SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
+    "name": itemgetter(1),
+    "org": itemgetter(R_SORG),
+    "status": itemgetter(3),
+    "enabled": lambda row: _ENABLED_ORDER.get(row[4], 0),
+    "last_run": lambda row: _date_key(row[R_JOB].last_run),
+    "next_run": lambda row: _date_key(row[R_JOB].next_run),
+    "last_backup": lambda row: _date_key(row[R_JOB].last_backup),
+}
+
+
+def index_row(job: Job, org: str) -> IndexRow:
+    """The index tuple of one job (`org`: its organization's full name)."""
+    return (*index_fields(job.name, org, job.last_status, job.is_enabled), job.id, job,
+            short_org(org).lower())
+
+
+def _fit(text: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    width: int
+
+
+class JobTable(ScrollView, can_focus=True):
+    """Jobs with marks: a fixed header line, then one line per shown job."""
+
+    DEFAULT_CSS = """
+    JobTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .job-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .job-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .job-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .job-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"job-table--header", "job-table--cursor"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
-        Binding("g", "scroll_top", "First job", show=False, id="first-job"),
-        Binding("G", "scroll_bottom", "Last job", show=False, id="last-job"),
+        Binding("g,home", "scroll_top", "First job", show=False, id="first-job"),
+        Binding("G,end", "scroll_bottom", "Last job", show=False, id="last-job"),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
     ]
 
+    class RowHighlighted(Message):
+        """The cursor moved to another row (what DataTable.RowHighlighted was for)."""
+
+        def __init__(self, table: JobTable, cursor_row: int, job_id: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.job_id = job_id
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        super().__init__(id=id)
         self.jobs: dict[str, Job] = {}
         self.org_names: dict[str, str] = {}
         self.job_filter = JobFilter()
         self.marks: set[str] = set()
         self.sort_column = "name"
         self.sort_reverse = False
-        self._layout: tuple[str, ...] = ()
-        self._widths: dict[str, int] = {}
+        self.columns: dict[str, Column] = {}
+        self._layout_width = 0  # the width `columns` were computed for
         self._window: YearWindow | None = None  # the year whose dates are shortened
         self._full_dates: frozenset[str] = frozenset()  # date columns at full width
-        self._stale = False  # a fill is owed: asked for before the table had a width
+        self._index: dict[str, IndexRow] = {}  # every job, in the server's order
+        self._sorted: list[IndexRow] = []  # every job, in the sort order
+        self._shown: list[IndexRow] = []  # the filter's rows, in the sort order
+        self._pos: dict[str, int] = {}  # job id -> row in `_shown`
+        self._sorted_stale = False  # `_sorted` holds tuples of jobs changed since (same order)
+        self._cursor = 0
+        self._styles: dict[str, Style] = {}
 
     # ----- queries -----
     @property
+    def row_count(self) -> int:
+        return len(self._shown)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def rows(self) -> Mapping[str, int]:
+        """Shown job id -> its row (`job_id in table.rows`)."""
+        return self._pos
+
+    @property
     def cursor_job_id(self) -> str | None:
-        if not 0 <= self.cursor_row < self.row_count:
-            return None
-        key = self.ordered_rows[self.cursor_row].key
-        return str(key.value) if key.value is not None else None
+        if 0 <= self._cursor < len(self._shown):
+            return self._shown[self._cursor][R_ID]
+        return None
 
     def visible_ids(self) -> list[str]:
-        return [str(row.key.value) for row in self.ordered_rows]
+        """Every job the filter shows, in order (on screen or not)."""
+        return [row[R_ID] for row in self._shown]
 
     def org_name(self, job: Job) -> str:
         return self.org_names.get(job.organization_id or "", job.organization_id or "")
@@ -158,20 +280,21 @@ class JobTable(DataTable[Text]):
     def matches(self, job: Job) -> bool:
         return self.job_filter.matches(job.name, self.org_name(job), job.last_status, job.is_enabled)
 
+    def get_cell(self, job_id: str, column: str) -> Text:
+        """What a cell shows (tests and the palette; painting does not build `Text`)."""
+        return self._cells(self.jobs[job_id])[column]
+
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)  # VboApp's clock (fixed in tests)
         now = clock() if callable(clock) else None
         return now if isinstance(now, datetime) else datetime.now(timezone.utc)
 
     # ----- cells -----
-    def _mark_cell(self, job_id: str) -> Text:
-        return Text(MARK, style="bold reverse") if job_id in self.marks else Text(" ")
-
     def _cells(self, job: Job) -> dict[str, Text]:
         enabled = {True: "yes", False: "no"}.get(job.is_enabled, "?") if job.is_enabled is not None else "?"
         window = self._window
         return {
-            "mark": self._mark_cell(job.id),
+            "mark": Text(MARK, style="bold reverse") if job.id in self.marks else Text(" "),
             "name": safe_text(job.name),
             "org": safe_text(short_org(self.org_name(job))),
             "enabled": Text(enabled, style="" if job.is_enabled else "dim"),
@@ -181,9 +304,92 @@ class JobTable(DataTable[Text]):
             "last_backup": Text(format_when(job.last_backup, window)),
         }
 
-    def _row(self, job: Job) -> list[Text]:
-        cells = self._cells(job)
-        return [cells[key] for key in self._layout]
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = Style.parse(name) if name else Style()
+        return style
+
+    def _row_strip(self, job: Job, cursor: bool, width: int) -> Strip:
+        """One job's line: cells built for this row only."""
+        base = self.rich_style
+        if cursor:
+            base = base + self.get_component_rich_style("job-table--cursor")
+        window = self._window
+        segments: list[Segment] = []
+        pad = " " * CELL_PADDING
+        for key, column in self.columns.items():
+            style = ""
+            if key == "mark":
+                marked = job.id in self.marks
+                text, style = (MARK, "bold reverse") if marked else (" ", "")
+            elif key == "name":
+                text = clean(job.name)
+            elif key == "org":
+                text = clean(short_org(self.org_name(job)))
+            elif key == "enabled":
+                text = "?" if job.is_enabled is None else "yes" if job.is_enabled else "no"
+                style = "" if job.is_enabled else "dim"
+            elif key == "status":
+                text, style = clean(job.last_status or "-"), status_style(job.last_status)
+            else:
+                text = format_when(getattr(job, key), window)
+            cell = _fit(text, column.width)
+            if style:
+                segments += [Segment(pad, base), Segment(cell, base + self._style(style)), Segment(pad, base)]
+            else:
+                segments.append(Segment(f"{pad}{cell}{pad}", base))
+        return self._finish(segments, base, width)
+
+    def _header_strip(self, width: int) -> Strip:
+        base = self.rich_style + self.get_component_rich_style("job-table--header")
+        pad = " " * CELL_PADDING
+        text = "".join(f"{pad}{_fit(self._label(key), column.width)}{pad}"
+                       for key, column in self.columns.items())
+        return self._finish([Segment(text, base)], base, width)
+
+    @staticmethod
+    def _finish(segments: list[Segment], base: Style, width: int) -> Strip:
+        strip = Strip(segments)
+        if strip.cell_length < width:
+            return Strip([*segments, Segment(" " * (width - strip.cell_length), base)], width)
+        return strip.crop(0, width)
+
+    def _label(self, key: str) -> str:
+        if key != self.sort_column:
+            return LABELS[key]
+        return LABELS[key] + (" v" if self.sort_reverse else " ^")
+
+    # ----- the Line API -----
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        self._ensure_layout()
+        if y < HEADER_LINES:
+            return self._header_strip(width)
+        row = self.scroll_offset.y + y - HEADER_LINES
+        if 0 <= row < len(self._shown):
+            entry = self._shown[row]
+            job = self.jobs.get(entry[R_ID]) or entry[R_JOB]
+            return self._row_strip(job, row == self._cursor, width)
+        return Strip.blank(width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _screen_line(self, row: int) -> int | None:
+        """The widget line a row is painted on, or None when it is off screen."""
+        y = row - self.scroll_offset.y + HEADER_LINES
+        return y if HEADER_LINES <= y < self.size.height else None
+
+    def _refresh_rows(self, rows: Iterable[int]) -> None:
+        width = self.scrollable_content_region.width
+        regions = [Region(0, y, width, 1) for row in rows if (y := self._screen_line(row)) is not None]
+        if regions:
+            self.refresh(*regions)
+
+    def _page(self) -> int:
+        return max(1, self.size.height - HEADER_LINES)
 
     # ----- layout -----
     def _compute_layout(self, width: int) -> tuple[tuple[str, ...], dict[str, int]]:
@@ -200,185 +406,208 @@ class JobTable(DataTable[Text]):
         widths["name"] = max(NAME_MIN, free - widths["org"])
         return keys, widths
 
-    def on_resize(self) -> None:
-        self._relayout()
-
     def _width(self) -> int:
-        """The table's width; before its first resize, the app's (the table spans the screen), so
-        that a list answered before the first layout is filled once, in the layout it will keep."""
-        return self.size.width or (self.app.size.width if self.is_attached else 0)
+        """The widget's width; before its first resize, the app's (the table spans the screen)."""
+        width = self.size.width or (self.app.size.width if self.is_attached else 0)
+        return width or 80
 
-    def _relayout(self, force: bool = False) -> None:
-        """Fit the columns to the width: rebuild if they changed, a fill is owed, or `force`."""
+    def _ensure_layout(self, force: bool = False) -> None:
         width = self._width()
-        if not width:  # nothing known yet: the first resize does the fill, once
-            self._stale = True
-            return
-        layout, widths = self._compute_layout(width)
-        if force or self._stale or (layout, widths) != (self._layout, self._widths):
-            self._layout, self._widths = layout, widths
-            self.rebuild()
+        if force or width != self._layout_width or not self.columns:
+            keys, widths = self._compute_layout(width)
+            self.columns = {key: Column(key, LABELS[key], widths[key]) for key in keys}
+            self._layout_width = width
+
+    def _relayout(self) -> None:
+        """The column widths may have changed (dates, organizations): compute them, repaint."""
+        before = {key: column.width for key, column in self.columns.items()}
+        self._ensure_layout(force=True)
+        if {key: column.width for key, column in self.columns.items()} != before:
+            self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._ensure_layout()
+        self._set_virtual_size()
+        self._scroll_to_cursor()
+
+    def _set_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._shown) + HEADER_LINES)
+
+    # ----- order and filter -----
+    def _reorder(self) -> None:
+        """Sort every job, apply the filter, keep the cursor on its job: list work only."""
+        keep = self.cursor_job_id
+        key = SORT_KEYS.get(self.sort_column, SORT_KEYS["name"])
+        self._sorted = sorted(self._index.values(), key=key, reverse=self.sort_reverse)
+        self._sorted_stale = False
+        self._refilter(keep)
+
+    def _refilter(self, keep: str | None) -> None:
+        before = len(self._shown)
+        if self._sorted_stale:
+            index = self._index
+            self._sorted = [index[row[R_ID]] for row in self._sorted]
+            self._sorted_stale = False
+        self._shown = self.job_filter.select(self._sorted) if self.job_filter.terms else list(self._sorted)
+        self._pos = {row[R_ID]: index for index, row in enumerate(self._shown)}
+        if len(self._shown) != before:
+            self._set_virtual_size()
+        old = self._cursor
+        self._cursor = self._pos.get(keep, min(self._cursor, max(0, len(self._shown) - 1))) if keep else 0
+        self._cursor = min(self._cursor, max(0, len(self._shown) - 1))
+        self.refresh()
+        self._scroll_to_cursor()
+        if self._cursor != old:
+            self._highlighted()
 
     def rebuild(self) -> None:
-        """Clear and refill from `self.jobs` (filter or layout change only), keeping the cursor."""
-        width = self._width()
-        if not width:  # no width known yet: the first resize fills the table
-            self._stale = True
-            return
-        self._stale = False
-        keep = self.cursor_job_id
-        self.clear(columns=True)
-        if not self._layout:
-            self._layout, self._widths = self._compute_layout(width)
-        labels = dict(COLUMNS)
-        for key in self._layout:
-            self.add_column(self._label(key, labels[key]), key=key, width=self._widths[key])
-        for job in self.jobs.values():
-            if self.matches(job):
-                self.add_row(*self._row(job), key=job.id)
-        self._sort_rows()
-        self.move_to(keep)
-
-    def _label(self, key: str, label: str) -> Text:
-        if key != self.sort_column:
-            return Text(label)
-        return Text(label + (" v" if self.sort_reverse else " ^"), style="bold")
-
-    # ----- sorting -----
-    def _sort_key(self, cell: Text) -> str:
-        plain = cell.plain
-        if self.sort_column in DATE_KEYS and len(plain) == SHORT_DATE and self._window is not None:
-            return f"{self._window.year:04d}-{plain}"  # "MM-DD HH:MM" sorts among full dates
-        return plain.lower()
-
-    def _sort_rows(self) -> None:
-        if self.sort_column in self._layout and self.row_count:
-            self.sort(self.sort_column, key=self._sort_key, reverse=self.sort_reverse)
+        """Re-sort and re-filter every job (cheap: no cells are built)."""
+        self._reorder()
 
     def set_sort(self, column: str, reverse: bool) -> None:
-        keep = self.cursor_job_id
         self.sort_column, self.sort_reverse = column, reverse
-        labels = dict(COLUMNS)
-        for key in self._layout:
-            if ColumnKey(key) in self.columns:
-                self.columns[ColumnKey(key)].label = self._label(key, labels[key])
-        self._sort_rows()
-        self.move_to(keep)
-
-    # ----- updates -----
-    def move_to(self, job_id: str | None) -> bool:
-        """Put the cursor on a job's row, if shown; False if it is not."""
-        if job_id is None or job_id not in self.rows:
-            return False
-        index = self.get_row_index(job_id)
-        if index != self.cursor_row:
-            self.move_cursor(row=index, animate=False)
-        return True
+        self._reorder()
 
     def set_filter(self, job_filter: JobFilter) -> None:
         self.job_filter = job_filter
-        self.rebuild()
+        self._refilter(self.cursor_job_id)
 
+    # ----- cursor -----
+    def _highlighted(self) -> None:
+        self.post_message(self.RowHighlighted(self, self._cursor, self.cursor_job_id))
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Put the cursor on a row (clamped): repaints the two lines, scrolls if needed."""
+        row = max(0, min(row, len(self._shown) - 1)) if self._shown else 0
+        old, self._cursor = self._cursor, row
+        if row == old:
+            return
+        if not self._scroll_to_cursor():
+            self._refresh_rows((old, row))
+        self._highlighted()
+
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll so that the cursor row is on screen; True if it scrolled (a full repaint)."""
+        if not self.size.height:
+            return False
+        top, page = self.scroll_offset.y, self._page()
+        if self._cursor < top:
+            target = self._cursor
+        elif self._cursor >= top + page:
+            target = self._cursor - page + 1
+        else:
+            return False
+        self.scroll_to(y=target, animate=False, force=True)
+        return True
+
+    def move_to(self, job_id: str | None) -> bool:
+        """Put the cursor on a job's row, if shown; False if it is not."""
+        if job_id is None or job_id not in self._pos:
+            return False
+        self.move_cursor(row=self._pos[job_id])
+        return True
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self._cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self._cursor - self._page())
+
+    def action_scroll_top(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_scroll_bottom(self) -> None:
+        self.move_cursor(row=len(self._shown) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= HEADER_LINES:
+            self.move_cursor(row=self.scroll_offset.y + offset.y - HEADER_LINES)
+
+    # ----- updates -----
     def load(self, jobs: Iterable[Job], org_names: Mapping[str, str] | None = None) -> None:
-        """Diff-update the rows to a fresh list of every job."""
-        keep = self.cursor_job_id
-        old_orgs = self.org_names
+        """A fresh list of every job, diffed by id against what is held."""
+        orgs_changed = org_names is not None and dict(org_names) != self.org_names
         if org_names is not None:
             self.org_names = dict(org_names)
         new = {job.id: job for job in jobs}
+        old, self.jobs = self.jobs, new
         window = YearWindow.of(self._now())
         full_dates = full_date_columns(new.values(), window)
-        old_full, self._full_dates = self._full_dates, full_dates
-        relayout = not self.columns or window != self._window or full_dates != old_full
-        if not relayout and self.org_names != old_orgs:  # the organization column may resize
-            relayout = self._compute_layout(self._width()) != (self._layout, self._widths)
-        if relayout:
-            # First load, a new year, or a column changes width: every row is refilled, once.
-            self.jobs = new
-            self.marks &= set(new)
-            self._window = window
-            self._relayout(force=True)
+        layout = window != self._window or full_dates != self._full_dates or orgs_changed
+        self._window, self._full_dates = window, full_dates
+        self.marks &= new.keys()
+        if layout or not self._index or orgs_changed or len(new) != len(old) or new.keys() != old.keys():
+            # First load, other organizations, jobs that came or went: the whole index again.
+            org_name = self.org_name
+            self._index = {job_id: index_row(job, org_name(job)) for job_id, job in new.items()}
+            if layout:
+                self._relayout()
+            self._reorder()
             return
-        orgs_changed = self.org_names != old_orgs
-        shown = set(self.rows)  # RowKey compares equal to its str value
-        want = {job_id for job_id, job in new.items() if self.matches(job)}
-        gone = [key for key in shown if str(key.value) not in want]
-        resort = False
-        if len(gone) > 500:  # remove_row is O(rows): a mass disappearance is cheaper rebuilt
-            self.jobs = new
-            self.marks &= set(new)
-            self.rebuild()
-            return
-        for key in gone:
-            self.remove_row(key)
-        for job_id in want:
-            job = new[job_id]
-            if job_id not in self.rows:
-                self.add_row(*self._row(job), key=job_id)
-                resort = True
-            elif orgs_changed or self.jobs.get(job_id) != job:
-                resort |= self._update_cells(self.jobs.get(job_id), job)
-        self.jobs = new
-        self.marks &= set(new)
-        if resort:
-            self._sort_rows()
-        self.move_to(keep)
+        changed = [job for job_id, job in new.items() if old[job_id] != job]
+        self._changed(changed)
 
-    def _update_cells(self, old: Job | None, job: Job) -> bool:
-        """update_cell only what changed; True if the sort column changed."""
-        before = self._cells(old) if old is not None else {}
-        sort_changed = False
-        for key, cell in self._cells(job).items():
-            if key in self._layout and before.get(key) != cell:
-                self.update_cell(job.id, key, cell)
-                sort_changed |= key == self.sort_column
-        return sort_changed
+    def _changed(self, changed: list[Job]) -> None:
+        """Re-index changed jobs; re-sort only if their place may have moved, else repaint the
+        changed rows that are on screen."""
+        if not changed:
+            return
+        sort_key = SORT_KEYS.get(self.sort_column, SORT_KEYS["name"])
+        filtering = bool(self.job_filter.terms)
+        reorder = False
+        for job in changed:
+            before = self._index.get(job.id)
+            row = self._index[job.id] = index_row(job, self.org_name(job))
+            if before is None or sort_key(before) != sort_key(row):
+                reorder = True
+            elif filtering and bool(self.job_filter.select([before])) != bool(self.job_filter.select([row])):
+                reorder = True
+        if reorder:
+            self._reorder()
+            return
+        # Same places: paint reads `self.jobs`; the sorted list takes the new tuples when the
+        # filter next runs over it.
+        self._sorted_stale = True
+        self._refresh_rows(self._pos[job.id] for job in changed if job.id in self._pos)
 
     def update_job(self, job: Job) -> None:
         """One job re-read from the server (after an action)."""
-        old = self.jobs.get(job.id)
+        if job.id not in self._index:
+            return
         self.jobs[job.id] = job
         wider = full_date_columns([job], self._window) - self._full_dates
         if wider and self._window is not None:  # a date outside the year: widen its column
             self._full_dates |= wider
             self._relayout()
-            return
-        if job.id in self.rows:
-            if self.matches(job):
-                keep = self.cursor_job_id
-                if self._update_cells(old, job):
-                    self._sort_rows()
-                    self.move_to(keep)
-            else:
-                self.remove_row(job.id)
+        self._changed([job])
 
     # ----- marks -----
-    def _refresh_mark(self, job_id: str) -> None:
-        # Only the mark cell: building a whole row (dates, safe_text) for it costs 10x more.
-        if job_id in self.rows and "mark" in self._layout:
-            self.update_cell(job_id, "mark", self._mark_cell(job_id))
-
     def toggle_mark(self, job_id: str) -> bool:
         self.marks ^= {job_id}
-        self._refresh_mark(job_id)
+        if job_id in self._pos:
+            self._refresh_rows((self._pos[job_id],))
         return job_id in self.marks
 
     def toggle_mark_visible(self) -> int:
         """Mark every shown job, or unmark them all when all are marked; returns the mark count."""
-        shown = set(self.visible_ids())
-        changed = shown - self.marks if not shown <= self.marks else shown
+        shown = {row[R_ID] for row in self._shown}
         if shown <= self.marks:
             self.marks -= shown
         else:
             self.marks |= shown
-        for job_id in changed:
-            self._refresh_mark(job_id)
+        self.refresh()  # the rows on screen only
         return len(self.marks)
 
     def clear_marks(self) -> None:
-        marked, self.marks = self.marks, set()
-        for job_id in marked:
-            self._refresh_mark(job_id)
+        self.marks = set()
+        self.refresh()
 
     def marked_jobs(self) -> list[Job]:
         jobs = [self.jobs[j] for j in self.marks if j in self.jobs]
