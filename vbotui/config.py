@@ -39,6 +39,7 @@ import platformdirs
 from .api.dialects import API_VERSION_CHOICES
 
 # Re-exported for the audit log and anything else that writes files (0600 in 0700 folders).
+from .keymap import sift_keymap
 from .privatefiles import ensure_private_dir as ensure_private_dir
 from .privatefiles import private_append as private_append
 from .privatefiles import private_write_text as private_write_text
@@ -251,11 +252,19 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         profiles = {}
     for name, table in profiles.items():
         try:
-            result.profiles[name] = _profile_from_table(name, table)
+            profile = _profile_from_table(name, table)
         except ConfigError as exc:
             exc.path = path
             exc.line = locate(name, exc.key)
             result.errors.append(exc)
+            continue
+        # An unknown binding id or a clash is reported; the rest of the keymap still applies.
+        keymap, problems = sift_keymap(profile.keymap)
+        for problem in problems:
+            line = locate(f"{name}.keymap", problem.binding_id) or locate(name, "keymap")
+            message = f"profile {name!r}: keymap: {problem.message}"
+            result.errors.append(ConfigError(message, path=path, line=line, profile=name, key="keymap"))
+        result.profiles[name] = replace(profile, keymap=keymap)
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,12 +21,15 @@ from vbotui.api.models import Job
 from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.operations import ActivityLog, ServerOperations
 
+STYLESHEET = Path(__file__).parents[2] / "vbotui" / "ui" / "app.tcss"
 SIM_NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
 ScreenFactory = Callable[[], Screen[Any]]
 
 
 class Harness(App[None]):
     """A minimal app: the operations' activity log, and the screen under test pushed on mount."""
+
+    CSS_PATH = STYLESHEET  # the app's one stylesheet: the screens' look is in it
 
     def __init__(self, make_screen: ScreenFactory | None = None, *, ops: ServerOperations | None = None) -> None:
         super().__init__()

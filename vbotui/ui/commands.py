@@ -8,29 +8,14 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
+from .actions import PaletteAction, active_keymap, palette_actions
 from .safe_text import clean
 
 if TYPE_CHECKING:
     from .screens.main import MainScreen
 
-# (title, action on the main screen, help)
-PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Start", "start", "start the marked jobs, else the one under the cursor"),
-    ("Stop", "stop", "stop the marked jobs, else the one under the cursor"),
-    ("Enable", "enable", "enable the marked jobs, else the one under the cursor"),
-    ("Disable", "disable", "disable the marked jobs, else the one under the cursor"),
-    ("Explore", "explore", "open a restore session for the job under the cursor"),
-    ("Restore sessions", "restore_sessions", "list restore sessions"),
-    ("Refresh now", "refresh_now", "re-read jobs and organizations"),
-    ("Filter", "filter", "filter the job list"),
-    ("Clear filter", "clear_filter", "show every job"),
-    ("Mark / unmark shown jobs", "mark_shown", "mark every job the filter shows"),
-    ("Sort by next column", "sort_next", "cycle the sort column"),
-    ("Reverse sort", "sort_reverse", "reverse the sort order"),
-    ("Help", "help", "every key"),
-    ("Quit", "quit_app", "leave vbotui"),
-)
 MAX_JOB_HITS = 40
 
 
@@ -46,21 +31,26 @@ class JobCommands(Provider):
         assert main is not None
         return partial(main.run_palette_action, action)
 
+    def _actions(self) -> list[PaletteAction]:
+        """The main screen's actions from the registry, with the keys of the active keymap."""
+        return palette_actions("main", active_keymap(self.app))
+
     async def discover(self) -> Hits:
         if self._main() is None:
             return
-        for title, action, help_text in PALETTE_ACTIONS:
-            yield DiscoveryHit(title, self._run(action), help=help_text)
+        for entry in self._actions():
+            yield DiscoveryHit(entry.title, self._run(entry.action), help=escape(entry.help))
 
     async def search(self, query: str) -> Hits:
         main = self._main()
         if main is None:
             return
         matcher = self.matcher(query)
-        for title, action, help_text in PALETTE_ACTIONS:
-            score = matcher.match(title)
+        for entry in self._actions():
+            score = matcher.match(entry.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), self._run(action), help=help_text)
+                title = matcher.highlight(entry.title)
+                yield Hit(score, title, self._run(entry.action), help=escape(entry.help))
         # Job names are server text: plain Text (the matcher's highlight would parse markup),
         # and a substring test (fuzzy matching 10,000 names per keystroke is too slow).
         needle = query.strip().lower()
@@ -75,7 +65,7 @@ class JobCommands(Provider):
                     Text(f"Go to job: {name}"),
                     partial(main.go_to_job, job.id),
                     text=f"Go to job: {name}",
-                    help=clean(main.jobs.org_name(job)),
+                    help=escape(clean(main.jobs.org_name(job))),  # the palette parses help as markup
                 )
                 hits += 1
                 if hits >= MAX_JOB_HITS:
@@ -102,7 +92,7 @@ class SessionCommands(Provider):
             title = f"Switch profile: {clean(name)}"
             url = clean(flow.profiles[name].url)
             switch = partial(_in_worker, app, partial(flow.switch, name))
-            commands.append((title, switch, f"sign in to {url}"))
+            commands.append((title, switch, escape(f"sign in to {url}")))
         return commands
 
     async def discover(self) -> Hits:

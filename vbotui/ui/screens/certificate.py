@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 from vbotui.auth import UntrustedServer
 from vbotui.tls import CertificateInfo
 
+from ..actions import bindings_for
 from ..safe_text import clean
 
 TRUST, REPLACE = "trust", "replace"
@@ -64,11 +65,7 @@ def certificate_details(cert: CertificateInfo, now: datetime | None = None, *, s
 
 
 class CertificateScreen(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "trust", "Trust", show=False),
-        Binding("n", "refuse", "No", show=False),
-        Binding("escape", "refuse", "No", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("certificate")
 
     def __init__(self, problem: UntrustedServer, *, now: datetime | None = None) -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -25,6 +25,7 @@ from vbotui.api.errors import VboError
 from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, RestoreSession
 from vbotui.operations import DONE, UNKNOWN, ServerOperations
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, system_local_zone
+from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 
 Clock = Callable[[], datetime]
@@ -38,11 +39,7 @@ def format_utc(value: datetime) -> str:
 class TypePicker(RadioSet, inherit_bindings=False):
     """A radio set where the arrows choose (as in native radio groups) and Enter is left to the dialog."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "choose_next", "Next type", show=False),
-        Binding("up,left", "choose_previous", "Previous type", show=False),
-        Binding("space", "toggle_button", "Choose", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("explore-type")
 
     def action_choose_next(self) -> None:
         self.action_next_button()
@@ -56,7 +53,7 @@ class TypePicker(RadioSet, inherit_bindings=False):
 class Flag(Checkbox, inherit_bindings=False):
     """A checkbox toggled by space only, so that Enter sends the dialog."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("explore-flag")
 
     def render(self) -> Content:
         # Textual draws "X" either way and tells on from off by colour alone, which 16-colour
@@ -76,33 +73,7 @@ class TypeButton(RadioButton):
 class ExploreDialog(ModalScreen[ExploreOptions | None]):
     """Returns the options of the last restore session it started, or None if it started none."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "explore", "Explore"),
-    ]
-
-    DEFAULT_CSS = """
-    ExploreDialog { align: center middle; }
-    ExploreDialog > #explore-box {
-        width: 80; max-width: 100%; height: auto; max-height: 100%;
-        overflow-y: auto; border: thick $accent; background: $surface; padding: 0 1;
-    }
-    ExploreDialog #explore-title { text-style: bold; }
-    ExploreDialog #explore-time { width: 100%; }
-    ExploreDialog #explore-utc.-error, ExploreDialog #explore-outcome.-error { color: $text-error; }
-    ExploreDialog #explore-consequence { color: $text-warning; }
-    ExploreDialog #explore-consequence.-ok { color: $text-muted; }
-    ExploreDialog .explore-row { height: auto; width: 100%; }
-    ExploreDialog .explore-label { width: 15; }
-    ExploreDialog #explore-time-row .explore-label { padding-top: 1; }
-    ExploreDialog TypePicker { layout: horizontal; width: 1fr; }
-    ExploreDialog TypePicker > RadioButton { width: auto; margin-right: 2; }
-    ExploreDialog Flag { margin-right: 3; }
-    ExploreDialog #explore-outcome { margin-top: 1; }
-    ExploreDialog #explore-outcome.-empty { display: none; }
-    ExploreDialog #explore-buttons Button { margin-right: 2; }
-    ExploreDialog #explore-hint { color: $text-muted; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("explore")
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -19,6 +19,7 @@ from vbotui.api.models import Job, JobSession
 from vbotui.filtering import parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 
+from ..actions import bindings_for
 from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
@@ -38,26 +39,7 @@ MODAL_RECHECK_S = 1.0
 
 class MainScreen(Screen[None]):
     COMMANDS = {JobCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: handled the moment the key arrives, so that keys typed right after it (a
-        # fast typist, or several keys in one SSH packet) already go to the filter box.
-        Binding("slash", "filter", "Filter", id="filter", priority=True),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("space", "mark", "Mark", id="mark"),
-        Binding("asterisk", "mark_shown", "Mark shown", show=False, id="mark-shown"),
-        Binding("s", "start", "Start", id="start"),
-        Binding("x", "stop", "Stop", id="stop"),
-        Binding("e", "enable", "Enable", id="enable"),
-        Binding("d", "disable", "Disable", id="disable"),
-        Binding("o", "explore", "Explore", id="explore"),
-        Binding("R", "restore_sessions", "Restores", id="restore-sessions"),
-        Binding("greater_than_sign", "sort_next", "Sort", show=False, id="sort-next"),
-        Binding("less_than_sign", "sort_reverse", "Reverse sort", show=False, id="sort-reverse"),
-        Binding("ctrl+r", "refresh_now", "Refresh", id="refresh"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("colon", "app.command_palette", "Palette", show=False, id="palette"),
-        Binding("q", "quit_app", "Quit", id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
     def __init__(self, ops: ServerOperations, *, refresh_s: float = 30.0, insecure: bool = False) -> None:
         super().__init__()

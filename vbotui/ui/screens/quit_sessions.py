@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -24,6 +24,7 @@ from textual.widgets import Button, Static
 from vbotui.api.models import RestoreSession
 from vbotui.operations import DONE, ServerOperations
 
+from ..actions import bindings_for
 from .restore_sessions import describe_session
 
 STOP, KEEP = "stop", "keep"
@@ -33,21 +34,7 @@ SHOWN_SESSIONS = 6
 class StopSessionsOnQuit(ModalScreen[str | None]):
     """`y` stop them and quit; `n` (the default) quit and keep them; `esc` stay in the app."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer('stop')", "Stop them and quit"),
-        Binding("n,q", "answer('keep')", "Quit, keep them"),
-        Binding("escape", "answer(None)", "Stay"),
-    ]
-
-    DEFAULT_CSS = """
-    StopSessionsOnQuit { align: center middle; }
-    StopSessionsOnQuit > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $warning; background: $surface; padding: 0 1;
-    }
-    StopSessionsOnQuit Horizontal { height: auto; margin-top: 1; }
-    StopSessionsOnQuit Button { margin-right: 2; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("quit-offer")
 
     def __init__(self, sessions: list[RestoreSession]) -> None:
         super().__init__()

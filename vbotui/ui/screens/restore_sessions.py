@@ -15,17 +15,19 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.binding import BindingType
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from vbotui.api.models import RestoreSession
 from vbotui.operations import DONE, ServerOperations
 from vbotui.timeparse import system_local_zone
+from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
+
+from .confirm import ConfirmDialog
 
 Clock = Callable[[], datetime]
 COLUMNS = ("id", "type", "state", "result", "organization", "created", "ended")
@@ -120,62 +122,20 @@ def describe_session(session: RestoreSession) -> Text:
     return line
 
 
-class ConfirmStopSession(ModalScreen[bool]):
+class ConfirmStopSession(ConfirmDialog):
     """Asks before stopping a restore session; the default (Enter) is "No"."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
-
-    DEFAULT_CSS = """
-    ConfirmStopSession { align: center middle; }
-    ConfirmStopSession > Vertical {
-        width: 70; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
-    }
-    ConfirmStopSession Horizontal { height: auto; margin-top: 1; }
-    ConfirmStopSession Button { margin-right: 2; }
-    """
-
     def __init__(self, session: RestoreSession) -> None:
-        super().__init__()
+        super().__init__(
+            Text.assemble("Stop restore session ", describe_session(session), "?"),
+            note="Anyone exploring or restoring from it loses it.",
+            yes="Yes, stop it",
+        )
         self.session = session
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text.assemble("Stop restore session ", describe_session(self.session), "?"))
-            yield Static("Anyone exploring or restoring from it loses it.  y yes  n/Esc no")
-            with Horizontal():
-                yield Button("No", id="confirm-no", compact=True)
-                yield Button("Yes, stop it", id="confirm-yes", variant="warning", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class RestoreSessionsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "stop_session", "Stop session"),
-        Binding("ctrl+r", "refresh", "Refresh"),
-        Binding("escape,q", "back", "Back"),
-    ]
-
-    DEFAULT_CSS = """
-    RestoreSessionsScreen #sessions-title { text-style: bold; padding: 0 1; }
-    RestoreSessionsScreen DataTable { height: 1fr; }
-    RestoreSessionsScreen .sessions-line { height: auto; padding: 0 1; }
-    RestoreSessionsScreen #sessions-detail {
-        height: 3; border-top: solid $primary-darken-2; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    RestoreSessionsScreen .-error { color: $text-error; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("restore-sessions")
 
     def __init__(
         self,

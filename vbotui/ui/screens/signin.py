@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from vbotui.auth import Secret
 
+from ..actions import bindings_for
 from ..commands import SessionCommands
 from ..safe_text import clean
 
@@ -27,9 +28,7 @@ if TYPE_CHECKING:
 
 class SignInScreen(Screen[None]):
     COMMANDS = {SessionCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Back", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("signin")
 
     def __init__(
         self,
