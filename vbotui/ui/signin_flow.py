@@ -117,6 +117,11 @@ class SignInFlow:
     def insecure(self) -> bool:
         return self.session is not None and self.session.insecure
 
+    @property
+    def plain_http(self) -> bool:
+        """The signed-in profile talks plain HTTP (allowed by flag or setting): the header says so."""
+        return self.session is not None and self.session.profile.plain_http
+
     # --- helpers --------------------------------------------------------------------------------
 
     def _env(self) -> dict[str, str]:

@@ -23,6 +23,7 @@ from vbotui.tls import CertificateInfo
 
 from ..actions import bindings_for
 from ..safe_text import clean
+from ..typeahead import TypeaheadInput
 
 TRUST, REPLACE = "trust", "replace"
 
@@ -125,7 +126,7 @@ class CertificateScreen(ModalScreen[str | None]):
             "Only if the new certificate is known to be right: type replace, press Enter.",
             id="cert-replace-hint",
         )
-        yield Input(placeholder="type replace to replace the pin", id="cert-replace")
+        yield TypeaheadInput(placeholder="type replace to replace the pin", id="cert-replace")
         with Horizontal(id="cert-buttons"):
             yield Button("Refuse (esc)", id="cert-no", variant="error", compact=True)
 

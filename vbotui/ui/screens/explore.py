@@ -27,6 +27,7 @@ from vbotui.operations import DONE, UNKNOWN, ServerOperations
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, system_local_zone
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
+from vbotui.ui.typeahead import TypeaheadInput
 
 Clock = Callable[[], datetime]
 HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
@@ -102,7 +103,7 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             yield Static("Organization: reading its backup times...", id="explore-org")
             with Horizontal(classes="explore-row", id="explore-time-row"):
                 yield Label("Point in time", classes="explore-label")
-                yield Input(
+                yield TypeaheadInput(
                     "latest",
                     placeholder="latest, -2h, YYYY-MM-DD HH:MM (local), ISO 8601",
                     id="explore-time",

@@ -23,6 +23,7 @@ from ..actions import bindings_for
 from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
+from ..typeahead import TypeaheadInput
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
@@ -61,7 +62,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="header")
-        yield Input(placeholder="/ filter: words, status:failed, org:x, enabled:no, !negate", id="filter")
+        hint = "/ filter: words, status:failed, org:x, enabled:no, !negate"
+        yield TypeaheadInput(placeholder=hint, id="filter")
         yield self.jobs
         yield JobDetail(self.ops.clock, id="detail")
         yield StatusPanel(self.ops.activity, id="status")
@@ -83,6 +85,9 @@ class MainScreen(Screen[None]):
         header.append(f" {clean(ops.label)} ", style="bold reverse")
         if self.insecure:  # first, so that no narrow terminal can cut it off
             header.append(" INSECURE: TLS not verified ", style="bold reverse red")
+        flow = getattr(self.app, "flow", None)
+        if flow is not None and flow.plain_http:  # password and tokens cross the network in clear
+            header.append(" PLAIN HTTP ", style="bold reverse red")
         if ops.read_only:
             header.append(" READ-ONLY ", style="bold reverse red")
         header.append(f" API {clean(ops.client.version or '?')}  user {clean(ops.client.user or '?')}  ")

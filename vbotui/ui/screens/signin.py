@@ -21,6 +21,7 @@ from vbotui.auth import Secret
 from ..actions import bindings_for
 from ..commands import SessionCommands
 from ..safe_text import clean
+from ..typeahead import TypeaheadInput
 
 if TYPE_CHECKING:
     from ..app import VboApp
@@ -67,11 +68,11 @@ class SignInScreen(Screen[None]):
             yield Static(Text("vbotui: sign in to Veeam Backup for Microsoft 365", style="bold"))
             yield Static(self._profile_line(), id="signin-profile")
             yield Label("Server URL")
-            yield Input(self.server, placeholder="https://vbo.example.com:4443", id="server")
+            yield TypeaheadInput(self.server, placeholder="https://vbo.example.com:4443", id="server")
             yield Label("User")
-            yield Input(self.user, placeholder="DOMAIN\\operator or operator@example.com", id="user")
+            yield TypeaheadInput(self.user, placeholder="DOMAIN\\operator or operator@example.com", id="user")
             yield Label("Password")
-            yield Input(placeholder="never stored", password=True, id="password")
+            yield TypeaheadInput(placeholder="never stored", password=True, id="password")
             yield Static(self.trust, id="signin-trust")
             # Hidden while empty (class -empty): no blank rows above the keys line at 80x24.
             yield Static("", id="signin-message", classes="-empty")
