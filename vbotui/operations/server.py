@@ -78,6 +78,7 @@ class ServerOperations:
         self.last_update: datetime | None = None
         self.refresh_error: str | None = None  # why the last poll failed, until one succeeds
         self.expired = False
+        self.closing = False  # the app is ending (quit, hang-up): nothing new is sent
         self._listeners: list[Listener] = []
         from .jobs import JobActions  # jobs.py builds on this module
 
@@ -113,8 +114,9 @@ class ServerOperations:
         """Send once (never resent here), then: the status line, the outcome, the audit record."""
         entry = self.activity.begin(action, target) if line == "always" else None
         started = self.activity.monotonic()
-        if self.expired:
-            outcome = Outcome(NOT_SENT, None, "signed out: sign in again")
+        if self.expired or self.closing:
+            why = "the app is closing" if self.closing else "signed out: sign in again"
+            outcome = Outcome(NOT_SENT, None, why)
             self._finish(entry, action, target, outcome, read, started, line)
             return Result(outcome)
         value: T | None = None
@@ -170,6 +172,10 @@ class ServerOperations:
         if not self.expired and not self.client.is_signed_in:
             self.expired = True
             self.emit(SessionExpired(EXPIRED))
+
+    def close(self) -> None:
+        """From now on nothing is sent (the app is ending)."""
+        self.closing = True
 
     def refuse_read_only(self, action: str, target: str = "") -> bool:
         if self.read_only:

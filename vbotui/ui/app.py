@@ -8,7 +8,9 @@ Two ways to start it:
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -115,6 +117,11 @@ class VboApp(App[None]):
         return self.flow is not None and self.flow.insecure
 
     def on_mount(self) -> None:
+        # The SSH link dropped (or the terminal closed): stop sending, account for what was sent.
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+        except (NotImplementedError, RuntimeError, ValueError):  # no signals here (a test's thread)
+            pass
         if self.flow is not None:
             self.run_worker(self.flow.startup(), group="sign-in", exit_on_error=False)
         else:
@@ -171,6 +178,16 @@ class VboApp(App[None]):
         what = event.worker.description or event.worker.name or "background task"
         self.activity.note("error", f"{what}: {type(error).__name__}: {error}")
         self.notify(clean(f"{what} failed: {type(error).__name__}"), severity="error", markup=False)
+
+    def hang_up(self) -> None:
+        """No new request leaves; each action in flight is cancelled, which writes it to the audit log
+        as "outcome unknown" (the operations layer does); then the app ends."""
+        if self.ops is not None:
+            self.ops.close()
+        for worker in self.workers:
+            if worker.group == "action":
+                worker.cancel()
+        self.exit(return_code=129)  # 128 + SIGHUP, as a shell reports it
 
     async def aclose(self) -> None:
         """Close the session the app opened (the caller closes a client it passed in)."""
