@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -79,21 +80,24 @@ async def test_start_disabled_job_shows_the_servers_message(make_app: AppFactory
         assert any("Job is disabled" in n.message for n in app._notifications)
 
 
-async def test_stop_asks_first_and_no_sends_nothing(make_app: AppFactory, sim: Simulator) -> None:
+@pytest.mark.parametrize(("key", "verb"), [("x", "stop"), ("d", "disable")])
+async def test_stop_and_disable_of_one_job_ask_first_and_no_sends_nothing(
+    make_app: AppFactory, sim: Simulator, key: str, verb: str
+) -> None:
     app = await make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         screen.go_to_job(enabled_idle_job(sim))
-        await pilot.press("x")
+        await pilot.press(key)
         assert isinstance(app.screen, ConfirmScreen)
         assert app.focused is not None and app.focused.id == "no"  # the default is No
         await pilot.press("n")
         assert not isinstance(app.screen, ConfirmScreen)
-        await pilot.press("x", "escape")
-        await pilot.press("x", "enter")  # enter on the focused "No"
+        await pilot.press(key, "escape")
+        await pilot.press(key, "enter")  # enter on the focused "No"
         await pilot.pause()
-        assert posts(sim, "stop") == []
-        assert "cancelled" in panel_text(pilot)
+        assert posts(sim, verb) == []
+        assert "not sent: cancelled" in panel_text(pilot)
 
 
 async def test_stop_confirmed_with_y(make_app: AppFactory, sim: Simulator) -> None:
