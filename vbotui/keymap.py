@@ -59,10 +59,14 @@ _ANY_JOBS = "the marked jobs, else the one under the cursor"
 
 ACTIONS: tuple[Action, ...] = (
     # The job list (MainScreen, its JobTable, and the app).
+    Action("arrow-down", "down", "cursor_down", "jobs", "Down", "move down in the job list", show=False),
+    Action("arrow-up", "up", "cursor_up", "jobs", "Up", "move up in the job list", show=False),
     Action("cursor-down", "j", "cursor_down", "jobs", "Down", "move down in the job list", show=False),
     Action("cursor-up", "k", "cursor_up", "jobs", "Up", "move up in the job list", show=False),
-    Action("first-job", "g", "scroll_top", "jobs", "First job", "first job", show=False),
-    Action("last-job", "G", "scroll_bottom", "jobs", "Last job", "last job", show=False),
+    Action("first-job", "g,home", "scroll_top", "jobs", "First job", "first job", show=False),
+    Action("last-job", "G,end", "scroll_bottom", "jobs", "Last job", "last job", show=False),
+    Action("page-down", "pagedown", "page_down", "jobs", "Page down", "a page down", show=False),
+    Action("page-up", "pageup", "page_up", "jobs", "Page up", "a page up", show=False),
     Action("filter", "slash", "filter", "main", "Filter",
            "filter: words match name or organization; status:failed, org:contoso, enabled:no; "
            "a leading ! negates; enter keeps, esc clears",
@@ -151,9 +155,10 @@ _TEXTUAL_TABLE = {
     for key in ("enter", "up", "down", "left", "right", "pageup", "pagedown", "home", "end",
                 "ctrl+home", "ctrl+end")
 }
+_TEXTUAL_SCROLL = {key: "the list's own keys" for key in ("left", "right", "ctrl+pageup", "ctrl+pagedown")}
 RESERVED: dict[str, dict[str, str]] = {
     "app": _TEXTUAL_APP,
-    "jobs": _TEXTUAL_TABLE,
+    "jobs": _TEXTUAL_SCROLL,
     "restore-sessions": _TEXTUAL_TABLE,
 }
 """Keys that Textual itself binds in a scope (not remappable here); a remap onto one is a clash."""

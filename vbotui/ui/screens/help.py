@@ -16,10 +16,9 @@ from textual.widgets import Static
 from ..actions import active_keymap, bindings_for, help_sections, keys_display
 
 KEY_WIDTH = 20
-# Keys Textual's own widgets bind (not in the registry, not remappable), shown with the job list's.
-TEXTUAL_KEYS: tuple[tuple[str, str], ...] = (
-    ("arrows, PgUp / PgDn", "move in the job list; home / end: first / last column"),
-)
+# Keys Textual's own widgets bind (not in the registry, not remappable), shown with the job list's:
+# none left since the job list declares its arrows and pages.
+TEXTUAL_KEYS: tuple[tuple[str, str], ...] = ()
 
 
 class HelpScreen(ModalScreen[None]):
