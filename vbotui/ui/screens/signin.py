@@ -51,9 +51,10 @@ class SignInScreen(Screen[None]):
         # in a field; the operator is told, with the name cleaned, and types it.
         fields = {"server URL": server, "user name": user}
         unsafe = {what: value for what, value in fields.items() if clean(value) != value}
+        self.field_warning = ""  # shown above every message while the screen is up
         if unsafe:
             shown = ", ".join(f"{what} {clean(value)}" for what, value in unsafe.items())
-            message = f"The saved {shown} holds control or invisible characters: type it. " + message
+            self.field_warning = f"The saved {shown} holds control or invisible characters: type it."
             server = "" if "server URL" in unsafe else server
             user = "" if "user name" in unsafe else user
         self.server, self.user, self.profile_name = server, user, profile_name
@@ -116,6 +117,8 @@ class SignInScreen(Screen[None]):
 
     def _show(self, message: str, error: str) -> None:
         self.message, self.error = message, error
+        if self.field_warning:
+            message = f"{self.field_warning} {message}".strip()
         for line_id, text in (
             ("#signin-message", Text(clean(message))),
             ("#signin-error", Text(clean(error), style="bold red")),
