@@ -205,8 +205,8 @@ async def _demo_run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from vbotui.ui.app import VboApp
     from vbotui.operations.audit import AuditLog
+    from vbotui.ui.app import VboApp
     from vbotui.ui.signin_flow import SignInSetup
 
     flags = profile_flags(args)

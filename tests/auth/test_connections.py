@@ -61,7 +61,8 @@ def test_a_saved_profile_with_another_path_is_not_reused(tmp_path):
 def test_server_over_a_named_profile_is_for_this_run_and_said(tmp_path):
     text = '[profiles.prod]\nurl = "https://vbo01:4443"\nuser = "op"\n'
     path = write(tmp_path, text)
-    profile = resolve_profile(ProfileFlags(profile="prod", server="https://vbo09:4443"), load_config(path), {})
+    flags = ProfileFlags(profile="prod", server="https://vbo09:4443")
+    profile = resolve_profile(flags, load_config(path), {})
     assert (profile.name, profile.url, profile.user) == ("prod", "https://vbo09:4443", "op")
     assert profile.notice and "this run" in profile.notice and "https://vbo01:4443" in profile.notice
     assert path.read_text() == text  # never rewritten
@@ -74,8 +75,9 @@ def test_the_flag_wins_over_vbotui_server(tmp_path):
 
 
 def test_plain_http_to_another_host_needs_an_explicit_flag_or_setting(tmp_path):
-    loaded = load_config(write(tmp_path, '[profiles.lab]\nurl = "http://vbo.lab:8080"\n'
-                                         '[profiles.ok]\nurl = "http://vbo.lab:8080"\nallow_plain_http = true\n'))
+    text = ('[profiles.lab]\nurl = "http://vbo.lab:8080"\n'
+            '[profiles.ok]\nurl = "http://vbo.lab:8080"\nallow_plain_http = true\n')
+    loaded = load_config(write(tmp_path, text))
     with pytest.raises(UrlError, match="plain HTTP.*--allow-plain-http"):
         resolve_profile(ProfileFlags(server="http://vbo.lab:8080"), loaded, {})
     with pytest.raises(ConfigError, match="plain HTTP"):
@@ -102,7 +104,8 @@ def load_config_empty():
 @pytest.mark.parametrize(
     "url",
     ["http://[::1", "ftp://vbo01", "https://", "https://vbo01:99999", "https://vbo01:port", "file:///etc/passwd",
-     "https://user:pw@vbo01", "https://vbo01/?x=1", "https://vbo 01", "https://vbo01\x1b[2J", "", "javascript:x"],
+     "https://user:pw@vbo01", "https://vbo01/?x=1", "https://vbo 01", "https://vbo01\x1b[2J", "",
+     "javascript:x"],
 )
 def test_urls_that_cannot_work_are_one_line_url_errors(url):
     with pytest.raises(UrlError) as caught:
@@ -166,7 +169,9 @@ def test_refresh_off_turns_polling_off(value, tmp_path):
     assert not flagged.polling
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "1", "86401", "1e309", "fast", "", "true"])
+@pytest.mark.parametrize(
+    "value", ["nan", "inf", "-inf", "0", "-1", "1", "86401", "1e309", "fast", "", "true"]
+)
 def test_bad_refresh_values_are_clear_errors(value, tmp_path):
     with pytest.raises(ConfigError, match='from 2 to 86400, or "off"'):
         parse_refresh(value, "VBOTUI_REFRESH")
