@@ -123,9 +123,10 @@ ACTIONS: tuple[Action, ...] = (
     # The quit offer: restore sessions started from this app still working.
     Action("quit-offer.stop", "y", "answer('stop')", "quit-offer", "Stop them and quit",
            "stop them, then quit"),
-    Action("quit-offer.keep", "n,q", "answer('keep')", "quit-offer", "Quit, keep them",
-           "quit and keep them (the default)"),
-    Action("quit-offer.stay", "escape", "answer(None)", "quit-offer", "Stay", "stay in vbotui"),
+    Action("quit-offer.keep", "k,q", "answer('keep')", "quit-offer", "Quit, keep them",
+           "quit and keep them (a second quit key too)"),
+    Action("quit-offer.stay", "n,escape", "answer(None)", "quit-offer", "Stay",
+           "stay in vbotui (the default: enter on the focused Stay)"),
     # Signing in.
     Action("certificate.trust", "y", "trust", "certificate", "Trust",
            "trust and pin a new certificate", show=False),

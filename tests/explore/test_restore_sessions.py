@@ -290,8 +290,10 @@ async def test_offer_yes_stops_each_started_session_then_quits(make_world: Any) 
     assert len(app.lines()) == 2 and all("stop sess" in line and "FAIL" not in line for line in app.lines())
 
 
-@pytest.mark.parametrize(("key", "quits"), [("n", True), ("enter", True), ("escape", False)])
-async def test_offer_no_quits_and_escape_stays(make_world: Any, key: str, quits: bool) -> None:
+@pytest.mark.parametrize(
+    ("key", "quits"), [("k", True), ("q", True), ("n", False), ("enter", False), ("escape", False)]
+)
+async def test_offer_k_keeps_and_quits_n_enter_and_escape_stay(make_world: Any, key: str, quits: bool) -> None:
     world = await make_world("v8")
     ids = await start_sessions(world, 1)
     app = await quit_app(world, ids)

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -36,6 +36,7 @@ from vbotui.operations import (
 )
 from vbotui.textclean import clean
 
+from .actions import bindings_for
 from .commands import SessionCommands
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .screens.main import MainScreen
@@ -53,9 +54,7 @@ class VboApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vbotui"
     COMMANDS = App.COMMANDS | {SessionCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ SHOWN_SESSIONS = 6
 
 
 class StopSessionsOnQuit(ModalScreen[str | None]):
-    """`y` stop them and quit; `n` (the default) quit and keep them; `esc` stay in the app."""
+    """`y` stop them and quit; `k` (or a second quit key) quit and keep them; `n`, `esc` (the default) stay."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("quit-offer")
 
@@ -52,7 +52,7 @@ class StopSessionsOnQuit(ModalScreen[str | None]):
         if count > SHOWN_SESSIONS:
             body.append(f"  ... and {count - SHOWN_SESSIONS} more\n", style="dim")
         body.append("A restore session holds server resources until it is stopped or times out.\n")
-        body.append("y stop them and quit   n quit, keep them   esc stay", style="dim")
+        body.append("y stop them and quit   k quit, keep them   n or esc stay", style="dim")
         with Vertical():
             yield Static(body)
             with Horizontal():
@@ -61,7 +61,7 @@ class StopSessionsOnQuit(ModalScreen[str | None]):
                 yield Button("Stay", id="quit-stay", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#quit-keep", Button).focus()
+        self.query_one("#quit-stay", Button).focus()  # the default does nothing irreversible
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
