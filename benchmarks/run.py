@@ -89,6 +89,14 @@ class Pty:
             self._read(deadline - time.perf_counter())
         return self.last_byte
 
+    def answer(self, quiet_s: float = QUIET_S, limit: float = 30.0) -> float:
+        """After a key: wait for its first byte (bounded), then until quiet; the last byte's time."""
+        deadline = time.perf_counter() + limit
+        before = self.total
+        while self.total == before and time.perf_counter() < deadline:
+            self._read(deadline - time.perf_counter())
+        return self.quiet(quiet_s)
+
     def quiet(self, quiet_s: float = QUIET_S, limit: float = WAIT_LIMIT_S) -> float:
         """Until nothing comes for `quiet_s`; returns the time of the last byte."""
         deadline = time.perf_counter() + limit
@@ -252,7 +260,7 @@ class Bench:
                           (b"\x15", "clear the filter (ctrl+u)")):
             self.lag(pty, reset=True)
             sent = pty.send(key)
-            done = pty.quiet(0.12)  # the list's burst (the detail's sessions come 0.3 s later)
+            done = pty.answer(0.12)  # the list's burst (the detail's sessions come 0.3 s later)
             figure(f"{case}, {label}: key -> repainted", done - sent, "s")
             figure(f"{case}, {label}: longest loop block", self.lag(pty)["max_block_s"], "s")
         pty.send(b"\r")
@@ -280,7 +288,7 @@ class Bench:
                         os.kill(sim.pid, signal.SIGUSR1)  # 10% of the jobs change
                         self.lag(pty, reset=True)
                         sent = pty.send(b"\x12")  # ctrl+r
-                        done = pty.quiet(1.0)
+                        done = pty.answer(1.0)
                         self.figures.add(f"poll, 10% changed, {label}: ctrl+r -> repainted", done - sent, "s")
                         self.figures.add(f"poll, 10% changed, {label}: longest loop block",
                                          self.lag(pty)["max_block_s"], "s")
