@@ -19,6 +19,8 @@ from pathlib import Path
 
 import platformdirs
 
+from vbotui.privatefiles import private_append
+
 from .outcome import Outcome
 
 log = logging.getLogger(__name__)
@@ -102,11 +104,4 @@ class AuditLog:
             log.warning("audit log %s not written: %s", self.path, error)
 
     def _append(self, line: str) -> None:
-        folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # a log made before this version was world-readable
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+        private_append(self.path, line)  # 0600 in 0700 folders; an older 0644 log is tightened

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import math
 from functools import partial
 from typing import ClassVar
 
@@ -97,6 +97,8 @@ class MainScreen(Screen[None]):
         else:
             age = int((ops.clock() - ops.last_update).total_seconds())
             header.append(f"updated {max(age, 0)} s ago", style="bold red" if self.refresh_error else "")
+            if not self.polling:
+                header.append(" (polling off)", style="dim")
         if self.refresh_error is not None:
             # Said in words, not only in red: 16-colour and NO_COLOR terminals lose the colour.
             header.append("  ")
@@ -127,9 +129,17 @@ class MainScreen(Screen[None]):
             self.update_header()
             self._arm_refresh()
 
+    @property
+    def polling(self) -> bool:
+        """False with `--refresh off`: only ctrl+r reads the jobs again."""
+        return math.isfinite(self.refresh_s)
+
     def _arm_refresh(self, delay: float | None = None) -> None:
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
+        if delay is None and not self.polling:
+            self._refresh_timer = None
+            return
         self._refresh_timer = self.set_timer(delay or self.refresh_s, self._poll)
 
     def _poll(self) -> None:
