@@ -128,7 +128,8 @@ class VboApp(App[None]):
             self.push_screen(self.main_screen(self.ops))
 
     def main_screen(self, ops: ServerOperations) -> MainScreen:
-        return MainScreen(ops, refresh_s=self.refresh_s, insecure=self.insecure)
+        plain_http = self.flow is not None and self.flow.plain_http
+        return MainScreen(ops, refresh_s=self.refresh_s, insecure=self.insecure, plain_http=plain_http)
 
     # --- driven by the sign-in flow ----------------------------------------------------------------
 

@@ -187,7 +187,7 @@ class SignInFlow:
             except UntrustedServer as problem:
                 if not problem.can_pin or problem.certificate is None:
                     raise
-                answer = await self.app.push_screen_wait(CertificateScreen(problem))
+                answer = await self.app.push_screen_wait(CertificateScreen(problem, now=self.app.clock()))
                 if answer not in (TRUST, REPLACE) or (problem.changed and answer != REPLACE):
                     what = "changed certificate refused" if problem.changed else "you declined it"
                     raise CertificateRefused(what) from None

@@ -77,12 +77,8 @@ class CertificateScreen(ModalScreen[str | None]):
         self.given_now = now
 
     def now(self) -> datetime | None:
-        """What "now" is for the validity: the given time, else the app's clock (None: the wall clock)."""
-        if self.given_now is not None:
-            return self.given_now
-        clock = getattr(self.app, "clock", None)
-        value = clock() if callable(clock) else None
-        return value if isinstance(value, datetime) else None
+        """What "now" is for the validity: the given time (the app's clock), else None: the wall clock."""
+        return self.given_now
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cert-dialog", classes="-changed" if self.changed else "-new"):

@@ -42,12 +42,15 @@ class MainScreen(Screen[None]):
     COMMANDS = {JobCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
-    def __init__(self, ops: ServerOperations, *, refresh_s: float = 30.0, insecure: bool = False) -> None:
+    def __init__(
+        self, ops: ServerOperations, *, refresh_s: float = 30.0, insecure: bool = False, plain_http: bool = False
+    ) -> None:
         super().__init__()
+        self.plain_http = plain_http
         self.ops = ops  # this screen's server; a new sign-in brings a new screen
         self.refresh_s = refresh_s
         self.insecure = insecure
-        self.jobs = JobTable(id="jobs")
+        self.jobs = JobTable(id="jobs", clock=ops.clock)
         self._refresh_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._filter_timer: Timer | None = None
@@ -85,8 +88,7 @@ class MainScreen(Screen[None]):
         header.append(f" {clean(ops.label)} ", style="bold reverse")
         if self.insecure:  # first, so that no narrow terminal can cut it off
             header.append(" INSECURE: TLS not verified ", style="bold reverse red")
-        flow = getattr(self.app, "flow", None)
-        if flow is not None and flow.plain_http:  # password and tokens cross the network in clear
+        if self.plain_http:  # password and tokens cross the network in clear
             header.append(" PLAIN HTTP ", style="bold reverse red")
         if ops.read_only:
             header.append(" READ-ONLY ", style="bold reverse red")

@@ -21,7 +21,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -30,6 +30,7 @@ from textual.strip import Strip
 from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, index_fields
 
+from ..actions import bindings_for
 from ..safe_text import clean, safe_text
 
 MARK = "*"
@@ -206,16 +207,7 @@ class JobTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"job-table--header", "job-table--cursor"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
-        Binding("g,home", "scroll_top", "First job", show=False, id="first-job"),
-        Binding("G,end", "scroll_bottom", "Last job", show=False, id="last-job"),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("jobs")
 
     class RowHighlighted(Message):
         """The cursor moved to another row (what DataTable.RowHighlighted was for)."""
@@ -230,8 +222,9 @@ class JobTable(ScrollView, can_focus=True):
         def control(self) -> JobTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock  # the app's clock (the simulator's in --demo, fixed in tests)
         self.jobs: dict[str, Job] = {}
         self.org_names: dict[str, str] = {}
         self.job_filter = JobFilter()
@@ -285,9 +278,7 @@ class JobTable(ScrollView, can_focus=True):
         return self._cells(self.jobs[job_id])[column]
 
     def _now(self) -> datetime:
-        clock = getattr(self.app, "clock", None)  # VboApp's clock (fixed in tests)
-        now = clock() if callable(clock) else None
-        return now if isinstance(now, datetime) else datetime.now(timezone.utc)
+        return self.clock() if self.clock is not None else datetime.now(timezone.utc)
 
     # ----- cells -----
     def _cells(self, job: Job) -> dict[str, Text]:
