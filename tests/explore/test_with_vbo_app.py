@@ -34,12 +34,14 @@ async def test_o_explores_r_lists_and_quit_offers_to_stop(sim: Simulator, sim_cl
             await pilot.press("o")
             await until(pilot, lambda: isinstance(app.screen, ExploreDialog))
             dialog = app.screen
+            assert isinstance(dialog, ExploreDialog)
             await until(pilot, lambda: dialog.organization is not None or dialog.organization_error)
             await pilot.press("enter")
             await until(pilot, lambda: bool(sim.restore_sessions))
             await app.workers.wait_for_complete()
             [session_id] = list(sim.restore_sessions)
-            assert list(app.ops.started_restore_sessions) == [session_id]  # type: ignore[attr-defined]
+            assert app.ops is not None
+            assert list(app.ops.started_restore_sessions) == [session_id]
             lines = [entry.render().plain for entry in app.activity.entries]
             assert any("explore" in line and session_id in line for line in lines)
             await pilot.press("escape")
@@ -47,7 +49,7 @@ async def test_o_explores_r_lists_and_quit_offers_to_stop(sim: Simulator, sim_cl
 
             await pilot.press("R")
             await until(pilot, lambda: isinstance(app.screen, RestoreSessionsScreen) and app.screen.loaded)
-            assert session_id in app.screen.sessions
+            assert isinstance(app.screen, RestoreSessionsScreen) and session_id in app.screen.sessions
             await pilot.press("escape")
             await until(pilot, lambda: not isinstance(app.screen, RestoreSessionsScreen))
 

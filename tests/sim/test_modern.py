@@ -65,7 +65,8 @@ async def test_v6_v7_verbs_answer_204(sim_client, sign_in, seed_job, sim, versio
 
 async def test_start_needs_its_options(sim_client, sign_in, seed_job) -> None:
     auth = await sign_in("v7")
-    for kwargs in ({}, {"json": {}}, {"json": {"full": "maybe"}}):
+    options: list[dict[str, object]] = [{}, {"json": {}}, {"json": {"full": "maybe"}}]
+    for kwargs in options:
         response = await sim_client.post(f"/v7/Jobs/{seed_job}/start", headers=auth, **kwargs)
         assert response.status_code == 400, kwargs
 

@@ -189,6 +189,8 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
     make_app: AppOnLine, sim: Simulator, line: ServerLine, fault: str, reason: str, timeout: float
 ) -> None:
     app = await make_app(timeout=timeout, refresh_s=2.0)  # the shortest poll the app allows
+    ops = app.ops
+    assert ops is not None
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         job_id = idle_enabled(sim)[0]
@@ -198,7 +200,7 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
             line.gone = True
         else:
             sim.add_fault(fault)
-        await wait_until(pilot, lambda: (app.ops.refresh_error is not None), "a failed poll")
+        await wait_until(pilot, lambda: (ops.refresh_error is not None), "a failed poll")
         refresh_line = line_for(pilot, "refresh", "jobs")
         assert "FAIL" in refresh_line and reason in refresh_line
         assert "may have reached" not in refresh_line  # a GET: nothing to check, it will be retried
@@ -209,7 +211,7 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
         assert screen._refresh_timer is not None and screen._refresh_timer._active.is_set()  # re-armed
         line.gone = False
         sim.faults.faults.clear()
-        await wait_until(pilot, lambda: not (app.ops.refresh_error is not None), "the next poll")
+        await wait_until(pilot, lambda: not (ops.refresh_error is not None), "the next poll")
         assert screen.jobs.get_cell(job_id, "name").plain == "AAA renamed on the server"
         # A poll that succeeds writes no line (the header's "updated N s ago" says it): one FAIL line only.
         assert panel_text(pilot).count("FAIL") == 1
