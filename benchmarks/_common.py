@@ -36,8 +36,10 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
 def header(title: str) -> None:
     cpus = os.cpu_count()
     print(f"# {title}")
-    print(f"# {datetime.now().strftime('%Y-%m-%d %H:%M')}  Python {platform.python_version()}  "
-          f"{platform.system()} {platform.machine()}  {cpus} CPUs")
+    print(
+        f"# {datetime.now().strftime('%Y-%m-%d %H:%M')}  Python {platform.python_version()}  "
+        f"{platform.system()} {platform.machine()}  {cpus} CPUs"
+    )
 
 
 @dataclass

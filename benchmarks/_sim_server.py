@@ -29,7 +29,7 @@ def main() -> None:
     rounds = [0]
 
     def change_tenth(*_: Any) -> None:
-        for job in list(sim.jobs.values())[rounds[0] % 10::10]:
+        for job in list(sim.jobs.values())[rounds[0] % 10 :: 10]:
             job.last_status = "Warning" if job.last_status != "Warning" else "Success"
             job.etag += 1
         rounds[0] += 1

@@ -36,16 +36,24 @@ from _common import (
 
 from vbotui.api.client import VboClient
 from vbotui.api.models import Job
-from vbotui.sim import FIRST_JOB_ID, ManualClock, SimConfig, Simulator
 from vbotui.operations import ActivityLog, JobActions, ServerOperations
+from vbotui.sim import FIRST_JOB_ID, ManualClock, SimConfig, Simulator
 
 IN_PROCESS = "http://sim.test"
 SERVER_START_LIMIT_S = 10.0
 
 
 def new_sim(jobs: int, latency_ms: float = 0) -> Simulator:
-    return Simulator(SimConfig(jobs=jobs, seed=1, user=SIM_USER, password=SIM_PASSWORD,
-                               latency_ms=latency_ms, clock=ManualClock(SIM_START)))
+    return Simulator(
+        SimConfig(
+            jobs=jobs,
+            seed=1,
+            user=SIM_USER,
+            password=SIM_PASSWORD,
+            latency_ms=latency_ms,
+            clock=ManualClock(SIM_START),
+        )
+    )
 
 
 class LoopbackServer:
@@ -53,8 +61,9 @@ class LoopbackServer:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", access_log=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
 
@@ -103,8 +112,10 @@ async def bench_list(table: Table, sizes: list[int], repeats: int, budget: Budge
         sim = new_sim(n)
         served = new_sim(n)
         with LoopbackServer(served.app) as server:
-            for where, base, transport in (("in process", IN_PROCESS, httpx.ASGITransport(app=sim.app)),
-                                           ("HTTP 127.0.0.1", server.url, None)):
+            for where, base, transport in (
+                ("in process", IN_PROCESS, httpx.ASGITransport(app=sim.app)),
+                ("HTTP 127.0.0.1", server.url, None),
+            ):
                 for version, page in LIST_CASES:
                     kwargs = {"page_size": page} if page else {}
                     client = await signed_in(base, version, transport, **kwargs)
@@ -135,6 +146,7 @@ async def bench_list(table: Table, sizes: list[int], repeats: int, budget: Budge
 
 
 # -- bulk start --------------------------------------------------------------------------------
+
 
 async def bulk_start_once(count: int, concurrency: int, latency_ms: float) -> tuple[float, int]:
     sim = new_sim(max(2 * count, 100), latency_ms)
@@ -171,6 +183,7 @@ async def bench_bulk(table: Table, count: int, repeats: int, budget: Budget) -> 
 
 
 # -- tokens ------------------------------------------------------------------------------------
+
 
 class FakeMonotonic:
     def __init__(self) -> None:
@@ -213,12 +226,14 @@ async def bench_tokens(table: Table, rounds: int) -> None:
             mono.now += 7200.0
             refreshes = client._tokens.refresh_count
             elapsed, _ = await time_async(
-                lambda: asyncio.gather(*(client.get_job(FIRST_JOB_ID) for _ in range(32))))
+                lambda: asyncio.gather(*(client.get_job(FIRST_JOB_ID) for _ in range(32)))
+            )
             grants = client._tokens.refresh_count - refreshes
             table.add("32 concurrent get_job, token due", "32", elapsed)
             table.note("32 concurrent get_job, token due", "32", f"{grants} refresh grant(s) sent")
             elapsed, _ = await time_async(
-                lambda: asyncio.gather(*(client.get_job(FIRST_JOB_ID) for _ in range(32))))
+                lambda: asyncio.gather(*(client.get_job(FIRST_JOB_ID) for _ in range(32)))
+            )
             table.add("32 concurrent get_job, token fresh", "32", elapsed)
     finally:
         await client.aclose()

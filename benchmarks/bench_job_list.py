@@ -51,7 +51,7 @@ def change_one_percent(sim: Simulator, round_no: int) -> int:
     """Flip the last status of every 100th job (a different 1% each round)."""
     jobs = list(sim.jobs.values())
     changed = 0
-    for job in jobs[round_no % 100::100]:
+    for job in jobs[round_no % 100 :: 100]:
         job.last_status = "Warning" if job.last_status != "Warning" else "Success"
         job.etag += 1
         changed += 1
@@ -105,8 +105,11 @@ async def one_session(version: str, n: int, table: Table, round_no: int) -> None
             await pilot.pause()
             table.add("app start -> all rows", label, shown, time.perf_counter() - start)
             table.add("  of which JobTable.load (first fill)", label, loads[0], None)
-            table.note("  of which JobTable.load (first fill)", label,
-                       f"{len(rebuilds)} rebuild(s) by then, {sum(rebuilds) * 1e3:.0f} ms in all")
+            table.note(
+                "  of which JobTable.load (first fill)",
+                label,
+                f"{len(rebuilds)} rebuild(s) by then, {sum(rebuilds) * 1e3:.0f} ms in all",
+            )
             await pilot.pause(0.4)  # let the detail pane's debounced session load pass
 
             async def key(case: str, name: str, until: Any) -> None:
@@ -167,8 +170,10 @@ def main() -> None:
     if args.sizes:
         sizes = [int(x) for x in args.sizes.split(",")]
     repeats = args.repeats or (1 if args.quick else 3)
-    header(f"bench_job_list: VboApp + VboClient + in-process simulator, Pilot {SIZE[0]}x{SIZE[1]}, "
-           f"latency 0, {repeats} repeat(s)")
+    header(
+        f"bench_job_list: VboApp + VboClient + in-process simulator, Pilot {SIZE[0]}x{SIZE[1]}, "
+        f"latency 0, {repeats} repeat(s)"
+    )
     table = asyncio.run(run(["v8", "v3"], sizes, repeats, Budget(25 if args.quick else 170)))
     table.print()
 

@@ -28,8 +28,9 @@ IN_PROCESS = "http://sim.test"
 
 
 def new_sim(jobs: int) -> Simulator:
-    return Simulator(SimConfig(jobs=jobs, seed=1, user=SIM_USER, password=SIM_PASSWORD,
-                               clock=ManualClock(SIM_START)))
+    return Simulator(
+        SimConfig(jobs=jobs, seed=1, user=SIM_USER, password=SIM_PASSWORD, clock=ManualClock(SIM_START))
+    )
 
 
 def bench_generation(table: Table, sizes: list[int], repeats: int, budget: Budget) -> None:
@@ -50,14 +51,16 @@ def bench_generation(table: Table, sizes: list[int], repeats: int, budget: Budge
 
 
 async def sign_in(http: httpx.AsyncClient) -> str:
-    reply = await http.post("/v8/token", data={"grant_type": "password", "username": SIM_USER,
-                                                "password": SIM_PASSWORD})
+    reply = await http.post(
+        "/v8/token", data={"grant_type": "password", "username": SIM_USER, "password": SIM_PASSWORD}
+    )
     reply.raise_for_status()
     return str(reply.json()["access_token"])
 
 
-async def rps_httpx(sim: Simulator, ids: list[str], in_flight: int, max_requests: int,
-                    max_seconds: float) -> tuple[int, float]:
+async def rps_httpx(
+    sim: Simulator, ids: list[str], in_flight: int, max_requests: int, max_seconds: float
+) -> tuple[int, float]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url=IN_PROCESS) as http:
         token = await sign_in(http)
         headers = {"Authorization": f"Bearer {token}"}
@@ -102,10 +105,18 @@ class DirectAsgi:
                 body.append(message.get("body", b""))
 
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-            "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-            "query_string": query, "headers": [(b"host", b"sim.test"), (b"authorization", self.auth)],
-            "client": ("127.0.0.1", 50000), "server": ("sim.test", 80),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query,
+            "headers": [(b"host", b"sim.test"), (b"authorization", self.auth)],
+            "client": ("127.0.0.1", 50000),
+            "server": ("sim.test", 80),
         }
         await self.sim.app(scope, receive, send)
         return (status[0] if status else 0), b"".join(body)
@@ -169,8 +180,9 @@ CASES = (
 )
 
 
-async def bench_rps(table: Table, sizes: list[int], repeats: int, max_requests: int, max_seconds: float,
-                    budget: Budget) -> None:
+async def bench_rps(
+    table: Table, sizes: list[int], repeats: int, max_requests: int, max_seconds: float, budget: Budget
+) -> None:
     for n in sizes:
         sim = new_sim(n)
         ids = list(sim.jobs)[:1_000]

@@ -56,8 +56,9 @@ class Pty:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.start = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True, close_fds=True)
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+        )
         os.close(slave)
         self.buffer = bytearray()
         self.last_byte = self.start
@@ -147,11 +148,19 @@ class Bench:
         self.tree = HERE  # whose _app.py (and so whose vbotui) runs
         self.tmp = tempfile.mkdtemp(prefix="vbotui-bench-")
         self.lag_file = os.path.join(self.tmp, "lag.json")
-        self.env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS),
-                        VBOTUI_CONFIG=os.path.join(self.tmp, "none.toml"),
-                        XDG_CONFIG_HOME=self.tmp, XDG_STATE_HOME=self.tmp, XDG_DATA_HOME=self.tmp,
-                        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-                        VBOTUI_PASSWORD="secret", TEXTUAL_ANIMATIONS="none")
+        self.env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            COLUMNS=str(COLS),
+            LINES=str(ROWS),
+            VBOTUI_CONFIG=os.path.join(self.tmp, "none.toml"),
+            XDG_CONFIG_HOME=self.tmp,
+            XDG_STATE_HOME=self.tmp,
+            XDG_DATA_HOME=self.tmp,
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+            VBOTUI_PASSWORD="secret",
+            TEXTUAL_ANIMATIONS="none",
+        )
         for name in ("NO_COLOR", "TMUX", "SSH_TTY", "TEXTUAL"):
             self.env.pop(name, None)
         self.figures = Figures()
@@ -184,9 +193,13 @@ class Bench:
         from _common import free_port
 
         port = free_port()
-        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "_sim_server.py"), str(port), str(jobs),
-                                 str(latency_ms)], env=self.env, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "_sim_server.py"), str(port), str(jobs), str(latency_ms)],
+            env=self.env,
+            start_new_session=True,
+        )
         import socket
+
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with socket.socket() as sock:
@@ -256,8 +269,11 @@ class Bench:
         # Filter keystrokes: "/" focuses the box, then each key filters; ctrl+u clears.
         pty.send(b"/")
         pty.quiet()
-        for key, case in ((b"t", "filter keystroke 't'"), (b"e", "filter keystroke 'e'"),
-                          (b"\x15", "clear the filter (ctrl+u)")):
+        for key, case in (
+            (b"t", "filter keystroke 't'"),
+            (b"e", "filter keystroke 'e'"),
+            (b"\x15", "clear the filter (ctrl+u)"),
+        ):
             self.lag(pty, reset=True)
             sent = pty.send(key)
             done = pty.answer(0.12)  # the list's burst (the detail's sessions come 0.3 s later)
@@ -274,8 +290,17 @@ class Bench:
         for n in self.server_sizes():
             sim, port = self.sim(n)
             try:
-                pty = self.app("vbotui", "--server", f"http://127.0.0.1:{port}", "--user", "admin",
-                               "--api-version", "v8", "--refresh", "3600")
+                pty = self.app(
+                    "vbotui",
+                    "--server",
+                    f"http://127.0.0.1:{port}",
+                    "--user",
+                    "admin",
+                    "--api-version",
+                    "v8",
+                    "--refresh",
+                    "3600",
+                )
                 try:
                     pty.wait_for(self.jobs_painted(n), limit=300)
                     label = f"{n:,}"
@@ -290,8 +315,11 @@ class Bench:
                         sent = pty.send(b"\x12")  # ctrl+r
                         done = pty.answer(1.0)
                         self.figures.add(f"poll, 10% changed, {label}: ctrl+r -> repainted", done - sent, "s")
-                        self.figures.add(f"poll, 10% changed, {label}: longest loop block",
-                                         self.lag(pty)["max_block_s"], "s")
+                        self.figures.add(
+                            f"poll, 10% changed, {label}: longest loop block",
+                            self.lag(pty)["max_block_s"],
+                            "s",
+                        )
                     if n == 50_000:
                         self.in_list(pty, n)
                 finally:
@@ -338,8 +366,16 @@ async def bulk_once(count: int, concurrency: int, latency_ms: float) -> tuple[fl
     from vbotui.operations import ActivityLog, JobActions, ServerOperations
     from vbotui.sim import ManualClock, SimConfig, Simulator
 
-    sim = Simulator(SimConfig(jobs=max(2 * count, 100), seed=1, user=SIM_USER, password=SIM_PASSWORD,
-                              latency_ms=latency_ms, clock=ManualClock(SIM_START)))
+    sim = Simulator(
+        SimConfig(
+            jobs=max(2 * count, 100),
+            seed=1,
+            user=SIM_USER,
+            password=SIM_PASSWORD,
+            latency_ms=latency_ms,
+            clock=ManualClock(SIM_START),
+        )
+    )
     client = VboClient("http://sim.test", "v8", transport=httpx.ASGITransport(app=sim.app))
     await client.sign_in(SIM_USER, SIM_PASSWORD)
     state = {"max": 0.0}
@@ -353,8 +389,9 @@ async def bulk_once(count: int, concurrency: int, latency_ms: float) -> tuple[fl
     try:
         jobs = [job for job in await client.list_jobs() if job.is_enabled][:count]
         assert len(jobs) == count
-        actions = JobActions(ServerOperations(client, ActivityLog(lambda: SIM_START, time.monotonic)),
-                             concurrency=concurrency)
+        actions = JobActions(
+            ServerOperations(client, ActivityLog(lambda: SIM_START, time.monotonic)), concurrency=concurrency
+        )
         free = actions.claim("start", jobs)
         task = asyncio.create_task(monitor())
         start = time.perf_counter()
@@ -368,12 +405,24 @@ async def bulk_once(count: int, concurrency: int, latency_ms: float) -> tuple[fl
 
 # (goal, figure, floor or None, target: ("ratio", x) against the floor, or ("max", value))
 GOALS: list[tuple[str, str, str | None, tuple[str, float]]] = [
-    ("1 start-up, 1,000 jobs", "demo 1,000 jobs: start -> painted list", "bare Textual app: start -> painted",
-     ("ratio", 1.3)),
-    ("2 first paint, 10,000", "demo 10,000 jobs: start -> painted list",
-     "demo 100 jobs: start -> painted list", ("ratio", 1.5)),
-    ("2 first paint, 50,000", "server 50,000 jobs: start -> painted list",
-     "demo 100 jobs: start -> painted list", ("ratio", 2.0)),
+    (
+        "1 start-up, 1,000 jobs",
+        "demo 1,000 jobs: start -> painted list",
+        "bare Textual app: start -> painted",
+        ("ratio", 1.3),
+    ),
+    (
+        "2 first paint, 10,000",
+        "demo 10,000 jobs: start -> painted list",
+        "demo 100 jobs: start -> painted list",
+        ("ratio", 1.5),
+    ),
+    (
+        "2 first paint, 50,000",
+        "server 50,000 jobs: start -> painted list",
+        "demo 100 jobs: start -> painted list",
+        ("ratio", 2.0),
+    ),
     ("3 filter key, 10,000", "filter keystroke 't', 10,000: key -> repainted", None, ("max", 0.030)),
     ("3 filter key, 10,000", "filter keystroke 'e', 10,000: key -> repainted", None, ("max", 0.030)),
     ("3 clear filter, 10,000", "clear the filter (ctrl+u), 10,000: key -> repainted", None, ("max", 0.030)),
@@ -381,13 +430,21 @@ GOALS: list[tuple[str, str, str | None, tuple[str, float]]] = [
     ("3 clear filter, 50,000", "clear the filter (ctrl+u), 50,000: key -> repainted", None, ("max", 0.100)),
     ("4 poll 10%, 10,000", "poll, 10% changed, 10,000: longest loop block", None, ("max", 0.050)),
     ("4 poll 10%, 50,000", "poll, 10% changed, 50,000: longest loop block", None, ("max", 0.100)),
-    ("5 bulk 1,000 wall", "bulk start 1000, concurrency 8, 50 ms: wall",
-     "bulk start 1000, concurrency 8, 50 ms: ideal", ("ratio", 1.2)),
+    (
+        "5 bulk 1,000 wall",
+        "bulk start 1000, concurrency 8, 50 ms: wall",
+        "bulk start 1000, concurrency 8, 50 ms: ideal",
+        ("ratio", 1.2),
+    ),
     ("5 bulk 1,000 block", "bulk start 1000, concurrency 8, 50 ms: longest loop block", None, ("max", 0.050)),
     ("6 RSS, 10,000", "demo 10,000 jobs: peak RSS", None, ("max", 150)),
     ("6 RSS, 50,000", "server 50,000 jobs: peak RSS", None, ("max", 300)),
-    ("7 bytes per move", "cursor move, 10,000: bytes (the move)", "plain DataTable: bytes per cursor move",
-     ("max", 1500)),
+    (
+        "7 bytes per move",
+        "cursor move, 10,000: bytes (the move)",
+        "plain DataTable: bytes per cursor move",
+        ("max", 1500),
+    ),
     ("7 bytes per move", "cursor move, 10,000: bytes (with its sessions)", None, ("max", 1500)),
 ]
 
@@ -403,13 +460,17 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def report(figures: Figures, args: argparse.Namespace, seconds: float) -> dict[str, Any]:
-    print(f"\n# benchmarks/run.py{' --quick' if args.quick else ''}: {datetime.now():%Y-%m-%d %H:%M}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {COLS}x{ROWS} pty, {seconds:.0f} s")
+    print(
+        f"\n# benchmarks/run.py{' --quick' if args.quick else ''}: {datetime.now():%Y-%m-%d %H:%M}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {COLS}x{ROWS} pty, {seconds:.0f} s"
+    )
     width = max(len(key) for key in figures.rows)
     print(f"{'figure':<{width}}  {'median':>10}  {'min':>10}  reps")
     for key, row in figures.rows.items():
-        print(f"{key:<{width}}  {fmt(statistics.median(row['samples']), row['unit']):>10}  "
-              f"{fmt(min(row['samples']), row['unit']):>10}  {len(row['samples']):>4}")
+        print(
+            f"{key:<{width}}  {fmt(statistics.median(row['samples']), row['unit']):>10}  "
+            f"{fmt(min(row['samples']), row['unit']):>10}  {len(row['samples']):>4}"
+        )
     print()
     befores = [key for key in figures.rows if key.startswith("before: ")]
     if befores:
@@ -438,14 +499,32 @@ def report(figures: Figures, args: argparse.Namespace, seconds: float) -> dict[s
         ratio = value / floor if floor else None
         met = (ratio is not None and ratio <= target) if kind == "ratio" else value <= target
         shown_target = f"<= {target}x" if kind == "ratio" else f"<= {fmt(target, unit)}"
-        print(f"{goal:<24}  {fmt(value, unit):>10}  {fmt(floor, unit) if floor_key else '':>10}  "
-              f"{f'{ratio:.2f}' if ratio else '':>6}  {shown_target:>9}  {'yes' if met else 'NO'}")
-        goals.append({"goal": goal, "figure": key, "value": value, "unit": unit, "floor": floor,
-                      "ratio": ratio, "target": shown_target, "met": met})
+        print(
+            f"{goal:<24}  {fmt(value, unit):>10}  {fmt(floor, unit) if floor_key else '':>10}  "
+            f"{f'{ratio:.2f}' if ratio else '':>6}  {shown_target:>9}  {'yes' if met else 'NO'}"
+        )
+        goals.append(
+            {
+                "goal": goal,
+                "figure": key,
+                "value": value,
+                "unit": unit,
+                "floor": floor,
+                "ratio": ratio,
+                "target": shown_target,
+                "met": met,
+            }
+        )
     sys.stdout.flush()
-    return {"when": datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
-            "python": platform.python_version(), "cpus": os.cpu_count(), "size": [COLS, ROWS],
-            "figures": figures.rows, "goals": goals}
+    return {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "size": [COLS, ROWS],
+        "figures": figures.rows,
+        "goals": goals,
+    }
 
 
 def main() -> None:
@@ -454,15 +533,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--json", default=os.path.join(HERE, "results.json"))
     parser.add_argument("--only", default="", help="comma list of parts: startup,sim,floor,bulk")
-    parser.add_argument("--before", default="", metavar="CHECKOUT",
-                        help="also run the demo parts from another checkout (e.g. a git worktree of an "
-                             "older commit), alternating in the same run; its figures start with 'before:'")
+    parser.add_argument(
+        "--before",
+        default="",
+        metavar="CHECKOUT",
+        help="also run the demo parts from another checkout (e.g. a git worktree of an "
+        "older commit), alternating in the same run; its figures start with 'before:'",
+    )
     args = parser.parse_args()
     sys.path.insert(0, HERE)
     bench = Bench(args.quick, args.repeats or (1 if args.quick else 3), args.before)
     began = time.perf_counter()
-    parts: dict[str, Callable[[], None]] = {"startup": bench.startup, "floor": bench.table_floor,
-                                            "sim": bench.against_sim, "bulk": bench.bulk}
+    parts: dict[str, Callable[[], None]] = {
+        "startup": bench.startup,
+        "floor": bench.table_floor,
+        "sim": bench.against_sim,
+        "bulk": bench.bulk,
+    }
     chosen = [p for p in args.only.split(",") if p] or list(parts)
     for name in chosen:
         print(f"... {name}", file=sys.stderr, flush=True)

@@ -39,8 +39,9 @@ def sim_clock() -> ManualClock:
 @pytest.fixture
 def sim(sim_clock: ManualClock) -> Simulator:
     """A simulator with 40 jobs, seed 7, runs that last 2 simulated seconds."""
-    return Simulator(SimConfig(jobs=40, seed=7, user=SIM_USER, password=SIM_PASSWORD,
-                               run_seconds=2.0, clock=sim_clock))
+    return Simulator(
+        SimConfig(jobs=40, seed=7, user=SIM_USER, password=SIM_PASSWORD, run_seconds=2.0, clock=sim_clock)
+    )
 
 
 @pytest.fixture

@@ -269,8 +269,11 @@ async def _logout(profile: Profile) -> int:
         await session.aclose()
     print(f"profile {profile.name} ({profile.url}):")
     print("  server session revoked" if result.signed_out_on_server else "  no server session revoked")
-    print("  saved sign-in deleted from the " + store.description if result.entry_deleted
-          else "  no saved sign-in was stored in the " + store.description)
+    print(
+        "  saved sign-in deleted from the " + store.description
+        if result.entry_deleted
+        else "  no saved sign-in was stored in the " + store.description
+    )
     for line in result.notices:
         print(f"  {line}")
     return 0

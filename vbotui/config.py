@@ -61,7 +61,15 @@ MAX_REFRESH_S = 86400.0
 # poll timer for it (a timer of inf seconds never fires, so `max(refresh, 2.0)` stays harmless).
 REFRESH_OFF = math.inf
 PROFILE_KEYS = (
-    "url", "user", "api_version", "tls", "ca_file", "read_only", "refresh", "keymap", "allow_plain_http",
+    "url",
+    "user",
+    "api_version",
+    "tls",
+    "ca_file",
+    "read_only",
+    "refresh",
+    "keymap",
+    "allow_plain_http",
 )
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -557,5 +565,13 @@ def save_profile(profile: Profile, path: Path | None = None, env: Mapping[str, s
 
 def _saved_fields(profile: Profile) -> tuple[object, ...]:
     tls = profile.tls
-    return (profile.url, profile.user, profile.api_version, tls.mode, tls.ca_file, profile.read_only,
-            profile.refresh, profile.allow_plain_http)
+    return (
+        profile.url,
+        profile.user,
+        profile.api_version,
+        tls.mode,
+        tls.ca_file,
+        profile.read_only,
+        profile.refresh,
+        profile.allow_plain_http,
+    )

@@ -25,9 +25,9 @@ HAY, NAME, ORG, STATUS, ENABLED = range(5)
 Row = TypeVar("Row", bound=tuple[Any, ...])
 
 
-def index_fields(name: str, organization: str, status: str | None, enabled: bool | None) -> tuple[
-    str, str, str, str, bool | None
-]:
+def index_fields(
+    name: str, organization: str, status: str | None, enabled: bool | None
+) -> tuple[str, str, str, str, bool | None]:
     """The five filter fields of one job, lowercased once (at load, not per keystroke)."""
     name_l, org_l = name.lower(), organization.lower()
     return (f"{name_l}\n{org_l}", name_l, org_l, (status or "").lower(), enabled)

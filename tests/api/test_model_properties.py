@@ -28,10 +28,34 @@ json_values = st.recursive(
 )
 # The fields the parsers read, so that objects hit them with values of every type.
 FIELDS = (
-    "id", "name", "description", "organizationId", "repositoryId", "isEnabled", "lastStatus", "lastRun",
-    "nextRun", "lastBackup", "backupType", "schedulePolicy", "officeName", "isBackedup", "firstBackuptime",
-    "lastBackuptime", "type", "isTeamsOnline", "jobId", "status", "creationTime", "endTime", "progress",
-    "details", "state", "result", "organization", "_links",
+    "id",
+    "name",
+    "description",
+    "organizationId",
+    "repositoryId",
+    "isEnabled",
+    "lastStatus",
+    "lastRun",
+    "nextRun",
+    "lastBackup",
+    "backupType",
+    "schedulePolicy",
+    "officeName",
+    "isBackedup",
+    "firstBackuptime",
+    "lastBackuptime",
+    "type",
+    "isTeamsOnline",
+    "jobId",
+    "status",
+    "creationTime",
+    "endTime",
+    "progress",
+    "details",
+    "state",
+    "result",
+    "organization",
+    "_links",
 )
 times = st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()) | st.text(
     alphabet="0123456789-:.+TZz ", max_size=40

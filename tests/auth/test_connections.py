@@ -44,8 +44,10 @@ def test_an_https_server_never_reuses_a_profile_saved_for_plain_http(tmp_path):
 
 
 def test_a_legacy_profile_of_the_same_host_port_but_another_scheme_is_not_used_and_that_is_said(tmp_path):
-    path = write(tmp_path, '[profiles."vbo02:4443"]\nurl = "http://vbo02:4443"\nuser = "old"\n'
-                 "allow_plain_http = true\n")
+    path = write(
+        tmp_path,
+        '[profiles."vbo02:4443"]\nurl = "http://vbo02:4443"\nuser = "old"\nallow_plain_http = true\n',
+    )
     profile = resolve_profile(ProfileFlags(server="https://vbo02:4443"), load_config(path), {})
     assert profile.url == "https://vbo02:4443" and profile.user is None
     assert profile.name != "vbo02:4443"  # its own keyring entry, not the other URL's
@@ -75,8 +77,10 @@ def test_the_flag_wins_over_vbotui_server(tmp_path):
 
 
 def test_plain_http_to_another_host_needs_an_explicit_flag_or_setting(tmp_path):
-    text = ('[profiles.lab]\nurl = "http://vbo.lab:8080"\n'
-            '[profiles.ok]\nurl = "http://vbo.lab:8080"\nallow_plain_http = true\n')
+    text = (
+        '[profiles.lab]\nurl = "http://vbo.lab:8080"\n'
+        '[profiles.ok]\nurl = "http://vbo.lab:8080"\nallow_plain_http = true\n'
+    )
     loaded = load_config(write(tmp_path, text))
     with pytest.raises(UrlError, match="plain HTTP.*--allow-plain-http"):
         resolve_profile(ProfileFlags(server="http://vbo.lab:8080"), loaded, {})
@@ -103,9 +107,20 @@ def load_config_empty():
 
 @pytest.mark.parametrize(
     "url",
-    ["http://[::1", "ftp://vbo01", "https://", "https://vbo01:99999", "https://vbo01:port", "file:///etc/passwd",
-     "https://user:pw@vbo01", "https://vbo01/?x=1", "https://vbo 01", "https://vbo01\x1b[2J", "",
-     "javascript:x"],
+    [
+        "http://[::1",
+        "ftp://vbo01",
+        "https://",
+        "https://vbo01:99999",
+        "https://vbo01:port",
+        "file:///etc/passwd",
+        "https://user:pw@vbo01",
+        "https://vbo01/?x=1",
+        "https://vbo 01",
+        "https://vbo01\x1b[2J",
+        "",
+        "javascript:x",
+    ],
 )
 def test_urls_that_cannot_work_are_one_line_url_errors(url):
     with pytest.raises(UrlError) as caught:
@@ -115,8 +130,11 @@ def test_urls_that_cannot_work_are_one_line_url_errors(url):
 
 
 def test_a_bad_url_in_the_config_file_is_reported_and_skipped(tmp_path):
-    path = write(tmp_path, '[profiles.bad]\nurl = "http://[::1"\n[profiles.ftp]\nurl = "ftp://x"\n'
-                           '[profiles.good]\nurl = "https://vbo01:4443"\n')
+    path = write(
+        tmp_path,
+        '[profiles.bad]\nurl = "http://[::1"\n[profiles.ftp]\nurl = "ftp://x"\n'
+        '[profiles.good]\nurl = "https://vbo01:4443"\n',
+    )
     loaded = load_config(path)
     assert list(loaded.profiles) == ["good"]
     assert {e.profile for e in loaded.errors} == {"bad", "ftp"}
@@ -125,9 +143,17 @@ def test_a_bad_url_in_the_config_file_is_reported_and_skipped(tmp_path):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--server", "http://[::1"], ["--server", "gopher://x"], ["logout", "--server", "http://[::1"],
-     ["--server", "http://vbo.corp:8080"], ["--refresh", "nan"], ["--refresh", "0"], ["--refresh", "inf"],
-     ["--demo", "--demo-jobs", "-1"], ["--demo", "--demo-latency-ms", "nan"]],
+    [
+        ["--server", "http://[::1"],
+        ["--server", "gopher://x"],
+        ["logout", "--server", "http://[::1"],
+        ["--server", "http://vbo.corp:8080"],
+        ["--refresh", "nan"],
+        ["--refresh", "0"],
+        ["--refresh", "inf"],
+        ["--demo", "--demo-jobs", "-1"],
+        ["--demo", "--demo-latency-ms", "nan"],
+    ],
 )
 def test_the_command_line_exits_2_with_one_line(argv, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VBOTUI_CONFIG", str(tmp_path / "config.toml"))
@@ -150,8 +176,13 @@ def test_vbotui_server_from_the_environment_is_checked_too(tmp_path, monkeypatch
 
 def test_a_bad_server_url_ends_the_real_command_without_a_traceback(tmp_path):
     env = {"VBOTUI_CONFIG": str(tmp_path / "c.toml"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "vbotui.cli", "--server", "http://[::1"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "vbotui.cli", "--server", "http://[::1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
 
@@ -208,14 +239,35 @@ def test_normalize_url_gives_a_url_or_a_url_error(text):
 
 
 _toml_values = st.one_of(
-    st.text(max_size=20), st.integers(), st.floats(allow_nan=True), st.booleans(),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.text(max_size=20),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
 )
 
 
-@given(st.dictionaries(st.sampled_from(["url", "user", "api_version", "tls", "ca_file", "read_only",
-                                         "refresh", "keymap", "allow_plain_http", "bogus"]),
-                       _toml_values, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "url",
+                "user",
+                "api_version",
+                "tls",
+                "ca_file",
+                "read_only",
+                "refresh",
+                "keymap",
+                "allow_plain_http",
+                "bogus",
+            ]
+        ),
+        _toml_values,
+        max_size=6,
+    )
+)
 def test_the_config_loader_gives_a_profile_or_a_config_error(table):
     import tomli_w
 

@@ -83,9 +83,9 @@ HOSTILE_USERS = [
     "tab\there",
     "esc\x1b]0;pwned\x07",
     "del\x7f c1\x9b",
-    "quote ' and \"\"\" triple",
+    'quote \' and """ triple',
     "back\\slash\\\\n",
-    "[profiles.evil]\nurl = \"https://evil\"",
+    '[profiles.evil]\nurl = "https://evil"',
     "bidi\u202e\u2066x",
 ]
 

@@ -112,8 +112,9 @@ class RacingStore(MemoryTokenStore):
 
 def session_for(server: SimServer, store, tmp_path) -> ServerSession:
     profile = Profile("lab", URL, user="admin", api_version="v8")
-    return ServerSession(profile, store, known_servers=KnownServers(tmp_path / "k.json"),
-                         transport=server.transport(), env={})
+    return ServerSession(
+        profile, store, known_servers=KnownServers(tmp_path / "k.json"), transport=server.transport(), env={}
+    )
 
 
 async def test_a_refused_token_does_not_delete_the_fresh_one_another_process_saved(tmp_path):

@@ -18,8 +18,8 @@ from textual.screen import Screen
 
 from vbotui.api.client import VboClient
 from vbotui.api.models import Job
-from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.operations import ActivityLog, ServerOperations
+from vbotui.sim import ManualClock, SimConfig, Simulator
 
 STYLESHEET = Path(__file__).parents[2] / "vbotui" / "ui" / "app.tcss"
 SIM_NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
@@ -31,7 +31,9 @@ class Harness(App[None]):
 
     CSS_PATH = STYLESHEET  # the app's one stylesheet: the screens' look is in it
 
-    def __init__(self, make_screen: ScreenFactory | None = None, *, ops: ServerOperations | None = None) -> None:
+    def __init__(
+        self, make_screen: ScreenFactory | None = None, *, ops: ServerOperations | None = None
+    ) -> None:
         super().__init__()
         self.ops = ops
         self.activity = ops.activity if ops is not None else ActivityLog(clock=lambda: SIM_NOW)

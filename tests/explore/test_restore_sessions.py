@@ -37,7 +37,9 @@ def sessions_app(world: SimWorld) -> Harness:
     # A refresh period long enough that only ctrl+r and stops refresh during a test; the simulator's
     # clock (its year is shown without the year); times in UTC.
     return Harness(
-        lambda: RestoreSessionsScreen(world.ops, refresh_seconds=3600, local_tz=timezone.utc, clock=world.clock),
+        lambda: RestoreSessionsScreen(
+            world.ops, refresh_seconds=3600, local_tz=timezone.utc, clock=world.clock
+        ),
         ops=world.ops,
     )
 
@@ -99,7 +101,11 @@ async def test_80_columns_keep_the_most_useful_columns_and_the_detail_line_the_r
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert [str(c.key.value) for c in table.ordered_columns] == [
-            "id", "type", "state", "organization", "created"
+            "id",
+            "type",
+            "state",
+            "organization",
+            "created",
         ]
         assert not table.show_horizontal_scrollbar
         await pilot.press("down")
@@ -293,7 +299,9 @@ async def test_offer_yes_stops_each_started_session_then_quits(make_world: Any) 
 @pytest.mark.parametrize(
     ("key", "quits"), [("k", True), ("q", True), ("n", False), ("enter", False), ("escape", False)]
 )
-async def test_offer_k_keeps_and_quits_n_enter_and_escape_stay(make_world: Any, key: str, quits: bool) -> None:
+async def test_offer_k_keeps_and_quits_n_enter_and_escape_stay(
+    make_world: Any, key: str, quits: bool
+) -> None:
     world = await make_world("v8")
     ids = await start_sessions(world, 1)
     app = await quit_app(world, ids)
@@ -384,4 +392,8 @@ async def test_explore_and_stop_are_audited(make_world: Any, tmp_path: Any) -> N
     assert (records[0]["outcome"], records[0]["status"]) == ("done", 201)
     assert records[0]["message"] == f"session {session.id}"
     assert records[0]["detail"].startswith("vex at 2024-05-06T09:30:00")
-    assert (records[1]["outcome"], records[1]["status"], records[1]["detail"]) == ("done", 204, f"session {session.id}")
+    assert (records[1]["outcome"], records[1]["status"], records[1]["detail"]) == (
+        "done",
+        204,
+        f"session {session.id}",
+    )

@@ -55,8 +55,19 @@ def terminal(command: str, width: int = 120, height: int = 40) -> Iterator[Termi
     command needs inside `command` (`env -u COLUMNS -u LINES VAR=... prog`)."""
     term = Terminal(f"vbotui-test-{uuid.uuid4().hex[:12]}", "t")
     # Size the window first, then start the command in it: a resize racing the app's start is lost.
-    term.tmux("-f", "/dev/null", "new-session", "-d", "-s", term.name, "-x", str(width), "-y", str(height),
-              "sleep 600")
+    term.tmux(
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        term.name,
+        "-x",
+        str(width),
+        "-y",
+        str(height),
+        "sleep 600",
+    )
     try:
         term.tmux("set-option", "-t", term.name, "window-size", "manual")
         term.tmux("resize-window", "-t", term.name, "-x", str(width), "-y", str(height))

@@ -15,8 +15,12 @@ NOW = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
 def test_a_record_names_profile_users_and_ssh_client_and_is_private(tmp_path: Path) -> None:
     path = tmp_path / "state" / "vbotui" / "audit.jsonl"
     env = {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.1 22"}
-    audit = AuditLog("https://vbo01:4443", "CORP\\admin", path=path, clock=lambda: NOW, profile="vbo01", env=env)
-    audit.write(action="start", job_id="j1", job_name="Mail", outcome=Outcome("refused", 400, "Job is disabled."))
+    audit = AuditLog(
+        "https://vbo01:4443", "CORP\\admin", path=path, clock=lambda: NOW, profile="vbo01", env=env
+    )
+    audit.write(
+        action="start", job_id="j1", job_name="Mail", outcome=Outcome("refused", 400, "Job is disabled.")
+    )
     [record] = [json.loads(line) for line in path.read_text().splitlines()]
     assert record["profile"] == "vbo01" and record["user"] == "CORP\\admin"
     assert record["ssh_client"] == "192.0.2.7" and record["local_user"]

@@ -45,7 +45,12 @@ def action_lines(world: World, action: str) -> list[Any]:
     ids=["done", "refused", "drop-after", "drop", "malformed", "html", "deep", "gateway"],
 )
 async def test_an_action_ends_in_exactly_one_outcome_and_is_sent_once(
-    make_world: MakeWorld, sim: Simulator, fault: str | None, kind: str, status: int | None, words: str,
+    make_world: MakeWorld,
+    sim: Simulator,
+    fault: str | None,
+    kind: str,
+    status: int | None,
+    words: str,
     reached: bool,
 ) -> None:
     world = await make_world()

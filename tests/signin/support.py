@@ -131,5 +131,3 @@ def shows_fingerprint(text: str, fingerprint: str) -> bool:
 
 def panel_text(app: VboApp) -> str:
     return "\n".join(entry.render().plain for entry in app.activity.entries)
-
-

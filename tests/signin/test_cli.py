@@ -15,10 +15,19 @@ from vbotui.tls import TlsTrust
 def run_logout(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     dropped = ("DBUS_SESSION_BUS_ADDRESS", "PYTHON_KEYRING_BACKEND")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), VBOTUI_CONFIG=str(tmp_path / "config.toml"))
-    return subprocess.run([sys.executable, "-m", "vbotui.cli", "logout", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env.update(
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        VBOTUI_CONFIG=str(tmp_path / "config.toml"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "vbotui.cli", "logout", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_flags_make_an_ad_hoc_profile_named_after_the_server(tmp_path):

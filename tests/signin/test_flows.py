@@ -103,7 +103,9 @@ async def test_expiry_mid_session_asks_again_and_the_failed_action_is_not_resent
 
         await type_password(pilot, PASSWORD)
         await wait_until(pilot, lambda: top(pilot) is main, "back to the main screen")
-        await wait_until(pilot, lambda: main.loaded and not (app.ops.refresh_error is not None), "a refresh after sign-in")
+        await wait_until(
+            pilot, lambda: main.loaded and not (app.ops.refresh_error is not None), "a refresh after sign-in"
+        )
         await pilot.pause()
     await app.aclose()
     assert len(start_requests(sim)) == 1  # reported failed once, never sent again
@@ -131,8 +133,13 @@ async def test_switch_profile_signs_in_to_the_other_server_and_closes_the_old_cl
     other_url = "https://other.test:4443"
     other = Simulator(SimConfig(jobs=5, seed=2, user="admin", password="other-secret"))
     profiles = {"lab": lab_profile(), "other": lab_profile("other", other_url)}
-    setup = make_setup(tmp_path, {LAB_URL: sim, other_url: other}, profiles["lab"], profiles=profiles,
-                       env={"VBOTUI_PASSWORD": PASSWORD})
+    setup = make_setup(
+        tmp_path,
+        {LAB_URL: sim, other_url: other},
+        profiles["lab"],
+        profiles=profiles,
+        env={"VBOTUI_PASSWORD": PASSWORD},
+    )
     app = new_app(setup)
     async with app.run_test(size=(120, 40)) as pilot:
         await main_loaded(pilot)
@@ -166,8 +173,9 @@ async def test_no_profile_shows_empty_fields_and_mentions_the_demo(tmp_path):
 
 async def test_the_keyring_notice_is_shown_once_in_the_status_panel(sim, tmp_path):
     notice = "No secure OS keyring (no backend): sign-in kept in memory for this run only; recipe"
-    app = new_app(make_setup(tmp_path, {LAB_URL: sim}, lab_profile(), notice=notice,
-                             env={"VBOTUI_PASSWORD": PASSWORD}))
+    app = new_app(
+        make_setup(tmp_path, {LAB_URL: sim}, lab_profile(), notice=notice, env={"VBOTUI_PASSWORD": PASSWORD})
+    )
     async with app.run_test(size=(160, 40)) as pilot:
         main = await main_loaded(pilot)
         await pilot.pause()

@@ -39,7 +39,8 @@ def test_no_bus_signs_in_shows_jobs_says_memory_only_and_writes_no_secret(tmp_pa
                 "env -u DBUS_SESSION_BUS_ADDRESS -u PYTHON_KEYRING_BACKEND -u VBOTUI_CONFIG",
                 "-u COLUMNS -u LINES",  # the tmux server's environment may pin a size of 80x24
                 *(f"{key}={shlex.quote(str(value))}" for key, value in variables.items()),
-                shlex.quote(sys.executable), "-m vbotui.cli",
+                shlex.quote(sys.executable),
+                "-m vbotui.cli",
                 f"--server https://127.0.0.1:{port} --user admin --ca-file {shlex.quote(str(cert.cert))}",
                 "; echo VBOTUI-EXIT-$?; sleep 60",
             ]

@@ -23,7 +23,8 @@ def sign_in(sim_client: httpx.AsyncClient) -> SignIn:
 
     async def _sign_in(version: str = "v3") -> dict[str, str]:
         response = await sim_client.post(
-            f"/{version}/token", data={"grant_type": "password", "username": "admin", "password": "secret"})
+            f"/{version}/token", data={"grant_type": "password", "username": "admin", "password": "secret"}
+        )
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 

@@ -42,9 +42,23 @@ def test_bad_fault_is_a_usage_error(capsys) -> None:
 def test_serves_over_tls_with_its_own_certificate() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "vbotui.sim.cli", "--port", str(port), "--jobs", "12", "--password", "pw",
-         "--fault", "dropx1@GET:/v3/ServiceInstance"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "vbotui.sim.cli",
+            "--port",
+            str(port),
+            "--jobs",
+            "12",
+            "--password",
+            "pw",
+            "--fault",
+            "dropx1@GET:/v3/ServiceInstance",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         assert process.stdout is not None
@@ -70,12 +84,14 @@ def test_serves_over_tls_with_its_own_certificate() -> None:
             with pytest.raises(httpx.RemoteProtocolError):  # the drop fault cuts the connection
                 client.get("/v3/ServiceInstance")
             assert client.get("/v3/ServiceInstance").status_code == 200
-            token = client.post("/v3/token", data={"grant_type": "password", "username": "admin",
-                                                   "password": "pw"})
+            token = client.post(
+                "/v3/token", data={"grant_type": "password", "username": "admin", "password": "pw"}
+            )
             assert token.status_code == 200
             auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-            enable = client.post("/v3/Jobs/3396ba22-21b1-4666-a631-0edfc12a59cd/Action",
-                                 json={"enable": None}, headers=auth)
+            enable = client.post(
+                "/v3/Jobs/3396ba22-21b1-4666-a631-0edfc12a59cd/Action", json={"enable": None}, headers=auth
+            )
             assert (enable.status_code, enable.content) == (200, b"")
             job = client.get("/v3/Jobs/3396ba22-21b1-4666-a631-0edfc12a59cd", headers=auth).json()
             assert job["_links"]["self"]["href"].startswith(f"https://127.0.0.1:{port}/v3/jobs/")

@@ -66,7 +66,8 @@ def assert_conforms(version: str, response: httpx.Response) -> None:
     validator = OAS30ReadValidator(root, format_checker=oas30_format_checker)
     errors = sorted(validator.iter_errors(response.json()), key=lambda e: list(e.path))
     assert not errors, f"{request.method} {path} {response.status_code}: " + "; ".join(
-        f"{list(e.path)}: {e.message}" for e in errors[:5])
+        f"{list(e.path)}: {e.message}" for e in errors[:5]
+    )
 
 
 @pytest.fixture(params=["v6", "v7", "v8"])
@@ -76,8 +77,9 @@ def version(request: pytest.FixtureRequest) -> str:
 
 
 async def test_token_conforms(sim_client, version) -> None:
-    response = await sim_client.post(f"/{version}/token", json={"grant_type": "password", "username": "admin",
-                                                                "password": "secret"})
+    response = await sim_client.post(
+        f"/{version}/token", json={"grant_type": "password", "username": "admin", "password": "secret"}
+    )
     assert response.status_code == 200
     assert_conforms(version, response)
     assert set(response.json()) >= {".issued", ".expires", "access_token", "refresh_token"}
@@ -88,10 +90,17 @@ async def test_read_endpoints_conform(sim_client, sign_in, seed_job, sim, versio
     org_id = next(iter(sim.organizations))
     never_backed_up = list(sim.organizations)[-1]
     paths = [
-        "/Jobs", f"/Jobs/{seed_job}", "/Organizations", "/Organizations?extendedView=true",
-        "/Organizations?extendedView=false", f"/Organizations/{org_id}?extendedView=true",
-        f"/Organizations/{org_id}?extendedView=false", f"/Organizations/{never_backed_up}?extendedView=true",
-        "/JobSessions", "/RestoreSessions", "/ServiceInstance",
+        "/Jobs",
+        f"/Jobs/{seed_job}",
+        "/Organizations",
+        "/Organizations?extendedView=true",
+        "/Organizations?extendedView=false",
+        f"/Organizations/{org_id}?extendedView=true",
+        f"/Organizations/{org_id}?extendedView=false",
+        f"/Organizations/{never_backed_up}?extendedView=true",
+        "/JobSessions",
+        "/RestoreSessions",
+        "/ServiceInstance",
     ]
     if version != "v8":
         paths.append(f"/Organizations/{org_id}/Jobs")
@@ -124,8 +133,11 @@ async def test_actions_and_sessions_conform(sim_client, sign_in, seed_job, sim_c
     sessions = await sim_client.get(f"/{version}/JobSessions", headers=auth)
     assert_conforms(version, sessions)
     for point in ("2019-04-12T10:54:40.2794046Z", "2024-05-01T00:00:00Z", "2099-01-01T00:00:00Z"):
-        explore = await sim_client.post(f"/{version}/Jobs/{seed_job}/explore", headers=auth, json={
-            "dateTime": point, "type": "Vesp", "showDeleted": True, "showAllVersions": True})
+        explore = await sim_client.post(
+            f"/{version}/Jobs/{seed_job}/explore",
+            headers=auth,
+            json={"dateTime": point, "type": "Vesp", "showDeleted": True, "showAllVersions": True},
+        )
         assert explore.status_code == (201 if version == "v8" else 200)
         assert_conforms(version, explore)
     session_id = explore.json()["id"]
@@ -152,11 +164,13 @@ async def test_error_bodies_conform(sim_client, sign_in, seed_job, version) -> N
 def test_the_check_catches_a_wrong_body() -> None:
     """Guard against a vacuous validator: a body the document forbids must fail."""
     request = httpx.Request("GET", f"http://sim.test/v8/Jobs/{MISSING}")
-    bad = httpx.Response(200, json={"id": MISSING, "name": "x", "isEnabled": "yes", "eTag": "1"},
-                         request=request)
+    bad = httpx.Response(
+        200, json={"id": MISSING, "name": "x", "isEnabled": "yes", "eTag": "1"}, request=request
+    )
     with pytest.raises(AssertionError, match="isEnabled"):
         assert_conforms("v8", bad)
-    wrong_page = httpx.Response(200, json={"offset": 0, "results": []},
-                                request=httpx.Request("GET", "http://sim.test/v8/Jobs"))
+    wrong_page = httpx.Response(
+        200, json={"offset": 0, "results": []}, request=httpx.Request("GET", "http://sim.test/v8/Jobs")
+    )
     with pytest.raises(AssertionError, match="limit"):
         assert_conforms("v8", wrong_page)

@@ -11,18 +11,21 @@ import pytest
 from vbotui.sim import FIRST_JOB_ID, ManualClock, SimConfig, SimulatedDrop, Simulator, parse_fault
 
 
-@pytest.mark.parametrize(("spec", "kind", "method", "glob", "count"), [
-    ("500", "status", None, "*", None),
-    ("503x2", "status", None, "*", 2),
-    ("drop@POST:/v3/jobs/*/action", "drop", "POST", "/v3/jobs/*/action", None),
-    ("timeout@/v8/Jobsx1", "timeout", None, "/v8/Jobs", 1),
-    ("expire-tokenx1", "expire-token", None, "*", 1),
-    ("MALFORMED@GET:/v8/Jobs", "malformed", "GET", "/v8/Jobs", None),
-    ("html@GET:/v8/Jobs", "html", "GET", "/v8/Jobs", None),
-    ("deepx2", "deep", None, "*", 2),
-    ("malformed-afterx1@POST:/v8/Jobs/*/start", "malformed-after", "POST", "/v8/Jobs/*/start", 1),
-    ("deep-after@/v3/Jobs/*/Action", "deep-after", None, "/v3/Jobs/*/Action", None),
-])
+@pytest.mark.parametrize(
+    ("spec", "kind", "method", "glob", "count"),
+    [
+        ("500", "status", None, "*", None),
+        ("503x2", "status", None, "*", 2),
+        ("drop@POST:/v3/jobs/*/action", "drop", "POST", "/v3/jobs/*/action", None),
+        ("timeout@/v8/Jobsx1", "timeout", None, "/v8/Jobs", 1),
+        ("expire-tokenx1", "expire-token", None, "*", 1),
+        ("MALFORMED@GET:/v8/Jobs", "malformed", "GET", "/v8/Jobs", None),
+        ("html@GET:/v8/Jobs", "html", "GET", "/v8/Jobs", None),
+        ("deepx2", "deep", None, "*", 2),
+        ("malformed-afterx1@POST:/v8/Jobs/*/start", "malformed-after", "POST", "/v8/Jobs/*/start", 1),
+        ("deep-after@/v3/Jobs/*/Action", "deep-after", None, "/v3/Jobs/*/Action", None),
+    ],
+)
 def test_fault_grammar(spec, kind, method, glob, count) -> None:
     fault = parse_fault(spec)
     assert (fault.kind, fault.method, fault.glob, fault.remaining) == (kind, method, glob, count)
@@ -39,8 +42,11 @@ def client_for(sim: Simulator) -> httpx.AsyncClient:
 
 
 async def token(client: httpx.AsyncClient, version: str = "v8") -> dict[str, str]:
-    body = (await client.post(f"/{version}/token", data={"grant_type": "password", "username": "admin",
-                                                         "password": "secret"})).json()
+    body = (
+        await client.post(
+            f"/{version}/token", data={"grant_type": "password", "username": "admin", "password": "secret"}
+        )
+    ).json()
     return {"Authorization": f"Bearer {body['access_token']}"}
 
 
@@ -84,9 +90,13 @@ async def test_malformed_and_timeout() -> None:
 
 
 async def test_html_deep_and_after_faults() -> None:
-    sim = Simulator(SimConfig(jobs=5, clock=ManualClock(),
-                              faults=("htmlx1@GET:/v8/Jobs", "deepx1@GET:/v8/Jobs",
-                                      "malformed-afterx1@POST:/v8/Jobs/*/start")))
+    sim = Simulator(
+        SimConfig(
+            jobs=5,
+            clock=ManualClock(),
+            faults=("htmlx1@GET:/v8/Jobs", "deepx1@GET:/v8/Jobs", "malformed-afterx1@POST:/v8/Jobs/*/start"),
+        )
+    )
     async with client_for(sim) as client:
         auth = await token(client)
         html = await client.get("/v8/Jobs", headers=auth)
@@ -125,7 +135,11 @@ async def test_requests_are_recorded(sim, sim_client, sign_in, seed_job) -> None
     token_request, action = sim.requests
     assert token_request.form == {"grant_type": "password", "username": "admin", "password": "secret"}
     assert (action.method, action.path, action.query, action.json) == (
-        "POST", f"/v3/Jobs/{seed_job}/Action", {"x": "1"}, {"enable": None})
+        "POST",
+        f"/v3/Jobs/{seed_job}/Action",
+        {"x": "1"},
+        {"enable": None},
+    )
     assert action.headers["authorization"] == auth["Authorization"]
 
 
@@ -133,8 +147,9 @@ def test_data_is_seeded_and_realistic() -> None:
     clock = ManualClock()
     one = Simulator(SimConfig(jobs=300, seed=5, clock=clock))
     two = Simulator(SimConfig(jobs=300, seed=5, clock=clock))
-    assert [(j.id, j.name, j.last_status) for j in one.jobs.values()] == \
-           [(j.id, j.name, j.last_status) for j in two.jobs.values()]
+    assert [(j.id, j.name, j.last_status) for j in one.jobs.values()] == [
+        (j.id, j.name, j.last_status) for j in two.jobs.values()
+    ]
     other = Simulator(SimConfig(jobs=300, seed=6, clock=clock))
     assert list(other.jobs)[0] == FIRST_JOB_ID and list(other.jobs)[1] != list(one.jobs)[1]
     jobs = list(one.jobs.values())

@@ -71,8 +71,9 @@ async def test_start_needs_its_options(sim_client, sign_in, seed_job) -> None:
         assert response.status_code == 400, kwargs
 
 
-async def test_v8_start_returns_a_running_session_that_finishes(sim_client, sign_in, seed_job, sim,
-                                                                 sim_clock) -> None:
+async def test_v8_start_returns_a_running_session_that_finishes(
+    sim_client, sign_in, seed_job, sim, sim_clock
+) -> None:
     auth = await sign_in("v8")
     start = await sim_client.post(f"/v8/Jobs/{seed_job}/start", json={"full": True}, headers=auth)
     assert start.status_code == 200
@@ -114,8 +115,9 @@ async def test_explore_status_per_version(sim_client, sign_in, seed_job) -> None
 
 async def test_explore_refusal(sim, sim_client, sign_in, seed_job) -> None:
     sim.config.explore_refusal = "Restore session cannot be created."
-    response = await sim_client.post(f"/v8/Jobs/{seed_job}/explore", json={"type": "Vex"},
-                                     headers=await sign_in("v8"))
+    response = await sim_client.post(
+        f"/v8/Jobs/{seed_job}/explore", json={"type": "Vex"}, headers=await sign_in("v8")
+    )
     assert response.status_code == 500
     assert response.json()["message"] == "Restore session cannot be created."
 
@@ -125,8 +127,9 @@ async def test_extended_view_defaults(sim_client, sign_in, sim) -> None:
     backed = {"isBackedup", "firstBackuptime", "lastBackuptime"}
     v6 = (await sim_client.get(f"/v6/Organizations/{org_id}", headers=await sign_in("v6"))).json()
     v7 = (await sim_client.get(f"/v7/Organizations/{org_id}", headers=await sign_in("v7"))).json()
-    v8 = (await sim_client.get(f"/v8/Organizations/{org_id}?extendedView=true",
-                               headers=await sign_in("v8"))).json()
+    v8 = (
+        await sim_client.get(f"/v8/Organizations/{org_id}?extendedView=true", headers=await sign_in("v8"))
+    ).json()
     assert backed <= set(v6) and not backed & set(v7) and backed <= set(v8)
     assert v8["isBackedup"] is True and v8["firstBackuptime"] < v8["lastBackuptime"]
 
@@ -160,8 +163,13 @@ async def test_job_sessions_endpoints_per_version(sim_client, sign_in, seed_job)
 
 async def test_unknown_ids_are_404_with_a_message(sim_client, sign_in) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
-    for version, path in (("v3", "Jobs"), ("v8", "Jobs"), ("v8", "Organizations"), ("v7", "RestoreSessions"),
-                          ("v8", "JobSessions")):
+    for version, path in (
+        ("v3", "Jobs"),
+        ("v8", "Jobs"),
+        ("v8", "Organizations"),
+        ("v7", "RestoreSessions"),
+        ("v8", "JobSessions"),
+    ):
         response = await sim_client.get(f"/{version}/{path}/{missing}", headers=await sign_in(version))
         assert response.status_code == 404 and missing in response.json()["message"]
     v8 = await sim_client.get(f"/v8/Jobs/{missing}", headers=await sign_in("v8"))

@@ -16,10 +16,14 @@ async def test_token_response_shape(sim_client, sim_clock) -> None:
     assert body[".expires"] == "2024-05-06T10:30:00.0000000Z"
 
 
-@pytest.mark.parametrize("form", [
-    {**PASSWORD_GRANT, "password": "wrong"}, {**PASSWORD_GRANT, "username": "bob"},
-    {"grant_type": "refresh_token", "refresh_token": "nope"},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {**PASSWORD_GRANT, "password": "wrong"},
+        {**PASSWORD_GRANT, "username": "bob"},
+        {"grant_type": "refresh_token", "refresh_token": "nope"},
+    ],
+)
 async def test_refused_grants_are_oauth_400(sim_client, form) -> None:
     response = await sim_client.post("/v6/token", data=form)
     assert response.status_code == 400
@@ -54,13 +58,15 @@ async def test_token_expires_with_the_clock_and_refresh_rotates(sim_client, sim_
     assert (await sim_client.get("/v8/Jobs", headers=auth)).status_code == 200
     sim_clock.advance(3601)
     assert (await sim_client.get("/v8/Jobs", headers=auth)).status_code == 401
-    refreshed = await sim_client.post("/v8/token", data={"grant_type": "refresh_token",
-                                                         "refresh_token": tokens["refresh_token"]})
+    refreshed = await sim_client.post(
+        "/v8/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert refreshed.status_code == 200
     new_auth = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
     assert (await sim_client.get("/v8/Jobs", headers=new_auth)).status_code == 200
-    reused = await sim_client.post("/v8/token", data={"grant_type": "refresh_token",
-                                                      "refresh_token": tokens["refresh_token"]})
+    reused = await sim_client.post(
+        "/v8/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert reused.status_code == 400  # a refresh token works once
 
 
@@ -76,8 +82,9 @@ async def test_logout_kills_both_tokens(sim_client) -> None:
     logout = await sim_client.post("/v7/token/logout", headers=auth)
     assert (logout.status_code, logout.content) == (204, b"")
     assert (await sim_client.get("/v7/Jobs", headers=auth)).status_code == 401
-    refresh = await sim_client.post("/v7/token", data={"grant_type": "refresh_token",
-                                                       "refresh_token": tokens["refresh_token"]})
+    refresh = await sim_client.post(
+        "/v7/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert refresh.status_code == 400
     assert (await sim_client.post("/v6/token/logout", headers=auth)).status_code == 404  # v7+ only
 

@@ -34,7 +34,8 @@ async def test_seed_examples_change_the_job(sim_client: httpx.AsyncClient, sign_
     assert (await job())["nextRun"] is None
 
     explore = await sim_client.post(
-        SEED_URL, json={"explore": {"datetime": "2019-04-12T10:54:40.2794046Z", "type": "vex"}}, headers=auth)
+        SEED_URL, json={"explore": {"datetime": "2019-04-12T10:54:40.2794046Z", "type": "vex"}}, headers=auth
+    )
     assert explore.status_code == 200
     session = explore.json()
     assert session["type"] == "Vex" and session["state"] == "Working" and session["result"] == "Success"
@@ -68,8 +69,9 @@ async def test_paths_are_case_insensitive(sim_client, sign_in, seed_job) -> None
     assert lower.status_code == 200
     mixed = await sim_client.get(f"/V3/JOBS/{seed_job}", headers=auth)
     assert mixed.json()["isEnabled"] is False
-    token = await sim_client.post("/v3/Token", data={"grant_type": "password", "username": "admin",
-                                                     "password": "secret"})
+    token = await sim_client.post(
+        "/v3/Token", data={"grant_type": "password", "username": "admin", "password": "secret"}
+    )
     assert token.status_code == 200
 
 
@@ -83,8 +85,14 @@ async def test_action_body_must_name_one_action(sim_client, sign_in) -> None:
 
 async def test_explore_binding_is_lenient(sim_client, sign_in, seed_job, sim) -> None:
     auth = await sign_in("v5")
-    body = {"explore": {"Datetime": "2099.01.01 12:00", "Type": "VEOD", "ShowDeleted": "true",
-                        "ShowAllVersions": "false"}}
+    body = {
+        "explore": {
+            "Datetime": "2099.01.01 12:00",
+            "Type": "VEOD",
+            "ShowDeleted": "true",
+            "ShowAllVersions": "false",
+        }
+    }
     response = await sim_client.post(f"/v5/Jobs/{seed_job}/Action", json=body, headers=auth)
     assert response.status_code == 200
     session = sim.restore_sessions[response.json()["id"]]
@@ -122,8 +130,9 @@ async def test_v3_restore_session_stop_and_lists(sim_client, sign_in, seed_job) 
     created = (await sim_client.post(SEED_URL, json=body, headers=auth)).json()
     listed = (await sim_client.get("/v3/RestoreSessions", headers=auth)).json()
     assert [s["id"] for s in listed] == [created["id"]]
-    stop = await sim_client.post(f"/v3/RestoreSessions/{created['id']}/Action", json={"stop": None},
-                                 headers=auth)
+    stop = await sim_client.post(
+        f"/v3/RestoreSessions/{created['id']}/Action", json={"stop": None}, headers=auth
+    )
     assert (stop.status_code, stop.content) == (200, b"")
     after = (await sim_client.get(f"/v3/RestoreSessions/{created['id']}", headers=auth)).json()
     assert after["state"] == "Stopped" and after["endTime"] is not None

@@ -16,9 +16,9 @@ import pytest
 from textual.pilot import Pilot
 
 from vbotui.api.client import VboClient
+from vbotui.operations.activity import PROBLEMS, ActivityEntry
 from vbotui.sim import ManualClock, Simulator
 from vbotui.sim import faults as sim_faults
-from vbotui.operations.activity import PROBLEMS, ActivityEntry
 from vbotui.ui.app import VboApp
 from vbotui.ui.screens.confirm import ConfirmScreen
 from vbotui.ui.screens.main import MainScreen
@@ -88,7 +88,9 @@ def idle_enabled(sim: Simulator, count: int = 1) -> list[str]:
 def failures(pilot: Pilot[Any], action: str) -> list[ActivityEntry]:
     """The failed lines of single requests (not a bulk action's summary, whose target is `N jobs`)."""
     entries = pilot.app.activity.entries  # type: ignore[attr-defined]
-    return [e for e in entries if e.state in PROBLEMS and e.action == action and not e.target.endswith(" jobs")]
+    return [
+        e for e in entries if e.state in PROBLEMS and e.action == action and not e.target.endswith(" jobs")
+    ]
 
 
 def line_for(pilot: Pilot[Any], action: str, target: str) -> str:
@@ -127,7 +129,9 @@ async def test_server_error_on_start_is_shown_verbatim_row_reread_and_not_retrie
         await act(pilot, screen, "s", [job_id])
         await wait_until(pilot, lambda: failures(pilot, "start"), "failure line")
         start_line = line_for(pilot, "start", name)
-        assert "REFUSED 500" in start_line and start_line.endswith("An unexpected error occurred on the server.")
+        assert "REFUSED 500" in start_line and start_line.endswith(
+            "An unexpected error occurred on the server."
+        )
         reread = lambda: screen.jobs.jobs[job_id].name.endswith("(renamed on the server)")  # noqa: E731
         await wait_until(pilot, reread, "re-read")
         assert len(posts(sim, "start")) == 1
@@ -170,8 +174,10 @@ async def test_dropped_answers_in_a_bulk_start_are_reread_and_never_resent(
         assert len(posts(sim, "start")) == 4
         running = lambda: all(screen.jobs.jobs[i].last_status == "Running" for i in job_ids)  # noqa: E731
         await wait_until(pilot, running, "every row re-read")
-        assert any(n.message.startswith("start: 2/4 done, 2 failed") and "may have reached" in n.message
-                   for n in app._notifications)
+        assert any(
+            n.message.startswith("start: 2/4 done, 2 failed") and "may have reached" in n.message
+            for n in app._notifications
+        )
 
 
 # ----- 3 and 6 (GET). a failed refresh keeps the table and the next poll recovers -----
@@ -200,7 +206,7 @@ async def test_failed_refresh_keeps_the_rows_says_why_and_the_next_poll_recovers
             line.gone = True
         else:
             sim.add_fault(fault)
-        await wait_until(pilot, lambda: (ops.refresh_error is not None), "a failed poll")
+        await wait_until(pilot, lambda: ops.refresh_error is not None, "a failed poll")
         refresh_line = line_for(pilot, "refresh", "jobs")
         assert "FAIL" in refresh_line and reason in refresh_line
         assert "may have reached" not in refresh_line  # a GET: nothing to check, it will be retried

@@ -54,8 +54,17 @@ def test_hang_up_mid_bulk_sends_nothing_new_and_audits_what_was_sent(tmp_path: P
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     with serve_https(sim.app, cert) as port:
-        args = [sys.executable, "-c", "import sys; from vbotui.cli import main; sys.exit(main())",
-                "--server", f"https://127.0.0.1:{port}", "--user", "admin", "--ca-file", str(cert.cert)]
+        args = [
+            sys.executable,
+            "-c",
+            "import sys; from vbotui.cli import main; sys.exit(main())",
+            "--server",
+            f"https://127.0.0.1:{port}",
+            "--user",
+            "admin",
+            "--ca-file",
+            str(cert.cert),
+        ]
         pid, fd = pty.fork()
         if pid == 0:  # the child: the app, in the pty
             os.execvpe(args[0], args, env)
@@ -64,8 +73,12 @@ def test_hang_up_mid_bulk_sends_nothing_new_and_audits_what_was_sent(tmp_path: P
         reader = threading.Thread(target=_drain, args=(fd, screen), daemon=True)
         reader.start()
         try:
-            wait_for(lambda: [r for r in sim.requests if r.method == "GET" and r.path == "/v8/Jobs"],
-                     bool, "the job list read", limit_s=60)
+            wait_for(
+                lambda: [r for r in sim.requests if r.method == "GET" and r.path == "/v8/Jobs"],
+                bool,
+                "the job list read",
+                limit_s=60,
+            )
             time.sleep(1.0)  # the list painted
             sim.config.latency_ms = 2000  # answers from now on take 2 s: the bulk is in flight
             os.write(fd, b"*")

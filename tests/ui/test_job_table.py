@@ -202,8 +202,9 @@ def test_full_date_columns() -> None:
     this_year = datetime(2024, 3, 1, tzinfo=timezone.utc)
     jobs = [
         SimpleNamespace(last_run=this_year, next_run=None, last_backup=this_year),
-        SimpleNamespace(last_run=this_year, next_run=datetime(2025, 1, 1, 2, tzinfo=timezone.utc),
-                        last_backup=None),
+        SimpleNamespace(
+            last_run=this_year, next_run=datetime(2025, 1, 1, 2, tzinfo=timezone.utc), last_backup=None
+        ),
     ]
     assert full_date_columns(jobs[:1], window) == frozenset()  # type: ignore[arg-type]
     assert full_date_columns(jobs, window) == {"next_run"}  # type: ignore[arg-type]

@@ -30,9 +30,17 @@ from .conftest import AppFactory, loaded, wait_until
 
 README = Path(__file__).parents[2] / "README.md"
 BOUND = {
-    "app": VboApp, "main": MainScreen, "jobs": JobTable, "restore-sessions": RestoreSessionsScreen,
-    "explore": ExploreDialog, "explore-type": TypePicker, "explore-flag": Flag, "confirm": ConfirmDialog,
-    "quit-offer": StopSessionsOnQuit, "certificate": CertificateScreen, "signin": SignInScreen,
+    "app": VboApp,
+    "main": MainScreen,
+    "jobs": JobTable,
+    "restore-sessions": RestoreSessionsScreen,
+    "explore": ExploreDialog,
+    "explore-type": TypePicker,
+    "explore-flag": Flag,
+    "confirm": ConfirmDialog,
+    "quit-offer": StopSessionsOnQuit,
+    "certificate": CertificateScreen,
+    "signin": SignInScreen,
     "help": HelpScreen,
 }
 
@@ -51,16 +59,19 @@ PENDING: dict[str, str] = {}
 
 @pytest.mark.parametrize(
     "scope",
-    [pytest.param(s, marks=pytest.mark.xfail(reason=PENDING[s])) if s in PENDING else s
-     for s in sorted(BOUND)],
+    [
+        pytest.param(s, marks=pytest.mark.xfail(reason=PENDING[s])) if s in PENDING else s
+        for s in sorted(BOUND)
+    ],
 )
 def test_every_binding_of_every_screen_comes_from_the_registry(scope: str) -> None:
     bindings = own_bindings(BOUND[scope])
     assert bindings, f"{BOUND[scope].__name__} declares no bindings"
     assert all(b.id in BY_ID for b in bindings), [b.key for b in bindings if b.id not in BY_ID]
     declared = {(b.id, b.key, b.action, b.show, b.priority) for b in bindings}
-    registry = {(b.id, b.key, b.action, b.show, b.priority) for b in bindings_for(scope)
-                if isinstance(b, Binding)}
+    registry = {
+        (b.id, b.key, b.action, b.show, b.priority) for b in bindings_for(scope) if isinstance(b, Binding)
+    }
     assert declared == registry
 
 
@@ -93,8 +104,10 @@ def test_the_config_reports_keymap_problems_with_its_path_and_line(tmp_path: Pat
     )
     loaded = load_config(path)
     messages = [str(error) for error in loaded.errors]
-    assert messages[0] == (f"{path}:6: profile 'lab': keymap: unknown binding id 'bogus' "
-                           "(the ids are listed in the README's Keys section)")
+    assert messages[0] == (
+        f"{path}:6: profile 'lab': keymap: unknown binding id 'bogus' "
+        "(the ids are listed in the README's Keys section)"
+    )
     assert messages[1].startswith(f"{path}:7: profile 'lab': keymap: enable = 'x' clashes with stop (x)")
     assert dict(loaded.profiles["lab"].keymap) == {"start": "t"}  # the rest still applies
 
@@ -125,8 +138,11 @@ async def test_a_keymap_moves_start_to_t_in_the_footer_the_help_and_the_keys(
         await pilot.pause()
         keys = {k.description: k.key_display for k in screen.query(FooterKey)}
         assert keys["Start"] == "t"
-        job_id = next(j.id for j in sorted(sim.jobs.values(), key=lambda j: j.name.lower())
-                      if j.is_enabled and j.running_session_id is None)
+        job_id = next(
+            j.id
+            for j in sorted(sim.jobs.values(), key=lambda j: j.name.lower())
+            if j.is_enabled and j.running_session_id is None
+        )
         screen.go_to_job(job_id)
         await pilot.press("s")
         await pilot.pause(0.2)

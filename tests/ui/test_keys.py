@@ -20,8 +20,11 @@ def posts(sim: Simulator, verb: str) -> list[str]:
 
 
 def enabled_idle_job(sim: Simulator) -> str:
-    return next(j.id for j in sorted(sim.jobs.values(), key=lambda j: j.name.lower())
-                if j.is_enabled and j.running_session_id is None)
+    return next(
+        j.id
+        for j in sorted(sim.jobs.values(), key=lambda j: j.name.lower())
+        if j.is_enabled and j.running_session_id is None
+    )
 
 
 async def test_jobs_appear_sorted_by_name_with_header(make_app: AppFactory, sim: Simulator) -> None:
@@ -125,8 +128,9 @@ async def test_disable_on_marked_jobs_asks_and_runs_on_all(make_app: AppFactory,
         assert screen.jobs.get_cell(next(iter(marked)), "mark").plain == "*"
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
-        assert app.screen.job_names == [j.name for j in sorted(
-            (screen.jobs.jobs[i] for i in marked), key=lambda j: j.name.lower())]
+        assert app.screen.job_names == [
+            j.name for j in sorted((screen.jobs.jobs[i] for i in marked), key=lambda j: j.name.lower())
+        ]
         await pilot.press("y")
         await wait_until(pilot, lambda: "3/3 succeeded" in panel_text(pilot), "bulk summary")
         assert all(not sim.jobs[i].is_enabled for i in marked)

@@ -52,8 +52,9 @@ async def test_an_organization_name_is_drawn_cleaned_in_the_job_table(
             assert all(ch not in getattr(cell, "plain", str(cell)) for ch in raw)
 
 
-async def test_a_job_name_with_bidi_isolates_is_drawn_with_placeholders(make_app: AppFactory,
-                                                                       sim: Simulator) -> None:
+async def test_a_job_name_with_bidi_isolates_is_drawn_with_placeholders(
+    make_app: AppFactory, sim: Simulator
+) -> None:
     job = min(sim.jobs.values(), key=lambda j: j.name.lower())
     job.name = "0 nightly \u2066admin\u2069"
     app = await make_app()

@@ -3,8 +3,6 @@ focusable and scrollable by keyboard; a bulk summary is never pushed out by its 
 
 from __future__ import annotations
 
-from typing import Any
-
 from vbotui.operations.activity import HISTORY, ActivityLog
 from vbotui.sim import Simulator
 from vbotui.ui.widgets.status_panel import StatusPanel
@@ -53,7 +51,9 @@ async def test_tab_reaches_the_panel(make_app: AppFactory) -> None:
         assert isinstance(app.focused, StatusPanel)
 
 
-async def test_a_line_completed_in_place_repaints_with_its_outcome(make_app: AppFactory, sim: Simulator) -> None:
+async def test_a_line_completed_in_place_repaints_with_its_outcome(
+    make_app: AppFactory, sim: Simulator
+) -> None:
     app = await make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -75,5 +75,3 @@ def test_a_bulk_summary_is_kept_past_its_own_failure_lines() -> None:
     summary.finished_with_failures("180/300 done, 120 failed")
     log.keep(summary)
     assert log.entries[-1] is summary  # ...and back, as the newest line
-
-

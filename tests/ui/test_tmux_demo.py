@@ -14,8 +14,10 @@ pytestmark = needs_tmux
 
 def demo(env: str) -> str:
     # The tmux server's environment may pin COLUMNS/LINES (80x24): drop them.
-    return (f"env -u COLUMNS -u LINES {env} {sys.executable} -m vbotui.cli"
-            " --demo --demo-jobs 50 --demo-latency-ms 20; echo VBOTUI-EXIT-$?; sleep 60")
+    return (
+        f"env -u COLUMNS -u LINES {env} {sys.executable} -m vbotui.cli"
+        " --demo --demo-jobs 50 --demo-latency-ms 20; echo VBOTUI-EXIT-$?; sleep 60"
+    )
 
 
 @pytest.fixture
@@ -40,8 +42,10 @@ def test_demo_lists_jobs_starts_one_and_quits(session: Terminal) -> None:
     session.keys("Enter")
     session.wait_for(lambda t: "of 50 jobs" in t, "the filter to narrow the list")
     session.keys("s")
-    text = session.wait_for(lambda t: any(" start " in ln and "session" in ln for ln in t.splitlines()),
-                            "the start line in the status panel")
+    text = session.wait_for(
+        lambda t: any(" start " in ln and "session" in ln for ln in t.splitlines()),
+        "the start line in the status panel",
+    )
     assert "FAIL" not in text
     session.keys("q")
     session.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")

@@ -72,8 +72,17 @@ async def test_text_typed_after_ctrl_u_and_tab_lands_where_it_was_typed() -> Non
 async def test_backspace_home_and_end_apply_in_order() -> None:
     app = TwoFields()
     async with app.run_test() as pilot:
-        burst(app, *typed("abcd"), "backspace", "backspace", *typed("X"), "home", *typed(">"), "end",
-              *typed("<"))
+        burst(
+            app,
+            *typed("abcd"),
+            "backspace",
+            "backspace",
+            *typed("X"),
+            "home",
+            *typed(">"),
+            "end",
+            *typed("<"),
+        )
         await wait_until(pilot, lambda: app.query_one("#one", Input).value == ">abX<", "the edits in order")
 
 
@@ -88,8 +97,9 @@ async def test_shift_tab_moves_back_in_order() -> None:
 # --- the main screen -------------------------------------------------------------------------------
 
 
-async def test_filter_enter_then_mark_and_start_acts_on_the_filtered_jobs(make_app: AppFactory,
-                                                                          sim: Simulator) -> None:
+async def test_filter_enter_then_mark_and_start_acts_on_the_filtered_jobs(
+    make_app: AppFactory, sim: Simulator
+) -> None:
     # The bug: the filter became "status:failed*sy" and nothing was started.
     app = await make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -207,8 +217,10 @@ def test_tmux_a_burst_in_one_write_filters_then_marks() -> None:
         done = subprocess.run(["tmux", "-L", socket, *args], check=True, capture_output=True, text=True)
         return done.stdout
 
-    command = (f"env -u COLUMNS -u LINES TERM=xterm-256color {sys.executable} -m vbotui.cli"
-               " --demo --demo-jobs 50 --demo-latency-ms 5; sleep 60")
+    command = (
+        f"env -u COLUMNS -u LINES TERM=xterm-256color {sys.executable} -m vbotui.cli"
+        " --demo --demo-jobs 50 --demo-latency-ms 5; sleep 60"
+    )
     tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sleep 600")
     try:
         tmux("respawn-pane", "-k", "-t", "t", command)

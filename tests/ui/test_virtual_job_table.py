@@ -29,16 +29,18 @@ def make_jobs(n: int, seed: int = 1) -> list[Job]:
     jobs = []
     for i in range(n):
         when = NOW - timedelta(minutes=rnd.randrange(0, 60 * 24 * 30))
-        jobs.append(Job(
-            id=f"job-{i:05d}",
-            name=f"{rnd.choice(['Mail', 'Teams', 'OneDrive', 'Sites'])} backup {rnd.randrange(10**6):06d}",
-            organization_id=rnd.choice(list(ORGS)),
-            is_enabled=rnd.choice((True, False, None)),
-            last_status=rnd.choice(STATUSES),
-            last_run=when if rnd.random() > 0.1 else None,
-            next_run=when + timedelta(days=1),
-            last_backup=when,
-        ))
+        jobs.append(
+            Job(
+                id=f"job-{i:05d}",
+                name=f"{rnd.choice(['Mail', 'Teams', 'OneDrive', 'Sites'])} {rnd.randrange(10**6):06d}",
+                organization_id=rnd.choice(list(ORGS)),
+                is_enabled=rnd.choice((True, False, None)),
+                last_status=rnd.choice(STATUSES),
+                last_run=when if rnd.random() > 0.1 else None,
+                next_run=when + timedelta(days=1),
+                last_backup=when,
+            )
+        )
     return jobs
 
 
@@ -127,8 +129,13 @@ async def test_a_poll_is_diffed_cursor_and_marks_stay(painted: list[str]) -> Non
         order = table.visible_ids()
         # 10% of the jobs change status (not the sort column), one far below the screen vanishes.
         gone = order[-1]
-        fresh = [replace(job, last_status="Warning" if job.last_status != "Warning" else "Success")
-                 if i % 10 == 0 else job for i, job in enumerate(jobs) if job.id != gone]
+        fresh = [
+            replace(job, last_status="Warning" if job.last_status != "Warning" else "Success")
+            if i % 10 == 0
+            else job
+            for i, job in enumerate(jobs)
+            if job.id != gone
+        ]
         painted.clear()
         table.load(fresh, ORGS)
         await pilot.pause()
@@ -145,7 +152,7 @@ async def test_a_poll_is_diffed_cursor_and_marks_stay(painted: list[str]) -> Non
         painted.clear()
         table.load(again, ORGS)
         await pilot.pause()
-        on_screen = set(table.visible_ids()[:table.size.height - 1])
+        on_screen = set(table.visible_ids()[: table.size.height - 1])
         assert set(painted) == changed & on_screen
         assert table.cursor_job_id == target
         assert table.get_cell(shown[3], "status").plain == "Queued"
@@ -175,11 +182,26 @@ async def test_a_change_in_the_sort_column_moves_the_row(painted: list[str]) -> 
         assert table.cursor_row == 199
 
 
-@pytest.mark.parametrize("text", [
-    "", "teams", "status:failed", "!status:success", "org:contoso", "enabled:no", "enabled:yes",
-    "!enabled:yes", "enabled:maybe", "!enabled:maybe", "adatum mail", "name:backup !teams", "zzz",
-    "fabrikam.onmicrosoft", "status:",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "teams",
+        "status:failed",
+        "!status:success",
+        "org:contoso",
+        "enabled:no",
+        "enabled:yes",
+        "!enabled:yes",
+        "enabled:maybe",
+        "!enabled:maybe",
+        "adatum mail",
+        "name:backup !teams",
+        "zzz",
+        "fabrikam.onmicrosoft",
+        "status:",
+    ],
+)
 async def test_filter_and_sort_give_the_grammars_answers(text: str) -> None:
     jobs = make_jobs(1000, seed=7)
     app = TableApp()
@@ -191,8 +213,13 @@ async def test_filter_and_sort_give_the_grammars_answers(text: str) -> None:
         for column in ("name", "org", "status", "enabled", "last_run", "next_run", "last_backup"):
             for reverse in (False, True):
                 table.set_sort(column, reverse)
-                expected = [job for job in jobs if job_filter.matches(
-                    job.name, ORGS[job.organization_id or ""], job.last_status, job.is_enabled)]
+                expected = [
+                    job
+                    for job in jobs
+                    if job_filter.matches(
+                        job.name, ORGS[job.organization_id or ""], job.last_status, job.is_enabled
+                    )
+                ]
                 shown = table.visible_ids()
                 assert sorted(shown) == sorted(job.id for job in expected), (text, column)
                 keys = [sort_key(table.jobs[job_id], column) for job_id in shown]
@@ -216,8 +243,15 @@ def sort_key(job: Job, column: str) -> Any:
 def test_select_agrees_with_matches() -> None:
     rnd = random.Random(3)
     words = ["mail", "teams", "con", "ADATUM", "fail", "succ", "x", "o"]
-    rows = [index_fields(f"{rnd.choice(words)} {rnd.choice(words)}", rnd.choice(list(ORGS.values())),
-                         rnd.choice(STATUSES), rnd.choice((True, False, None))) for _ in range(500)]
+    rows = [
+        index_fields(
+            f"{rnd.choice(words)} {rnd.choice(words)}",
+            rnd.choice(list(ORGS.values())),
+            rnd.choice(STATUSES),
+            rnd.choice((True, False, None)),
+        )
+        for _ in range(500)
+    ]
     for _ in range(200):
         terms = []
         for _ in range(rnd.randrange(1, 4)):
@@ -230,8 +264,12 @@ def test_select_agrees_with_matches() -> None:
 
 
 async def test_server_text_is_painted_literally() -> None:
-    job = Job(id="j1", name="[bold]x[/] \x1b[2J\x1b]0;pwned\x07", organization_id="o1",
-              last_status="[red]Failed\x1b[0m")
+    job = Job(
+        id="j1",
+        name="[bold]x[/] \x1b[2J\x1b]0;pwned\x07",
+        organization_id="o1",
+        last_status="[red]Failed\x1b[0m",
+    )
     app = TableApp()
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(JobTable)

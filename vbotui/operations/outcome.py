@@ -1,9 +1,9 @@
 """One vocabulary for what became of a request, everywhere (status panel, audit log, one-shot JSON).
 
-    done      the server answered that it did it
-    refused   the server answered no (its status and message are kept)
-    unknown   the request was sent and its answer was lost or unreadable: the server may have acted
-    not_sent  stopped before sending: read-only, a bad value, cancelled, or the server unreachable
+done      the server answered that it did it
+refused   the server answered no (its status and message are kept)
+unknown   the request was sent and its answer was lost or unreadable: the server may have acted
+not_sent  stopped before sending: read-only, a bad value, cancelled, or the server unreachable
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def classify(error: BaseException) -> Outcome:
     if isinstance(error, AuthError):
         return Outcome(REFUSED, error.status, message)  # the token was refused: nothing was done
     if isinstance(error, MalformedResponse) or (
-        isinstance(error, VboError) and error.status is not None and (200 <= error.status < 300 or error.status in GATEWAY_STATUSES)
+        isinstance(error, VboError)
+        and error.status is not None
+        and (200 <= error.status < 300 or error.status in GATEWAY_STATUSES)
     ):
         return Outcome(UNKNOWN, error.status, message)  # answered, but not in words we can read
     if isinstance(error, TransportError):

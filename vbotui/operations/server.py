@@ -21,11 +21,19 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from vbotui.api.client import VboClient
-from vbotui.api.models import EXPLORE_TYPES, ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
+from vbotui.api.models import (
+    EXPLORE_TYPES,
+    ActionResult,
+    ExploreOptions,
+    Job,
+    JobSession,
+    Organization,
+    RestoreSession,
+)
 
 from .activity import ActivityEntry, ActivityLog
 from .audit import AuditLog
-from .events import Event, JobsChanged, Listener, Notice, RestoreSessionsChanged, SessionExpired
+from .events import Event, Listener, Notice, RestoreSessionsChanged, SessionExpired
 from .outcome import DONE, NOT_SENT, UNKNOWN, Outcome, classify
 
 T = TypeVar("T")
@@ -188,14 +196,20 @@ class ServerOperations:
         """Organizations (first time, or asked) and every job; None when the read failed."""
         if with_orgs or not self.org_names:
             orgs = await self.perform(
-                "list orgs", "organizations", self.client.list_organizations, read=True,
+                "list orgs",
+                "organizations",
+                self.client.list_organizations,
+                read=True,
                 done_note=lambda found: f"{len(found)} organizations",
             )
             if orgs.done:
                 self.org_names = {org.id: org.name for org in orgs.value}
         # A poll writes a line only when it fails: the header's "updated N s ago" says the rest.
         result = await self.perform(
-            "list jobs" if first else "refresh", "jobs", self.client.list_jobs, read=True,
+            "list jobs" if first else "refresh",
+            "jobs",
+            self.client.list_jobs,
+            read=True,
             line="always" if first or with_orgs else "on_problem",
             done_note=lambda found: f"{len(found)} jobs",
         )
@@ -215,7 +229,10 @@ class ServerOperations:
 
     async def list_restore_sessions(self) -> Result:
         result = await self.perform(
-            "list restores", "restore sessions", self.client.list_restore_sessions, read=True,
+            "list restores",
+            "restore sessions",
+            self.client.list_restore_sessions,
+            read=True,
             line="on_problem",
         )
         if result.done:
@@ -225,7 +242,10 @@ class ServerOperations:
     def _update_started(self, listed: list[RestoreSession]) -> None:
         changed = False
         for session in listed:
-            if session.id in self.started_restore_sessions and self.started_restore_sessions[session.id] != session:
+            if (
+                session.id in self.started_restore_sessions
+                and self.started_restore_sessions[session.id] != session
+            ):
                 self.started_restore_sessions[session.id] = session
                 changed = True
         if changed:
@@ -244,7 +264,9 @@ class ServerOperations:
         sent_at = self.clock()
         details = f"{options.type} at {options.point_in_time.isoformat()}"
         result = await self.perform(
-            "explore", job.name, lambda: self.client.explore(job.id, options),
+            "explore",
+            job.name,
+            lambda: self.client.explore(job.id, options),
             audit=AuditTarget("explore", job.id, job.name, details),
             done_note=lambda answer: f"session {answer.restore_session.id}" if answer.restore_session else "",
         )
@@ -284,7 +306,9 @@ class ServerOperations:
 
     async def stop_restore_session(self, session: RestoreSession) -> Result:
         result = await self.perform(
-            "stop session", session.id, lambda: self.client.stop_restore_session(session.id),
+            "stop session",
+            session.id,
+            lambda: self.client.stop_restore_session(session.id),
             audit=AuditTarget("stop restore session", detail=f"session {session.id}"),
         )
         if result.done and session.id in self.started_restore_sessions:

@@ -21,6 +21,13 @@ from .server import SimulatedDrop, Simulator
 from .state import SimError
 
 __all__ = [
-    "FIRST_JOB_ID", "Fault", "ManualClock", "RecordedRequest", "SimConfig", "SimError", "SimulatedDrop",
-    "Simulator", "parse_fault",
+    "FIRST_JOB_ID",
+    "Fault",
+    "ManualClock",
+    "RecordedRequest",
+    "SimConfig",
+    "SimError",
+    "SimulatedDrop",
+    "Simulator",
+    "parse_fault",
 ]

@@ -59,6 +59,7 @@ async def service_instance(call: Call) -> Response:
 
 
 async def health(call: Call) -> Response:
-    entries = {name: {"status": "Healthy", "description": None}
-               for name in ("Database", "Proxies", "Repositories", "Licensing")}
-    return json_response({"status": "Healthy", "entries": entries})
+    """v8: Healthy, or Unhealthy naming what is not (an offline proxy, an expired licence)."""
+    overall, parts = call.state.health()
+    entries = {name: {"status": status, "description": note} for name, (status, note) in parts.items()}
+    return json_response({"status": overall, "entries": entries})

@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vbotui-sim",
         description="A simulator of the Veeam Backup for Microsoft 365 REST API (v3-v8), seeded and "
-                    "deterministic, for trying vbotui without a real server.",
+        "deterministic, for trying vbotui without a real server.",
         epilog="Fault specs (--fault, repeatable)" + grammar,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -29,9 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=300, help="number of backup jobs (default 300)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay before every answer")
-    parser.add_argument("--tls", default="self-signed", metavar="self-signed|none|CERT.pem,KEY.pem",
-                        help="self-signed (a new certificate at each start, the default), none (plain "
-                             "HTTP), or a certificate and key file")
+    parser.add_argument(
+        "--tls",
+        default="self-signed",
+        metavar="self-signed|none|CERT.pem,KEY.pem",
+        help="self-signed (a new certificate at each start, the default), none (plain "
+        "HTTP), or a certificate and key file",
+    )
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="secret")
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token lifetime, seconds")
@@ -54,8 +58,10 @@ def tls_files(mode: str, workdir: Path) -> tuple[Path, Path] | None:
 def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
     scheme = "https" if files else "http"
     url = f"{scheme}://{args.host}:{args.port}"
-    lines = [f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed})",
-             f"credentials (simulated server): user {args.user!r}, password {args.password!r}"]
+    lines = [
+        f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed})",
+        f"credentials (simulated server): user {args.user!r}, password {args.password!r}",
+    ]
     curl_tls = ""
     if files:
         lines.append(f"TLS certificate: {files[0]}")
@@ -65,7 +71,7 @@ def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
         "try:",
         f"  TOKEN=$(curl -s {curl_tls}-d grant_type=password -d username={args.user} "
         f"--data-urlencode password={args.password} {url}/v3/token | python3 -c 'import json,sys; "
-        "print(json.load(sys.stdin)[\"access_token\"])')",
+        'print(json.load(sys.stdin)["access_token"])\')',
         f"  curl -i {curl_tls}-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
         f"-d '{{\"enable\": null}}' {url}/v3/Jobs/{FIRST_JOB_ID}/Action",
     ]
@@ -84,9 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .server import Simulator
 
-    config = SimConfig(jobs=args.jobs, seed=args.seed, user=args.user, password=args.password,
-                       token_ttl=args.token_ttl, latency_ms=args.latency_ms, run_seconds=args.run_seconds,
-                       faults=tuple(args.fault))
+    config = SimConfig(
+        jobs=args.jobs,
+        seed=args.seed,
+        user=args.user,
+        password=args.password,
+        token_ttl=args.token_ttl,
+        latency_ms=args.latency_ms,
+        run_seconds=args.run_seconds,
+        faults=tuple(args.fault),
+    )
     with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
         try:
             files = tls_files(args.tls, Path(tmp))
@@ -95,8 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sim = Simulator(config)
         print(banner(args, files), flush=True)
         cert, key = (str(files[0]), str(files[1])) if files else (None, None)
-        uvicorn.run(sim.app, host=args.host, port=args.port, log_level="warning", lifespan="off",
-                    ssl_certfile=cert, ssl_keyfile=key)
+        uvicorn.run(
+            sim.app,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            lifespan="off",
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+        )
     return 0
 
 

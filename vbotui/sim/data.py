@@ -17,25 +17,57 @@ FIRST_JOB_ID = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 
 # Microsoft's fictitious companies: realistic tenant names that belong to nobody.
 TENANTS = (
-    "contoso", "fabrikam", "northwindtraders", "adatum", "tailspintoys", "wingtiptoys",
-    "woodgrovebank", "litwareinc", "alpineskihouse", "fourthcoffee", "proseware",
-    "lucernepublishing", "margiestravel", "treyresearch", "cohovineyard", "wideworldimporters",
-    "blueyonderairlines", "relecloud", "humongousinsurance", "southridgevideo",
+    "contoso",
+    "fabrikam",
+    "northwindtraders",
+    "adatum",
+    "tailspintoys",
+    "wingtiptoys",
+    "woodgrovebank",
+    "litwareinc",
+    "alpineskihouse",
+    "fourthcoffee",
+    "proseware",
+    "lucernepublishing",
+    "margiestravel",
+    "treyresearch",
+    "cohovineyard",
+    "wideworldimporters",
+    "blueyonderairlines",
+    "relecloud",
+    "humongousinsurance",
+    "southridgevideo",
 )
 
 REGIONS = ("emea", "apac", "us", "uk", "de", "latam")
 
 JOB_TEMPLATES = (
-    "Exchange Online - All mailboxes", "OneDrive for Business", "SharePoint sites", "Teams",
-    "Executives mailboxes", "Finance OneDrive", "HR SharePoint", "Shared mailboxes",
-    "Archive mailboxes", "Sales team sites", "Public folders", "Project sites",
+    "Exchange Online - All mailboxes",
+    "OneDrive for Business",
+    "SharePoint sites",
+    "Teams",
+    "Executives mailboxes",
+    "Finance OneDrive",
+    "HR SharePoint",
+    "Shared mailboxes",
+    "Archive mailboxes",
+    "Sales team sites",
+    "Public folders",
+    "Project sites",
 )
 
 DAILY_TYPES = ("Everyday", "Everyday", "Everyday", "Workdays", "Weekends", "Friday")
 PERIODS = ("Minutes30", "Hours1", "Hours2", "Hours4", "Hours8")
 PERIOD_SECONDS = {
-    "Minutes5": 300, "Minutes10": 600, "Minutes15": 900, "Minutes30": 1800, "Hours1": 3600,
-    "Hours2": 7200, "Hours4": 14400, "Hours8": 28800, "Hours12": 43200,
+    "Minutes5": 300,
+    "Minutes10": 600,
+    "Minutes15": 900,
+    "Minutes30": 1800,
+    "Hours1": 3600,
+    "Hours2": 7200,
+    "Hours4": 14400,
+    "Hours8": 28800,
+    "Hours12": 43200,
 }
 
 

@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 KINDS = (
-    "timeout", "drop-after", "drop", "malformed-after", "malformed", "html", "deep-after", "deep",
+    "timeout",
+    "drop-after",
+    "drop",
+    "malformed-after",
+    "malformed",
+    "html",
+    "deep-after",
+    "deep",
     "expire-token",
 )
 _SPEC = re.compile(

@@ -28,8 +28,10 @@ from .tokens import IssuedTokens
 TIMEOUT_FAULT_SECONDS = 3600.0
 MALFORMED_BODY = b"<html><head><title>Service Unavailable</title></head><body>Service Unavailable</body>"
 # What a TLS-intercepting proxy answers in place of the server: its sign-in page, with a 200.
-HTML_BODY = (b"<!DOCTYPE html><html><head><title>Proxy sign-in</title></head>"
-             b"<body><form method=post><input name=user><input type=password name=pw></form></body></html>")
+HTML_BODY = (
+    b"<!DOCTYPE html><html><head><title>Proxy sign-in</title></head>"
+    b"<body><form method=post><input name=user><input type=password name=pw></form></body></html>"
+)
 DEEP_LEVELS = 100_000  # far past CPython's recursion limit (1000) and any JSON parser's nesting limit
 DEEP_BODY = b'{"results":' + b"[" * DEEP_LEVELS + b"]" * DEEP_LEVELS + b"}"
 _GARBLED = {
@@ -82,8 +84,12 @@ class Simulator:
 
     def add_organization(self, name: str = "newtenant.onmicrosoft.com", **fields: Any) -> str:
         """Add an organization (never backed up unless first_backup/last_backup are given)."""
-        org = SimOrganization(id=self.state.new_id(), name=name, office_name=name.split(".")[0],
-                              repository_id=self.state.new_id())
+        org = SimOrganization(
+            id=self.state.new_id(),
+            name=name,
+            office_name=name.split(".")[0],
+            repository_id=self.state.new_id(),
+        )
         _assign(org, fields)
         self.state.organizations[org.id] = org
         return org.id
@@ -93,8 +99,12 @@ class Simulator:
         org_id = (organization_id or next(iter(self.state.organizations))).lower()
         if org_id not in self.state.organizations:
             raise KeyError(f"no organization {org_id}")
-        job = SimJob(id=str(fields.pop("id", self.state.new_id())).lower(), name=name, organization_id=org_id,
-                     repository_id=self.state.organizations[org_id].repository_id)
+        job = SimJob(
+            id=str(fields.pop("id", self.state.new_id())).lower(),
+            name=name,
+            organization_id=org_id,
+            repository_id=self.state.organizations[org_id].repository_id,
+        )
         _assign(job, fields)
         self.state.jobs[job.id] = job
         return job.id
@@ -123,8 +133,13 @@ class Simulator:
         version = int(match.group(1))
         base = self.config.base_url or str(request.base_url).rstrip("/")
         call = Call(
-            state=self.state, method=request.method, version=version, segments=segments[1:],
-            query={key.lower(): value for key, value in request.query_params.items()}, body=body, now=now,
+            state=self.state,
+            method=request.method,
+            version=version,
+            segments=segments[1:],
+            query={key.lower(): value for key, value in request.query_params.items()},
+            body=body,
+            now=now,
             view=render.View(version, base.rstrip("/"), now),
             client_host=request.client.host if request.client else "127.0.0.1",
         )
@@ -149,7 +164,8 @@ class Simulator:
             other = "POST" if method == "GET" else "GET"
             if route(other, v, parts) is not None:
                 return json_response(
-                    {"message": f"The requested resource does not support http method '{method}'."}, 405)
+                    {"message": f"The requested resource does not support http method '{method}'."}, 405
+                )
             return _no_resource(v, request)
         token = _bearer(request)
         if fault is not None and fault.kind == "expire-token" and token:
@@ -175,10 +191,16 @@ class _Endpoint:
         raw = await request.body()
         content_type = request.headers.get("content-type", "").lower()
         json_body, form = _parse_body(raw, content_type)
-        sim.requests.append(RecordedRequest(
-            method=request.method, path=request.url.path, query=dict(request.query_params),
-            json=json_body, form=form, headers=dict(request.headers),
-        ))
+        sim.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                json=json_body,
+                form=form,
+                headers=dict(request.headers),
+            )
+        )
         if len(sim.requests) > sim.config.record_limit:
             del sim.requests[: len(sim.requests) - sim.config.record_limit // 2]
         fault = sim.faults.take(request.method, request.url.path, bool(_bearer(request)))

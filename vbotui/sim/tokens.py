@@ -30,8 +30,13 @@ class IssuedTokens:
         self._by_refresh: dict[str, Grant] = {}
 
     def issue(self, user_name: str, now: datetime, ttl: float) -> Grant:
-        grant = Grant(user_name, "sim." + secrets.token_urlsafe(32), secrets.token_urlsafe(32),
-                      now, now + timedelta(seconds=ttl))
+        grant = Grant(
+            user_name,
+            "sim." + secrets.token_urlsafe(32),
+            secrets.token_urlsafe(32),
+            now,
+            now + timedelta(seconds=ttl),
+        )
         self._by_access[grant.access_token] = grant
         self._by_refresh[grant.refresh_token] = grant
         return grant

@@ -53,8 +53,15 @@ def bindings_for(scope: str) -> list[BindingType]:
     if scope not in SCOPES:
         raise KeyError(f"no such scope: {scope!r}")
     return [
-        Binding(action.keys, action.action, action.short, show=action.show, priority=action.priority,
-                tooltip=action.long, id=action.id)
+        Binding(
+            action.keys,
+            action.action,
+            action.short,
+            show=action.show,
+            priority=action.priority,
+            tooltip=action.long,
+            id=action.id,
+        )
         for action in ACTIONS
         if action.scope == scope
     ]
@@ -66,8 +73,15 @@ def active_keymap(app: App[object]) -> Mapping[str, str]:
 
 
 _DISPLAY = {
-    "escape": "esc", "enter": "enter", "space": "space", "pageup": "PgUp", "pagedown": "PgDn",
-    "up": "up", "down": "down", "left": "left", "right": "right",
+    "escape": "esc",
+    "enter": "enter",
+    "space": "space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "up",
+    "down": "down",
+    "left": "left",
+    "right": "right",
 }
 
 

@@ -144,7 +144,11 @@ class VboApp(App[None]):
 
     async def attach(self, client: VboClient, profile: Profile, audit: AuditLog | None) -> None:
         """Use `client` from now on. The same client signed in again: just close the sign-in screen."""
-        if self.ops is not None and client is self.ops.client and isinstance(self.screen_stack[1], MainScreen):
+        if (
+            self.ops is not None
+            and client is self.ops.client
+            and isinstance(self.screen_stack[1], MainScreen)
+        ):
             self.ops.expired = False
             while len(self.screen_stack) > 2:
                 await self.pop_screen()

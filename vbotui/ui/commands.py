@@ -85,8 +85,11 @@ class SessionCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = []
         if app.client is not None:
             commands.append(
-                ("Sign out (logout)", partial(_in_worker, app, flow.sign_out),
-                 "revoke the session on the server where the API can, delete the saved sign-in")
+                (
+                    "Sign out (logout)",
+                    partial(_in_worker, app, flow.sign_out),
+                    "revoke the session on the server where the API can, delete the saved sign-in",
+                )
             )
         for name in sorted(flow.profiles):
             title = f"Switch profile: {clean(name)}"

@@ -259,7 +259,9 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             self.last_started = options
             self.show_started(result.value.restore_session)
         elif outcome.kind == UNKNOWN:
-            line = Text.assemble("Outcome unknown, the server may have created a session: ", safe_text(outcome.message))
+            line = Text.assemble(
+                "Outcome unknown, the server may have created a session: ", safe_text(outcome.message)
+            )
             self.show_outcome(line.append(". See Restore sessions (R)."), error=True)
         else:  # shown, not raised: the operator adjusts and retries
             words = f"{outcome.status} {outcome.message}" if outcome.status is not None else outcome.message

@@ -43,7 +43,12 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
     def __init__(
-        self, ops: ServerOperations, *, refresh_s: float = 30.0, insecure: bool = False, plain_http: bool = False
+        self,
+        ops: ServerOperations,
+        *,
+        refresh_s: float = 30.0,
+        insecure: bool = False,
+        plain_http: bool = False,
     ) -> None:
         super().__init__()
         self.plain_http = plain_http

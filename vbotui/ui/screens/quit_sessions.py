@@ -32,7 +32,7 @@ SHOWN_SESSIONS = 6
 
 
 class StopSessionsOnQuit(ModalScreen[str | None]):
-    """`y` stop them and quit; `k` (or a second quit key) quit and keep them; `n`, `esc` (the default) stay."""
+    """`y` stop them and quit; `k` (or a second quit key) quit, keep them; `n`, `esc` (the default) stay."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("quit-offer")
 

@@ -217,7 +217,9 @@ class RestoreSessionsScreen(Screen[None]):
 
     # --- refresh: one poll at a time, re-armed when it finishes, rows updated in place by id
 
-    @work(exclusive=True, group="restore-sessions-refresh", exit_on_error=False, description="restore sessions")
+    @work(
+        exclusive=True, group="restore-sessions-refresh", exit_on_error=False, description="restore sessions"
+    )
     async def load_sessions(self) -> None:
         result = await self.ops.list_restore_sessions()
         if not result.done:

@@ -154,9 +154,7 @@ class SignInScreen(Screen[None]):
         self.set_busy(f"Signing in to {server} as {user}...")
         vbo: VboApp = self.app  # type: ignore[assignment]
         assert vbo.flow is not None
-        vbo.run_worker(
-            vbo.flow.submit(self, server, user, password), group="sign-in", exit_on_error=False
-        )
+        vbo.run_worker(vbo.flow.submit(self, server, user, password), group="sign-in", exit_on_error=False)
 
     def action_cancel(self) -> None:
         vbo: VboApp = self.app  # type: ignore[assignment]

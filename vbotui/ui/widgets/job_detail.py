@@ -65,8 +65,11 @@ class JobDetail(Widget):
         lines: list[Text] = list(text.split("\n", allow_blank=True)) if text.plain else []
         old = self._lines
         self._text, self._lines = text, lines
-        changed = [y for y in range(max(len(old), len(lines)))
-                   if y >= len(old) or y >= len(lines) or old[y] != lines[y]]
+        changed = [
+            y
+            for y in range(max(len(old), len(lines)))
+            if y >= len(old) or y >= len(lines) or old[y] != lines[y]
+        ]
         if not changed:
             return
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in changed}
@@ -107,11 +110,14 @@ class JobDetail(Widget):
             return
         now = self._clock()
         text = Text(no_wrap=True, overflow="ellipsis")
-        _parts(text, [
-            ("", safe_text(job.name, style="bold")),
-            ("org", safe_text(org_name or "-")),
-            ("id", Text(clean(job.id))),
-        ])
+        _parts(
+            text,
+            [
+                ("", safe_text(job.name, style="bold")),
+                ("org", safe_text(org_name or "-")),
+                ("id", Text(clean(job.id))),
+            ],
+        )
         text.append("\n")
         line = [
             ("last run", Text(f"{format_when(job.last_run)} ({ago(job.last_run, now)})")),

@@ -120,8 +120,11 @@ def full_date_columns(jobs: Collection[Job], window: YearWindow | None) -> froze
             if value is not None and not start <= value < end:
                 backup = True
     except TypeError:  # a naive time: the careful way
-        return frozenset(key for key in DATE_KEYS if any(
-            (value := getattr(job, key)) is not None and not window.contains(value) for job in jobs))
+        return frozenset(
+            key
+            for key in DATE_KEYS
+            if any((value := getattr(job, key)) is not None and not window.contains(value) for job in jobs)
+        )
     return frozenset(key for key, full in zip(DATE_KEYS, (run, nxt, backup), strict=True) if full)
 
 
@@ -154,8 +157,12 @@ SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
 
 def index_row(job: Job, org: str) -> IndexRow:
     """The index tuple of one job (`org`: its organization's full name)."""
-    return (*index_fields(job.name, org, job.last_status, job.is_enabled), job.id, job,
-            short_org(org).lower())
+    return (
+        *index_fields(job.name, org, job.last_status, job.is_enabled),
+        job.id,
+        job,
+        short_org(org).lower(),
+    )
 
 
 def _fit(text: str, width: int) -> str:
@@ -335,8 +342,9 @@ class JobTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int) -> Strip:
         base = self.rich_style + self.get_component_rich_style("job-table--header")
         pad = " " * CELL_PADDING
-        text = "".join(f"{pad}{_fit(self._label(key), column.width)}{pad}"
-                       for key, column in self.columns.items())
+        text = "".join(
+            f"{pad}{_fit(self._label(key), column.width)}{pad}" for key, column in self.columns.items()
+        )
         return self._finish([Segment(text, base)], base, width)
 
     @staticmethod
