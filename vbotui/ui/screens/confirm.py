@@ -86,9 +86,9 @@ class ConfirmDialog(ModalScreen[bool]):
 class ConfirmScreen(ConfirmDialog):
     """Before an action on jobs: "Stop 3 jobs?" and their names."""
 
-    def __init__(self, action: str, job_names: Sequence[str]) -> None:
+    def __init__(self, action: str, job_names: Sequence[str], *, note: str = "") -> None:
         count = len(job_names)
         noun = "job" if count == 1 else "jobs"
-        super().__init__(f"{action.capitalize()} {count} {noun}?", job_names, yes=f"Yes, {action}")
+        super().__init__(f"{action.capitalize()} {count} {noun}?", job_names, note=note, yes=f"Yes, {action}")
         self.action = action
         self.job_names = list(job_names)

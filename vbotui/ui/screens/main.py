@@ -38,6 +38,11 @@ FILTER_DEBOUNCE_S = 0.25
 MODAL_RECHECK_S = 1.0
 
 
+def marks_said(marked: int, hidden: int) -> str:
+    """`3 marked`, or `3 marked, 2 hidden by the filter`."""
+    return f"{marked} marked" + (f", {hidden} hidden by the filter" if hidden else "")
+
+
 class MainScreen(Screen[None]):
     COMMANDS = {JobCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
@@ -118,7 +123,7 @@ class MainScreen(Screen[None]):
         header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
         if table.marks:
             header.append(", ")
-            header.append(f"{len(table.marks)} marked", style="bold")
+            header.append(marks_said(len(table.marks), table.hidden_marks()), style="bold")
         header.append("  ")
         header.append(f"sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
         self.query_one("#header", Static).update(header)
@@ -287,8 +292,11 @@ class MainScreen(Screen[None]):
         if actions.all_in_flight(action, jobs):
             actions.claim(action, jobs)  # says "already in progress"
             return
-        if needs_confirmation(action, len(jobs)):
-            confirm = ConfirmScreen(action, [job.name for job in jobs])
+        hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
+        if hidden or needs_confirmation(action, len(jobs)):
+            # Marks the filter hides are acted on too, but never without saying so.
+            note = marks_said(len(jobs), hidden) if hidden else ""
+            confirm = ConfirmScreen(action, [job.name for job in jobs], note=note)
             self.app.push_screen(confirm, callback=partial(self._confirmed, action, jobs))
         else:
             self._launch(action, jobs)

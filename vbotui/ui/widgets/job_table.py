@@ -608,6 +608,12 @@ class JobTable(ScrollView, can_focus=True):
         self.marks = set()
         self.refresh()
 
+    def hidden_marks(self) -> int:
+        """How many marked jobs the filter hides (they are still acted on, after saying so)."""
+        if not self.marks:
+            return 0
+        return len((self.marks & self.jobs.keys()) - {row[R_ID] for row in self._shown})
+
     def marked_jobs(self) -> list[Job]:
         jobs = [self.jobs[j] for j in self.marks if j in self.jobs]
         return sorted(jobs, key=lambda job: job.name.lower())
