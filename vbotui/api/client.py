@@ -21,7 +21,21 @@ from .http import (
     error_from_response,
     expect_object,
 )
-from .models import ActionResult, ExploreOptions, Job, JobSession, Organization, RestoreSession
+from .models import (
+    ActionResult,
+    ExploreOptions,
+    Health,
+    Job,
+    JobSession,
+    License,
+    LogItem,
+    Organization,
+    ProcessedObject,
+    Proxy,
+    Repository,
+    RestoreSession,
+    ServiceInstance,
+)
 from .paging import MAX_PAGE_SIZE, collect
 from .tokens import AccessTokens
 
@@ -242,12 +256,56 @@ class VboClient:
         sessions.sort(key=lambda s: s.creation_time or _OLDEST, reverse=True)
         return sessions[:limit]
 
+    async def job_session(self, session_id: str) -> JobSession:
+        dialect = await self._ensure_dialect()
+        return JobSession.from_json(await self._get_object(dialect.job_session(session_id).path))
+
+    async def session_log_items(self, session_id: str) -> list[LogItem]:
+        """Every log item of a job session, oldest first (paged on every version)."""
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.session_log_items(session_id).path, paged=True)
+        log = [LogItem.from_json(item) for item in items]
+        log.sort(key=lambda item: (item.usn is None, item.usn or 0))  # stable: the server's order otherwise
+        return log
+
+    async def processed_objects(self, session_id: str) -> list[ProcessedObject]:
+        """The objects a job session processed (v7+; ask `capabilities.processed_objects`)."""
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.processed_objects(session_id).path, paged=True)
+        return [ProcessedObject.from_json(item) for item in items]
+
+    # --- the server itself
+    async def service_instance(self) -> ServiceInstance:
+        dialect = await self._ensure_dialect()
+        return ServiceInstance.from_json(await self._get_object(dialect.path("ServiceInstance")))
+
+    async def health(self) -> Health:
+        """v8 `GET /Health` (ask `capabilities.health`)."""
+        dialect = await self._ensure_dialect()
+        return Health.from_json(await self._get_object(dialect.path("Health")))
+
+    async def list_proxies(self) -> list[Proxy]:
+        dialect = await self._ensure_dialect()
+        items = await self._get_all(dialect.path("Proxies"), paged=dialect.capabilities.proxies_paged)
+        return [Proxy.from_json(item) for item in items]
+
+    async def list_repositories(self) -> list[Repository]:
+        dialect = await self._ensure_dialect()
+        paged = dialect.capabilities.proxies_paged
+        items = await self._get_all(dialect.path("BackupRepositories"), paged=paged)
+        return [Repository.from_json(item) for item in items]
+
+    async def license(self) -> License:
+        dialect = await self._ensure_dialect()
+        return License.from_json(await self._get_object(dialect.path("License")))
+
     # --- actions
     # An action is sent once. A 2xx whose body cannot be read raises UnreadableAnswer: the server
     # probably acted, but that answer is not one to say "done" on (the caller re-reads the job).
-    async def job_action(self, job_id: str, action: str) -> ActionResult:
+    async def job_action(self, job_id: str, action: str, *, full: bool = False) -> ActionResult:
+        """`full`: an active full start (v6+); elsewhere the dialect's ValueError, nothing sent."""
         dialect = await self._ensure_dialect()
-        spec = dialect.job_action(job_id, action)
+        spec = dialect.job_action(job_id, action, full=full)
         started = time.perf_counter()
         response = await self._request(spec)
         body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all

@@ -38,6 +38,7 @@ class Capabilities:
     session_log_items: bool  # v3+: GET /vN/JobSessions/{id}/LogItems
     processed_objects: bool  # v7+: GET /vN/JobSessions/{id}/ProcessedObjects
     health: bool  # v8: anonymous GET /v8/Health
+    proxies_paged: bool  # v8: /Proxies and /BackupRepositories are paged (before: arrays)
     explore_types: tuple[str, ...]  # the EXPLORE_TYPES codes the version takes
     # --- how requests are spelled
     verb_actions: bool  # v6+: POST /Jobs/{id}/start|stop|...; before: POST /Jobs/{id}/Action
@@ -80,6 +81,7 @@ def capabilities_for(version: str) -> Capabilities:
         session_log_items=True,
         processed_objects=n >= 7,
         health=n >= 8,
+        proxies_paged=n >= 8,
         explore_types=tuple(code for code in EXPLORE_TYPES if code != "vet" or n >= 5),
         verb_actions=n >= 6,
         antiforgery_token=n >= 7,
@@ -164,10 +166,22 @@ class Dialect(ABC):
             return RequestSpec("GET", self.path("JobSessions"), params={"jobId": job_id})
         return RequestSpec("GET", self.path("Jobs", _seg(job_id), "JobSessions"))
 
+    def job_session(self, session_id: str) -> RequestSpec:
+        return RequestSpec("GET", self.path("JobSessions", _seg(session_id)))
+
+    def session_log_items(self, session_id: str) -> RequestSpec:
+        """`/JobSessions/{id}/LogItems`: paged on every version, oldest first."""
+        return RequestSpec("GET", self.path("JobSessions", _seg(session_id), "LogItems"))
+
+    def processed_objects(self, session_id: str) -> RequestSpec:
+        """`/JobSessions/{id}/ProcessedObjects` (v7+: ask `capabilities.processed_objects`)."""
+        return RequestSpec("GET", self.path("JobSessions", _seg(session_id), "ProcessedObjects"))
+
     # --- actions
     @abstractmethod
-    def job_action(self, job_id: str, action: str) -> RequestSpec:
-        """The request that enables, disables, starts or stops a job."""
+    def job_action(self, job_id: str, action: str, *, full: bool = False) -> RequestSpec:
+        """The request that enables, disables, starts or stops a job (`full`: an active full start,
+        only where `capabilities.full_start`; a ValueError elsewhere: nothing may be sent)."""
 
     @abstractmethod
     def explore(self, job_id: str, options: ExploreOptions) -> RequestSpec:
@@ -181,8 +195,10 @@ class Dialect(ABC):
 class ActionDialect(Dialect):
     """v3-v5: one `/Action` endpoint; the body names the action (the seed)."""
 
-    def job_action(self, job_id: str, action: str) -> RequestSpec:
+    def job_action(self, job_id: str, action: str, *, full: bool = False) -> RequestSpec:
         _check_action(action)
+        if full:
+            raise ValueError(f'API {self.version} has no full start (v6+: start takes {{"full": true}})')
         return RequestSpec("POST", self.path("Jobs", _seg(job_id), "Action"), {action: None}, True)
 
     def explore(self, job_id: str, options: ExploreOptions) -> RequestSpec:
@@ -205,11 +221,13 @@ class ActionDialect(Dialect):
 class VerbDialect(Dialect):
     """v6-v8: one endpoint per verb."""
 
-    def job_action(self, job_id: str, action: str) -> RequestSpec:
+    def job_action(self, job_id: str, action: str, *, full: bool = False) -> RequestSpec:
         _check_action(action)
+        if full and action != "start":
+            raise ValueError(f"only start can be full, not {action!r}")
         path = self.path("Jobs", _seg(job_id), action)
         if action == "start":
-            return RequestSpec("POST", path, {"full": False}, True)  # the body is required
+            return RequestSpec("POST", path, {"full": full}, True)  # the body is required
         return RequestSpec("POST", path)
 
     def explore(self, job_id: str, options: ExploreOptions) -> RequestSpec:

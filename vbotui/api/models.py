@@ -161,6 +161,44 @@ class Organization:
         )
 
 
+def _int(value: object) -> int | None:
+    """An integer (a whole float too); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+@dataclass(frozen=True)
+class SessionStatistics:
+    """A job session's `statistics` (v3+): rates in bytes or items per second."""
+
+    processing_rate_bytes: int | None = None
+    processing_rate_items: int | None = None
+    read_rate_bytes: int | None = None
+    write_rate_bytes: int | None = None
+    transferred_bytes: int | None = None
+    processed_objects: int | None = None
+    bottleneck: str | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> SessionStatistics:
+        if not isinstance(value, Mapping):
+            return cls()
+        return cls(
+            processing_rate_bytes=_int(value.get("processingRateBytesPS")),
+            processing_rate_items=_int(value.get("processingRateItemsPS")),
+            read_rate_bytes=_int(value.get("readRateBytesPS")),
+            write_rate_bytes=_int(value.get("writeRateBytesPS")),
+            transferred_bytes=_int(value.get("transferredDataBytes")),
+            processed_objects=_int(value.get("processedObjects")),
+            bottleneck=_str(value, "bottleneck"),
+        )
+
+
 @dataclass(frozen=True)
 class JobSession:
     id: str
@@ -170,6 +208,9 @@ class JobSession:
     end_time: datetime | None = None
     progress: int | None = None
     details: str = ""
+    retry_count: int | None = None
+    config_type: str | None = None  # v8 `jobSessionConfigType`: Full | Incremental (before: absent)
+    statistics: SessionStatistics = field(default_factory=SessionStatistics)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -184,7 +225,188 @@ class JobSession:
             end_time=parse_time(data.get("endTime")),
             progress=progress if isinstance(progress, int) and not isinstance(progress, bool) else None,
             details=_str(data, "details") or "",
+            retry_count=_int(data.get("retryCount")),
+            config_type=_str(data, "jobSessionConfigType"),
+            statistics=SessionStatistics.from_json(data.get("statistics")),
             raw=data,
+        )
+
+    @property
+    def is_running(self) -> bool:
+        return (self.status or "").lower() == "running"
+
+
+@dataclass(frozen=True)
+class LogItem:
+    """One line of a job session's log: v3-v7 write a `title` ("[Success] Job started at ..."),
+    v8 a `type` (Running|Warning|Error|Success|Stop) and a `message`."""
+
+    id: str
+    usn: int | None = None
+    title: str = ""
+    type: str | None = None
+    message: str = ""
+    creation_time: datetime | None = None
+    end_time: datetime | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, value: object) -> LogItem:
+        data = _object(value, "a log item")
+        return cls(
+            id=_str(data, "id") or "",
+            usn=_int(data.get("usn")),
+            title=_str(data, "title") or "",
+            type=_str(data, "type"),
+            message=_str(data, "message") or "",
+            creation_time=parse_time(data.get("creationTime")),
+            end_time=parse_time(data.get("endTime")),
+            raw=data,
+        )
+
+    @property
+    def text(self) -> str:
+        """The line as the console shows it: `[Type] message` on v8, the title before."""
+        if self.title:
+            return self.title
+        if self.type:
+            return f"[{self.type}] {self.message}" if self.message else f"[{self.type}]"
+        return self.message
+
+    @property
+    def kind(self) -> str:
+        """Success, Warning, Error, Running, Stop... from `type`, else the title's `[...]` prefix."""
+        if self.type:
+            return self.type
+        if self.title.startswith("[") and "]" in self.title:
+            return self.title[1 : self.title.index("]")]
+        return ""
+
+
+@dataclass(frozen=True)
+class ProcessedObject:
+    """An object a job session processed (v7+ `RESTJobSessionObject`)."""
+
+    id: str
+    type: str | None = None  # Group | User | Site | Team
+    status: str | None = None  # Success | Warning | Failed
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, value: object) -> ProcessedObject:
+        data = _object(value, "a processed object")
+        return cls(id=_str(data, "id") or "", type=_str(data, "type"), status=_str(data, "status"), raw=data)
+
+
+@dataclass(frozen=True)
+class ServiceInstance:
+    installation_id: str | None = None
+    version: str | None = None  # the build, e.g. 8.1.0.331
+
+    @classmethod
+    def from_json(cls, value: object) -> ServiceInstance:
+        data = _object(value, "the service instance")
+        return cls(installation_id=_str(data, "installationId"), version=_str(data, "version"))
+
+
+@dataclass(frozen=True)
+class Health:
+    """v8 `GET /Health`: the overall status and one per part (Database, Proxies, ...)."""
+
+    status: str | None = None
+    entries: tuple[tuple[str, str, str], ...] = ()  # (name, status, description)
+
+    @classmethod
+    def from_json(cls, value: object) -> Health:
+        data = _object(value, "a health report")
+        entries = data.get("entries")
+        parts: list[tuple[str, str, str]] = []
+        if isinstance(entries, Mapping):
+            for name, entry in entries.items():
+                if isinstance(entry, Mapping):
+                    parts.append((str(name), _str(entry, "status") or "", _str(entry, "description") or ""))
+        return cls(status=_str(data, "status"), entries=tuple(parts))
+
+
+@dataclass(frozen=True)
+class Proxy:
+    id: str
+    host_name: str = ""
+    status: str | None = None  # Online | Offline
+    type: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, value: object) -> Proxy:
+        data = _object(value, "a proxy")
+        return cls(
+            id=_str(data, "id") or "",
+            host_name=_str(data, "hostName", "fqdn") or "",
+            status=_str(data, "status"),
+            type=_str(data, "type"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class Repository:
+    id: str
+    name: str = ""
+    capacity_bytes: int | None = None
+    free_bytes: int | None = None
+    is_out_of_sync: bool | None = None
+    is_outdated: bool | None = None
+    is_out_of_order: bool | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, value: object) -> Repository:
+        data = _object(value, "a backup repository")
+        return cls(
+            id=_str(data, "id") or "",
+            name=_str(data, "name") or "",
+            capacity_bytes=_int(data.get("capacityBytes")),
+            free_bytes=_int(data.get("freeSpaceBytes")),
+            is_out_of_sync=_bool(data.get("isOutOfSync")),
+            is_outdated=_bool(data.get("isOutdated")),
+            is_out_of_order=_bool(data.get("isOutOfOrder")),
+            raw=data,
+        )
+
+    @property
+    def state(self) -> str:
+        """In words: OK, out of sync, outdated, invalid."""
+        problems = [
+            word
+            for flag, word in (
+                (self.is_out_of_order, "invalid"),
+                (self.is_outdated, "outdated"),
+                (self.is_out_of_sync, "out of sync"),
+            )
+            if flag
+        ]
+        return ", ".join(problems) or "OK"
+
+
+@dataclass(frozen=True)
+class License:
+    status: str | None = None  # Valid | Expired
+    type: str | None = None
+    licensed_to: str = ""
+    total: int | None = None
+    used: int | None = None
+    expires: datetime | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> License:
+        data = _object(value, "the licence")
+        return cls(
+            status=_str(data, "status"),
+            type=_str(data, "type"),
+            licensed_to=_str(data, "licensedTo") or "",
+            total=_int(data.get("totalNumber")),
+            used=_int(data.get("usedNumber")),
+            expires=parse_time(data.get("licenseExpires") or data.get("expirationDate")),
         )
 
 

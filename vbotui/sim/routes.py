@@ -83,6 +83,16 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
             return list_job_sessions
         case ("GET", ["jobsessions", _]):
             return get_job_session
+        case ("GET", ["jobsessions", _, "logitems"]) if c.session_log_items:
+            return list_log_items
+        case ("GET", ["jobsessions", _, "processedobjects"]) if c.processed_objects:
+            return list_processed_objects
+        case ("GET", ["proxies"]):
+            return list_proxies
+        case ("GET", ["backuprepositories"]):
+            return list_repositories
+        case ("GET", ["license"]):
+            return get_license
         case ("GET", ["restoresessions"]):
             return list_restore_sessions
         case ("GET", ["restoresessions", _]):
@@ -248,13 +258,41 @@ async def list_job_sessions(call: Call) -> Response:
 
 
 async def get_job_session(call: Call) -> Response:
-    session_id = call.segments[1].lower()
-    if session_id not in call.state.job_sessions:
-        call.state.ensure_all_history()
-    session = call.state.job_sessions.get(session_id)
-    if session is None:
-        raise not_found("Job session", call.segments[1])
-    return json_response(render.job_session_json(call.view, session))
+    return json_response(render.job_session_json(call.view, call.state.job_session(call.segments[1])))
+
+async def list_log_items(call: Call) -> Response:
+    """Paged on every version (real v3 output is a page too), oldest first."""
+    session = call.state.job_session(call.segments[1])
+    log = call.state.log_of(session, call.now)
+    items = [render.log_item_json(call.view, session.id, item) for item in log]
+    if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
+        items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
+    return _collection(call, f"JobSessions/{session.id}/LogItems", items, paged=True,
+                       with_total=call.caps.total_count)
+
+
+async def list_processed_objects(call: Call) -> Response:
+    session = call.state.job_session(call.segments[1])
+    objects = call.state.processed_of(session)
+    items = [render.processed_object_json(call.view, session.id, item) for item in objects]
+    return _collection(call, f"JobSessions/{session.id}/ProcessedObjects", items, paged=True,
+                       with_total=call.caps.total_count)
+
+
+# -- the server's parts ---------------------------------------------------------------------------
+
+async def list_proxies(call: Call) -> Response:
+    items = [render.proxy_json(call.view, proxy) for proxy in call.state.proxies]
+    return _collection(call, "Proxies", items, paged=call.caps.proxies_paged)
+
+
+async def list_repositories(call: Call) -> Response:
+    items = [render.repository_json(call.view, repository) for repository in call.state.repositories]
+    return _collection(call, "BackupRepositories", items, paged=call.caps.proxies_paged)
+
+
+async def get_license(call: Call) -> Response:
+    return json_response(render.license_json(call.view, call.state.license))
 
 
 # -- restore sessions ---------------------------------------------------------------------------

@@ -13,6 +13,18 @@ from datetime import datetime, timedelta
 
 from .config import SimConfig
 from .data import SimJob, SimOrganization, generate, new_uuid
+from .sessions import (
+    SimLicense,
+    SimLogItem,
+    SimProcessedObject,
+    SimProxy,
+    SimRepository,
+    log_items,
+    make_license,
+    make_proxies,
+    make_repositories,
+    processed_objects,
+)
 
 # Explore types as the API writes them in responses (vbo-api.md §7); Teams needs v5+.
 RESTORE_TYPES = {"vex": "Vex", "veod": "Veod", "vesp": "Vesp", "vet": "Vet"}
@@ -56,6 +68,7 @@ class SimJobSession:
     progress: int = 0
     config_type: str = "Incremental"
     etag: int = 1
+    planned_s: float | None = None  # how long the run was to take (its log's time scale)
 
     @property
     def elapsed_s(self) -> float:
@@ -94,6 +107,9 @@ class SimState:
         self.job_sessions: dict[str, SimJobSession] = {}
         self.restore_sessions: dict[str, SimRestoreSession] = {}
         self.installation_id = new_uuid(random.Random(f"{config.seed}:installation"))
+        self.proxies: list[SimProxy] = make_proxies(config.seed, config.jobs)
+        self.repositories: list[SimRepository] = make_repositories(config.seed, orgs, self.proxies)
+        self.license: SimLicense = make_license(config.seed, jobs, now)
         self._rng = random.Random(f"{config.seed}:runtime")
         self._running: set[str] = set()
         self._with_history: set[str] = set()
@@ -153,6 +169,7 @@ class SimState:
                 bytes_per_object=rng.randint(20_000, 400_000), config_type="Incremental",
             )
             session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
+            session.planned_s = (session.end_time - start).total_seconds()
             session.progress = job.objects if status != "Failed" else job.objects // 3
             history.append(session)
         history[0].config_type = "Full"
@@ -168,6 +185,38 @@ class SimState:
         """The job's sessions, newest first."""
         self.ensure_history(job)
         return [self.job_sessions[sid] for sid in reversed(job.session_ids)]
+
+    def job_session(self, session_id: str) -> SimJobSession:
+        key = session_id.lower()
+        if key not in self.job_sessions:
+            self.ensure_all_history()
+        session = self.job_sessions.get(key)
+        if session is None:
+            raise not_found("Job session", session_id)
+        return session
+
+    def log_of(self, session: SimJobSession, now: datetime) -> list[SimLogItem]:
+        """The session's log as far as the clock has reached (it grows while the session runs)."""
+        job = self.jobs.get(session.job_id)
+        org = self.organizations.get(job.organization_id) if job is not None else None
+        planned = session.planned_s if session.planned_s is not None else self.config.run_seconds
+        return log_items(self.config.seed, session.id, job, org, session.objects, session.creation_time,
+                         session.end_time, session.status, now, planned)
+
+    def processed_of(self, session: SimJobSession) -> list[SimProcessedObject]:
+        return processed_objects(self.config.seed, session.id, session.progress, session.status)
+
+    def health(self) -> tuple[str, dict[str, tuple[str, str | None]]]:
+        """The overall status and each part's (status, description): offline proxies make it Unhealthy."""
+        offline = [proxy.host_name for proxy in self.proxies if proxy.status != "Online"]
+        entries: dict[str, tuple[str, str | None]] = {
+            "Database": ("Healthy", None),
+            "Proxies": ("Unhealthy", f"Offline: {', '.join(offline)}") if offline else ("Healthy", None),
+            "Repositories": ("Healthy", None),
+            "Licensing": ("Healthy", None) if self.license.status == "Valid" else ("Unhealthy", "Expired"),
+        }
+        overall = "Healthy" if all(status == "Healthy" for status, _ in entries.values()) else "Unhealthy"
+        return overall, entries
 
     # -- actions -----------------------------------------------------------------------------
 
