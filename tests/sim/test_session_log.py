@@ -14,8 +14,9 @@ async def _log(client: httpx.AsyncClient, version: str, session: str, auth: dict
     return list(body["results"])
 
 
-async def test_log_grows_while_running_and_ends_with_the_outcome(sim_client, sign_in, seed_job, sim,
-                                                                 sim_clock) -> None:
+async def test_log_grows_while_running_and_ends_with_the_outcome(
+    sim_client, sign_in, seed_job, sim, sim_clock
+) -> None:
     auth = await sign_in("v8")
     started = await sim_client.post(f"/v8/Jobs/{seed_job}/start", json={"full": False}, headers=auth)
     session = started.json()["id"]

@@ -14,8 +14,9 @@ def version(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def test_session_bodies_conform_while_running_and_after(sim_client, sign_in, seed_job, sim, sim_clock,
-                                                              version) -> None:
+async def test_session_bodies_conform_while_running_and_after(
+    sim_client, sign_in, seed_job, sim, sim_clock, version
+) -> None:
     auth = await sign_in(version)
     start = await sim_client.post(f"/{version}/Jobs/{seed_job}/start", json={"full": True}, headers=auth)
     assert start.status_code in (200, 204)
@@ -23,14 +24,24 @@ async def test_session_bodies_conform_while_running_and_after(sim_client, sign_i
     assert running is not None
     sim_clock.advance(0.5)
     history = sim.jobs[seed_job].session_ids[0]
-    paths = [f"/JobSessions/{running}", f"/JobSessions/{running}/LogItems",
-             f"/JobSessions/{history}/LogItems", f"/JobSessions/{history}/LogItems?limit=2&offset=1",
-             "/ServiceInstance", "/Proxies", "/BackupRepositories", "/License"]
+    paths = [
+        f"/JobSessions/{running}",
+        f"/JobSessions/{running}/LogItems",
+        f"/JobSessions/{history}/LogItems",
+        f"/JobSessions/{history}/LogItems?limit=2&offset=1",
+        "/ServiceInstance",
+        "/Proxies",
+        "/BackupRepositories",
+        "/License",
+    ]
     if version == "v6":
         paths.append(f"/Jobs/{seed_job}/JobSessions")
     else:
-        paths += [f"/JobSessions?jobId={seed_job}", f"/JobSessions/{running}/ProcessedObjects",
-                  f"/JobSessions/{history}/ProcessedObjects"]
+        paths += [
+            f"/JobSessions?jobId={seed_job}",
+            f"/JobSessions/{running}/ProcessedObjects",
+            f"/JobSessions/{history}/ProcessedObjects",
+        ]
     if version == "v8":
         paths += ["/Health", "/Proxies?limit=1&offset=0", f"/JobSessions/{running}/LogItems?orderAsc=false"]
     for when in ("running", "finished"):

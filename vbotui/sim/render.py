@@ -85,7 +85,8 @@ def schedule_policy(view: View, job: SimJob) -> Json:
     if job.backup_window:
         # 7 days x 24 hours from Sunday: backups allowed from 19:00 to 07:00.
         policy["backupWindowSettings"] = {
-            "backupWindow": [h >= 19 or h < 7 for _ in range(7) for h in range(24)], "minuteOffset": 0,
+            "backupWindow": [h >= 19 or h < 7 for _ in range(7) for h in range(24)],
+            "minuteOffset": 0,
         }
     policy["type"] = job.schedule_type
     if job.schedule_type == "Periodically":
@@ -104,8 +105,11 @@ def job_json(view: View, job: SimJob) -> Json:
     data: Json = {"id": job.id, "name": job.name, "description": job.description}
     if v <= 5:
         data.update(
-            lastRun=api_time(job.last_run), nextRun=api_time(next_run(job, view.now)),
-            isEnabled=job.is_enabled, backupType=job.backup_type, lastStatus=job.last_status,
+            lastRun=api_time(job.last_run),
+            nextRun=api_time(next_run(job, view.now)),
+            isEnabled=job.is_enabled,
+            backupType=job.backup_type,
+            lastStatus=job.last_status,
             schedulePolicy=schedule_policy(view, job),
         )
     else:
@@ -115,8 +119,11 @@ def job_json(view: View, job: SimJob) -> Json:
         data["schedulePolicy"] = schedule_policy(view, job)
         if view.caps.parent_ids:
             data["organizationId"] = job.organization_id
-        data.update(repositoryId=job.repository_id, lastRun=api_time(job.last_run),
-                    nextRun=api_time(next_run(job, view.now)))
+        data.update(
+            repositoryId=job.repository_id,
+            lastRun=api_time(job.last_run),
+            nextRun=api_time(next_run(job, view.now)),
+        )
         if v >= 7:
             data["lastBackup"] = api_time(job.last_backup)
         data.update(isEnabled=job.is_enabled, lastStatus=job.last_status)
@@ -142,11 +149,18 @@ def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
         data.update(officeName=org.office_name, region="Worldwide")
         if v >= 7:
             data["description"] = org.description
-        data.update(isExchangeOnline=org.is_exchange_online, isSharePointOnline=org.is_sharepoint_online,
-                    isTeamsOnline=org.is_teams_online, isTeamsChatsOnline=False)
+        data.update(
+            isExchangeOnline=org.is_exchange_online,
+            isSharePointOnline=org.is_sharepoint_online,
+            isTeamsOnline=org.is_teams_online,
+            isTeamsChatsOnline=False,
+        )
         if extended:
-            data.update(isBackedup=org.is_backed_up, firstBackuptime=api_time(org.first_backup),
-                        lastBackuptime=api_time(org.last_backup))
+            data.update(
+                isBackedup=org.is_backed_up,
+                firstBackuptime=api_time(org.first_backup),
+                lastBackuptime=api_time(org.last_backup),
+            )
     else:
         # v3-v5: the times are absent when the organization was never backed up.
         data["isBackedup"] = org.is_backed_up
@@ -170,11 +184,15 @@ def _size(count: float) -> str:
 def session_details(session: SimJobSession, now: datetime) -> str:
     elapsed = max(1.0, ((session.end_time or now) - session.creation_time).total_seconds())
     moved = session.progress * session.bytes_per_object
-    line = (f"Transferred: {_size(moved)} ({session.progress} items) at {_size(moved / elapsed)}/s "
-            f"({session.progress / elapsed:.0f} items/s)")
+    line = (
+        f"Transferred: {_size(moved)} ({session.progress} items) at {_size(moved / elapsed)}/s "
+        f"({session.progress / elapsed:.0f} items/s)"
+    )
     if session.status == "Failed":
-        return f"{line}. Failed to process {max(1, session.objects - session.progress)} items: " \
-               "Exchange Web Services returned ServerBusy."
+        return (
+            f"{line}. Failed to process {max(1, session.objects - session.progress)} items: "
+            "Exchange Web Services returned ServerBusy."
+        )
     if session.status == "Warning":
         return f"{line}. Processed with warnings: 2 items were skipped."
     if session.status == "Stopped":
@@ -189,8 +207,10 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
     statistics = {
         "processingRateBytesPS": int(moved / elapsed),
         "processingRateItemsPS": int(session.progress / elapsed),
-        "readRateBytesPS": int(moved * 1.4 / elapsed), "writeRateBytesPS": int(moved * 0.6 / elapsed),
-        "transferredDataBytes": moved, "processedObjects": session.progress,
+        "readRateBytesPS": int(moved * 1.4 / elapsed),
+        "writeRateBytesPS": int(moved * 0.6 / elapsed),
+        "transferredDataBytes": moved,
+        "processedObjects": session.progress,
         "bottleneck": "Source" if session.status != "Running" else "Detecting",
     }
     data: Json = {"id": session.id}
@@ -211,20 +231,29 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
         data["eTag"] = session.etag
     # v3-v5 point the log link at /log, which answers 404 on real servers too (vbo-api.md §6).
     log = f"JobSessions/{session.id}/log" if v <= 5 else f"JobSessions/{session.id}/LogItems"
-    data["_links"] = {"self": view.href(f"JobSessions/{session.id}"), "log": view.href(log),
-                      "job": view.href(f"Jobs/{session.job_id}")}
+    data["_links"] = {
+        "self": view.href(f"JobSessions/{session.id}"),
+        "log": view.href(log),
+        "job": view.href(f"Jobs/{session.job_id}"),
+    }
     return data
 
 
 def restore_session_json(view: View, session: SimRestoreSession) -> Json:
     data: Json = {
-        "id": session.id, "name": session.name, "organization": session.organization, "type": session.type,
-        "creationTime": api_time(session.creation_time), "endTime": api_time(session.end_time),
-        "state": session.state, "result": session.result,
+        "id": session.id,
+        "name": session.name,
+        "organization": session.organization,
+        "type": session.type,
+        "creationTime": api_time(session.creation_time),
+        "endTime": api_time(session.end_time),
+        "state": session.state,
+        "result": session.result,
     }
     if view.version >= 6:
-        data.update(initiatedBy=session.initiated_by, scopeName=session.organization,
-                    clientHost=session.client_host)
+        data.update(
+            initiatedBy=session.initiated_by, scopeName=session.organization, clientHost=session.client_host
+        )
     data.update(details=session.details, reason=session.reason)
     if view.caps.etags:
         data["eTag"] = session.etag
@@ -235,8 +264,16 @@ def restore_session_json(view: View, session: SimRestoreSession) -> Json:
     return data
 
 
-def page(view: View, path: str, items: list[Json], offset: int, limit: int, total: int,
-         query: dict[str, str] | None = None, with_total: bool = False) -> Json:
+def page(
+    view: View,
+    path: str,
+    items: list[Json],
+    offset: int,
+    limit: int,
+    total: int,
+    query: dict[str, str] | None = None,
+    with_total: bool = False,
+) -> Json:
     """A page object; `items` is the slice already cut. `next` only when more remain."""
 
     def link(start: int) -> Json:
@@ -255,6 +292,7 @@ def page(view: View, path: str, items: list[Json], offset: int, limit: int, tota
 
 # -- log items, processed objects, the server's parts (issue 11) ---------------------------------
 
+
 def log_item_json(view: View, session_id: str, item: SimLogItem) -> Json:
     """v3-v7: a `title` ("[Success] Job started at ..."); v8: `type` and `message` (vbo-api.md §6)."""
     data: Json = {"id": item.id, "usn": item.usn}
@@ -263,14 +301,20 @@ def log_item_json(view: View, session_id: str, item: SimLogItem) -> Json:
     else:
         data["title"] = item.title
     data.update(creationTime=api_time(item.creation_time), endTime=api_time(item.end_time))
-    data["_links"] = {"self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}"),
-                      "jobSession": view.href(f"JobSessions/{session_id}")}
+    data["_links"] = {
+        "self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}"),
+        "jobSession": view.href(f"JobSessions/{session_id}"),
+    }
     return data
 
 
 def processed_object_json(view: View, session_id: str, item: SimProcessedObject) -> Json:
-    return {"id": item.id, "type": item.type, "status": item.status,
-            "_links": {"jobSession": view.href(f"JobSessions/{session_id}")}}
+    return {
+        "id": item.id,
+        "type": item.type,
+        "status": item.status,
+        "_links": {"jobSession": view.href(f"JobSessions/{session_id}")},
+    }
 
 
 def proxy_json(view: View, proxy: SimProxy) -> Json:
@@ -292,28 +336,51 @@ BUILD_OF_PROXIES = "8.1.0.331"
 
 def repository_json(view: View, repository: SimRepository) -> Json:
     data: Json = {
-        "capacityBytes": repository.capacity_bytes, "freeSpaceBytes": repository.free_bytes,
-        "id": repository.id, "name": repository.name, "description": "", "path": repository.path,
-        "retentionType": "SnapshotBased", "retentionPeriodType": "Yearly", "yearlyRetentionPeriod": "Years3",
-        "retentionFrequencyType": "Daily", "dailyTime": "18:00:00", "dailyType": "Everyday",
-        "proxyId": repository.proxy_id, "isLongTerm": False,
+        "capacityBytes": repository.capacity_bytes,
+        "freeSpaceBytes": repository.free_bytes,
+        "id": repository.id,
+        "name": repository.name,
+        "description": "",
+        "path": repository.path,
+        "retentionType": "SnapshotBased",
+        "retentionPeriodType": "Yearly",
+        "yearlyRetentionPeriod": "Years3",
+        "retentionFrequencyType": "Daily",
+        "dailyTime": "18:00:00",
+        "dailyType": "Everyday",
+        "proxyId": repository.proxy_id,
+        "isLongTerm": False,
     }
     if view.version >= 6:
         data["isOutOfSync"] = repository.is_out_of_sync
     if view.version >= 8:
-        data.update(organizationId=repository.organization_id, isOutdated=False, isIndexed=True,
-                    isMigrationLocked=False, isOutOfOrder=False)
+        data.update(
+            organizationId=repository.organization_id,
+            isOutdated=False,
+            isIndexed=True,
+            isMigrationLocked=False,
+            isOutOfOrder=False,
+        )
     data["_links"] = {"self": view.href(f"BackupRepositories/{repository.id}")}
     return data
 
 
 def license_json(view: View, license: SimLicense) -> Json:
-    data: Json = {"licenseID": "6f1b3d0e-8a52-4c39-9d0f-1b2c3d4e5f60", "email": "licensing@contoso.com",
-                  "status": license.status}
+    data: Json = {
+        "licenseID": "6f1b3d0e-8a52-4c39-9d0f-1b2c3d4e5f60",
+        "email": "licensing@contoso.com",
+        "status": license.status,
+    }
     if view.version >= 7:
         data.update(licenseExpires=api_time(license.expires), gracePeriodExpires=api_time(license.expires))
     else:
         data["expirationDate"] = api_time(license.expires)
-    data.update(type=license.type, licensedTo=license.licensed_to, totalNumber=license.total,
-                usedNumber=license.used, newNumber=0, supportID="01234567")
+    data.update(
+        type=license.type,
+        licensedTo=license.licensed_to,
+        totalNumber=license.total,
+        usedNumber=license.used,
+        newNumber=0,
+        supportID="01234567",
+    )
     return data

@@ -104,16 +104,23 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
     return None
 
 
-def _collection(call: Call, path: str, items: list[Json], paged: bool, with_total: bool = False,
-                query: dict[str, str] | None = None) -> Response:
+def _collection(
+    call: Call,
+    path: str,
+    items: list[Json],
+    paged: bool,
+    with_total: bool = False,
+    query: dict[str, str] | None = None,
+) -> Response:
     if not paged:
         return json_response(items)
     offset, limit = paging(call.query)
-    window = items[offset:offset + limit]
+    window = items[offset : offset + limit]
     return json_response(render.page(call.view, path, window, offset, limit, len(items), query, with_total))
 
 
 # -- jobs -------------------------------------------------------------------------------------
+
 
 async def list_jobs(call: Call) -> Response:
     jobs: list[SimJob] = list(call.state.jobs.values())
@@ -125,7 +132,7 @@ async def list_jobs(call: Call) -> Response:
             if wanted:
                 query[name[:-2] + "Id"] = wanted
                 jobs = [job for job in jobs if getattr(job, attr) == wanted.lower()]
-        window = [render.job_json(call.view, job) for job in jobs[offset:offset + limit]]
+        window = [render.job_json(call.view, job) for job in jobs[offset : offset + limit]]
         return json_response(render.page(call.view, "Jobs", window, offset, limit, len(jobs), query))
     return json_response([render.job_json(call.view, job) for job in jobs])
 
@@ -143,13 +150,15 @@ async def job_action_v3(call: Call) -> Response:
     job = _job_of(call)
     body = call.body
     if not isinstance(body, dict) or len(body) != 1:
-        raise invalid("The request body must contain exactly one action: "
-                      "enable, start, stop, disable or explore.")
+        raise invalid(
+            "The request body must contain exactly one action: enable, start, stop, disable or explore."
+        )
     action, options = next(iter(lower_keys(body).items()))
     if action == "explore":
         if not isinstance(options, dict):
-            raise invalid("The explore action needs its options: "
-                          "datetime, type, showDeleted, showAllVersions.")
+            raise invalid(
+                "The explore action needs its options: datetime, type, showDeleted, showAllVersions."
+            )
         return json_response(_explore(call, job, options))
     await _simple_action(call, job, action, full=False)
     return empty_response(200)
@@ -191,17 +200,20 @@ async def _simple_action(call: Call, job: SimJob, action: str, full: bool) -> An
 def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
     opts = lower_keys(options)
     session = call.state.explore(
-        job, call.now,
+        job,
+        call.now,
         point_in_time=parse_point_in_time(opts.get("datetime"), call.now),
         type_code=explore_type(opts.get("type"), call.version),
         show_deleted=parse_bool(opts.get("showdeleted"), "showDeleted"),
         show_all_versions=parse_bool(opts.get("showallversions"), "showAllVersions"),
-        user=call.user, client_host=call.client_host,
+        user=call.user,
+        client_host=call.client_host,
     )
     return render.restore_session_json(call.view, session)
 
 
 # -- organizations ------------------------------------------------------------------------------
+
 
 def _extended(call: Call) -> bool:
     # extendedView defaults to true on v6 and false on v7/v8; v3-v5 have no such switch.
@@ -236,11 +248,13 @@ async def list_organization_jobs(call: Call) -> Response:
 
 # -- job sessions -------------------------------------------------------------------------------
 
+
 async def list_job_sessions_of_job(call: Call) -> Response:
     job = _job_of(call)
     items = [render.job_session_json(call.view, s) for s in call.state.sessions_of(job)]
-    return _collection(call, f"Jobs/{job.id}/JobSessions", items, paged=call.caps.job_sessions_of_job_paged,
-                       with_total=True)
+    return _collection(
+        call, f"Jobs/{job.id}/JobSessions", items, paged=call.caps.job_sessions_of_job_paged, with_total=True
+    )
 
 
 async def list_job_sessions(call: Call) -> Response:
@@ -253,12 +267,19 @@ async def list_job_sessions(call: Call) -> Response:
         sessions = sorted(state.job_sessions.values(), key=lambda s: s.creation_time, reverse=True)
     items = [render.job_session_json(call.view, s) for s in sessions]
     query = {"jobId": job_id} if job_id else {}
-    return _collection(call, "JobSessions", items, paged=call.caps.sessions_paged,
-                       with_total=call.caps.total_count, query=query)
+    return _collection(
+        call,
+        "JobSessions",
+        items,
+        paged=call.caps.sessions_paged,
+        with_total=call.caps.total_count,
+        query=query,
+    )
 
 
 async def get_job_session(call: Call) -> Response:
     return json_response(render.job_session_json(call.view, call.state.job_session(call.segments[1])))
+
 
 async def list_log_items(call: Call) -> Response:
     """Paged on every version (real v3 output is a page too), oldest first."""
@@ -267,19 +288,26 @@ async def list_log_items(call: Call) -> Response:
     items = [render.log_item_json(call.view, session.id, item) for item in log]
     if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
         items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
-    return _collection(call, f"JobSessions/{session.id}/LogItems", items, paged=True,
-                       with_total=call.caps.total_count)
+    return _collection(
+        call, f"JobSessions/{session.id}/LogItems", items, paged=True, with_total=call.caps.total_count
+    )
 
 
 async def list_processed_objects(call: Call) -> Response:
     session = call.state.job_session(call.segments[1])
     objects = call.state.processed_of(session)
     items = [render.processed_object_json(call.view, session.id, item) for item in objects]
-    return _collection(call, f"JobSessions/{session.id}/ProcessedObjects", items, paged=True,
-                       with_total=call.caps.total_count)
+    return _collection(
+        call,
+        f"JobSessions/{session.id}/ProcessedObjects",
+        items,
+        paged=True,
+        with_total=call.caps.total_count,
+    )
 
 
 # -- the server's parts ---------------------------------------------------------------------------
+
 
 async def list_proxies(call: Call) -> Response:
     items = [render.proxy_json(call.view, proxy) for proxy in call.state.proxies]
@@ -297,14 +325,17 @@ async def get_license(call: Call) -> Response:
 
 # -- restore sessions ---------------------------------------------------------------------------
 
+
 async def list_restore_sessions(call: Call) -> Response:
     ordered = call.caps.restore_sessions_order
     ascending = parse_bool(call.query.get("orderasc"), "orderAsc") if ordered else False
-    sessions = sorted(call.state.restore_sessions.values(), key=lambda s: s.creation_time,
-                      reverse=not ascending)
+    sessions = sorted(
+        call.state.restore_sessions.values(), key=lambda s: s.creation_time, reverse=not ascending
+    )
     items = [render.restore_session_json(call.view, s) for s in sessions]
-    return _collection(call, "RestoreSessions", items, paged=call.caps.sessions_paged,
-                       with_total=call.caps.total_count)
+    return _collection(
+        call, "RestoreSessions", items, paged=call.caps.sessions_paged, with_total=call.caps.total_count
+    )
 
 
 async def get_restore_session(call: Call) -> Response:

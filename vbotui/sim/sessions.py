@@ -92,8 +92,15 @@ def _account(rng: random.Random, org: SimOrganization | None) -> str:
     return f"team: Team {rng.randint(1, 40)}"
 
 
-def log_plan(seed: int, session_id: str, job: SimJob | None, org: SimOrganization | None, objects: int,
-             creation: datetime, run_seconds: float) -> list[tuple[float, str, str]]:
+def log_plan(
+    seed: int,
+    session_id: str,
+    job: SimJob | None,
+    org: SimOrganization | None,
+    objects: int,
+    creation: datetime,
+    run_seconds: float,
+) -> list[tuple[float, str, str]]:
     """(seconds into the run, type, message) of every line a complete run writes, the last one excepted."""
     rng = random.Random(f"{seed}:log:{session_id}")
     name = job.name if job is not None else "the job"
@@ -125,9 +132,18 @@ def final_line(status: str, end: datetime) -> tuple[str, str]:
     return SUCCESS, f"Job finished at {_when(end)}"
 
 
-def log_items(seed: int, session_id: str, job: SimJob | None, org: SimOrganization | None, objects: int,
-              creation: datetime, end: datetime | None, status: str, now: datetime,
-              planned_s: float) -> list[SimLogItem]:
+def log_items(
+    seed: int,
+    session_id: str,
+    job: SimJob | None,
+    org: SimOrganization | None,
+    objects: int,
+    creation: datetime,
+    end: datetime | None,
+    status: str,
+    now: datetime,
+    planned_s: float,
+) -> list[SimLogItem]:
     """The lines of a session's log the clock has reached, oldest first; a finished one ends with how.
 
     `planned_s` is how long the run was planned to take: the lines keep their times when a run is
@@ -141,8 +157,16 @@ def log_items(seed: int, session_id: str, job: SimJob | None, org: SimOrganizati
         if offset > reached_s:
             break
         at = creation + timedelta(seconds=offset)
-        items.append(SimLogItem(new_uuid(rng), len(items) + 1, kind, message, at,
-                                at + timedelta(seconds=min(1.0, planned_s / 50))))
+        items.append(
+            SimLogItem(
+                new_uuid(rng),
+                len(items) + 1,
+                kind,
+                message,
+                at,
+                at + timedelta(seconds=min(1.0, planned_s / 50)),
+            )
+        )
     if end is not None and now >= end:
         kind, message = final_line(status, end)
         items.append(SimLogItem(new_uuid(rng), len(items) + 1, kind, message, end, end))
@@ -182,12 +206,17 @@ def make_repositories(seed: int, orgs: list[SimOrganization], proxies: list[SimP
     for index, org in enumerate(orgs):
         capacity = 2 * 1024**4
         free = int(capacity * rng.uniform(0.05, 0.8))
-        repositories.append(SimRepository(
-            id=org.repository_id, name=f"{org.office_name} repository",
-            path=f"E:\\Backups\\{org.office_name}",
-            organization_id=org.id, proxy_id=proxies[index % len(proxies)].id, capacity_bytes=capacity,
-            free_bytes=free,
-        ))
+        repositories.append(
+            SimRepository(
+                id=org.repository_id,
+                name=f"{org.office_name} repository",
+                path=f"E:\\Backups\\{org.office_name}",
+                organization_id=org.id,
+                proxy_id=proxies[index % len(proxies)].id,
+                capacity_bytes=capacity,
+                free_bytes=free,
+            )
+        )
     return repositories
 
 
@@ -195,5 +224,9 @@ def make_license(seed: int, jobs: list[SimJob], now: datetime) -> SimLicense:
     rng = random.Random(f"{seed}:license")
     users = sum(min(job.objects, 400) for job in jobs) // 4 + 1
     total = ((users * 5 // 4) // 500 + 1) * 500
-    return SimLicense(licensed_to="Contoso Ltd.", expires=now + timedelta(days=rng.randint(90, 400)),
-                      total=total, used=users)
+    return SimLicense(
+        licensed_to="Contoso Ltd.",
+        expires=now + timedelta(days=rng.randint(90, 400)),
+        total=total,
+        used=users,
+    )

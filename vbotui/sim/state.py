@@ -164,9 +164,15 @@ class SimState:
             older = "Warning" if rng.random() < 0.15 else "Success"
             status = (job.last_status or "Success") if back == 0 else older
             session = SimJobSession(
-                id=new_uuid(rng), job_id=job.id, repository_id=job.repository_id, creation_time=start,
-                objects=job.objects, final_status=status, status=status,
-                bytes_per_object=rng.randint(20_000, 400_000), config_type="Incremental",
+                id=new_uuid(rng),
+                job_id=job.id,
+                repository_id=job.repository_id,
+                creation_time=start,
+                objects=job.objects,
+                final_status=status,
+                status=status,
+                bytes_per_object=rng.randint(20_000, 400_000),
+                config_type="Incremental",
             )
             session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
             session.planned_s = (session.end_time - start).total_seconds()
@@ -200,8 +206,18 @@ class SimState:
         job = self.jobs.get(session.job_id)
         org = self.organizations.get(job.organization_id) if job is not None else None
         planned = session.planned_s if session.planned_s is not None else self.config.run_seconds
-        return log_items(self.config.seed, session.id, job, org, session.objects, session.creation_time,
-                         session.end_time, session.status, now, planned)
+        return log_items(
+            self.config.seed,
+            session.id,
+            job,
+            org,
+            session.objects,
+            session.creation_time,
+            session.end_time,
+            session.status,
+            now,
+            planned,
+        )
 
     def processed_of(self, session: SimJobSession) -> list[SimProcessedObject]:
         return processed_objects(self.config.seed, session.id, session.progress, session.status)
@@ -236,8 +252,12 @@ class SimState:
         outcome = random.Random(f"{self.config.seed}:outcome:{session_id}").random()
         final = "Failed" if outcome < 0.1 else "Warning" if outcome < 0.25 else "Success"
         session = SimJobSession(
-            id=session_id, job_id=job.id, repository_id=job.repository_id, creation_time=now,
-            objects=job.objects, final_status=final,
+            id=session_id,
+            job_id=job.id,
+            repository_id=job.repository_id,
+            creation_time=now,
+            objects=job.objects,
+            final_status=final,
             config_type="Full" if full or not job.session_ids else "Incremental",
         )
         self.job_sessions[session.id] = session
@@ -258,8 +278,15 @@ class SimState:
             job.etag += 1
 
     def explore(
-        self, job: SimJob, now: datetime, point_in_time: datetime, type_code: str,
-        show_deleted: bool, show_all_versions: bool, user: str, client_host: str,
+        self,
+        job: SimJob,
+        now: datetime,
+        point_in_time: datetime,
+        type_code: str,
+        show_deleted: bool,
+        show_all_versions: bool,
+        user: str,
+        client_host: str,
     ) -> SimRestoreSession:
         if self.config.explore_refusal:
             raise SimError(500, self.config.explore_refusal)
@@ -278,11 +305,21 @@ class SimState:
             reason = ""
             details = f"Showing {kind} data of {org.name} as of the specified point in time."
         session = SimRestoreSession(
-            id=self.new_id(), job_id=job.id, organization_id=org.id, organization=org.name,
-            type=RESTORE_TYPES[type_code], name=f"{kind} restore session ({job.name})",
-            creation_time=now, initiated_by=user, client_host=client_host,
-            point_in_time=point_in_time, restore_point=restore_point, details=details, reason=reason,
-            show_deleted=show_deleted, show_all_versions=show_all_versions,
+            id=self.new_id(),
+            job_id=job.id,
+            organization_id=org.id,
+            organization=org.name,
+            type=RESTORE_TYPES[type_code],
+            name=f"{kind} restore session ({job.name})",
+            creation_time=now,
+            initiated_by=user,
+            client_host=client_host,
+            point_in_time=point_in_time,
+            restore_point=restore_point,
+            details=details,
+            reason=reason,
+            show_deleted=show_deleted,
+            show_all_versions=show_all_versions,
         )
         self.restore_sessions[session.id] = session
         return session
