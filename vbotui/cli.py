@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 import httpx
 
 from vbotui.api.client import VboClient
+from vbotui.commands import EXIT_UNREACHABLE, find_command, run_command
 from vbotui.config import (
     API_VERSIONS,
     DEFAULT_REFRESH_S,
@@ -64,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vbotui",
         description="Keyboard-driven terminal client for Veeam Backup for Microsoft 365 jobs.",
-        epilog="vbotui logout [--profile NAME | --server URL [--user USER]]: sign out, forget the sign-in.",
+        epilog="vbotui logout [--profile NAME | --server URL [--user USER]]: sign out, forget the sign-in.\n"
+        "vbotui jobs | start | stop | enable | disable | explore | sessions | log | restore-sessions |\n"
+        "       stop-restore-session ...: one-shot commands for scripts (vbotui COMMAND --help).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_server_options(parser, full=True)
     ui = parser.add_argument_group("behaviour")
@@ -154,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["logout"]:
         return logout_main(argv[1:])
+    command = find_command(argv)  # one-shot commands: the selection flags may come before them
+    if command is not None:
+        return run_command(argv[command], argv[:command] + argv[command + 1 :])
     args = build_parser().parse_args(argv)
     try:
         check_command_line(profile_flags(args))
@@ -253,7 +260,7 @@ def logout_main(argv: Sequence[str]) -> int:
         return asyncio.run(_logout(profile))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback holding a token
         print(f"vbotui logout: failed: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_UNREACHABLE  # the exit codes of the one-shot commands: 3 = the server, not usage
 
 
 async def _logout(profile: Profile) -> int:

@@ -63,21 +63,28 @@ class JobActions:
         self.in_flight.update((action, job.id) for job in free)
         return free
 
-    async def run(self, action: str, jobs: Sequence[Job]) -> None:
-        """The action on `jobs` (claimed by the caller): one job, or a bulk action."""
+    async def run(self, action: str, jobs: Sequence[Job], *, full: bool = False) -> list[Outcome]:
+        """The action on `jobs` (claimed by the caller): one job, or a bulk action. Returns each
+        job's outcome, in the order of `jobs` (the one-shot commands print them). `full`: an active
+        full start (only where the API has it: the client refuses it elsewhere, nothing sent)."""
         if len(jobs) == 1:
-            await self.run_one(action, jobs[0])
-        elif jobs:
-            await self.run_bulk(action, jobs)
+            return [await self.run_one(action, jobs[0], full=full)]
+        if jobs:
+            return await self.run_bulk(action, jobs, full=full)
+        return []
 
-    async def _one(self, action: str, job: Job, *, own_line: bool = True, reread: bool = True) -> Outcome:
+    async def _one(
+        self, action: str, job: Job, *, own_line: bool = True, reread: bool = True, full: bool = False
+    ) -> Outcome:
         from .server import AuditTarget
 
         try:
             result = await self.ops.perform(
-                action, job.name, lambda: self.ops.client.job_action(job.id, action),
+                action,
+                job.name,
+                lambda: self.ops.client.job_action(job.id, action, full=full),
                 line="always" if own_line else "on_problem",
-                audit=AuditTarget(action, job.id, job.name),
+                audit=AuditTarget(action, job.id, job.name, "full" if full else ""),
                 done_note=lambda answer: (
                     f"session {answer.job_session.id}" if answer.job_session and answer.job_session.id else ""
                 ),
@@ -92,7 +99,10 @@ class JobActions:
     async def _reread(self, job: Job, *, say_what: bool = False) -> None:
         """Show the job as the server has it now; `say_what` also puts that on a line."""
         result = await self.ops.perform(
-            "re-read", job.name, lambda: self.ops.client.get_job(job.id), read=True,
+            "re-read",
+            job.name,
+            lambda: self.ops.client.get_job(job.id),
+            read=True,
             line="always" if say_what else "on_problem",
             done_note=lambda fresh: f"the server says now: {job_state(fresh)}",
         )
@@ -116,30 +126,33 @@ class JobActions:
         if entry is not None and entry.action == "re-read":
             entry.progress(f"{len(found)} jobs" + (f", {len(gone)} no longer on the server" if gone else ""))
 
-    async def run_one(self, action: str, job: Job) -> None:
-        outcome = await self._one(action, job)
+    async def run_one(self, action: str, job: Job, *, full: bool = False) -> Outcome:
+        outcome = await self._one(action, job, full=full)
         if outcome.kind != DONE:
             self.ops.notice(f"{action} '{job.name}': {outcome.describe()}", "error")
+        return outcome
 
-    async def run_bulk(self, action: str, jobs: Sequence[Job]) -> None:
+    async def run_bulk(self, action: str, jobs: Sequence[Job], *, full: bool = False) -> list[Outcome]:
         total, answered, problems, unknown = len(jobs), 0, 0, 0
         one_by_one = total <= REREAD_ONE_BY_ONE_UP_TO
         entry = self.ops.activity.begin(action, f"{total} jobs")
         gate = asyncio.Semaphore(self.concurrency)
         stopped = False
+        outcomes: list[Outcome] = [Outcome(NOT_SENT, None, "not sent") for _ in jobs]
 
-        async def run(job: Job) -> None:
+        async def run(index: int, job: Job) -> None:
             nonlocal answered, problems, unknown
             async with gate:
                 if stopped:
                     return
-                outcome = await self._one(action, job, own_line=False, reread=one_by_one)
+                outcome = await self._one(action, job, own_line=False, reread=one_by_one, full=full)
+            outcomes[index] = outcome
             answered += 1
             problems += outcome.kind != DONE
             unknown += outcome.kind == UNKNOWN
             entry.progress(f"{answered}/{total} answered, {problems} not done")
 
-        tasks = [asyncio.ensure_future(run(job)) for job in jobs]
+        tasks = [asyncio.ensure_future(run(index, job)) for index, job in enumerate(jobs)]
         try:
             await asyncio.gather(*tasks)
         except asyncio.CancelledError:
@@ -159,6 +172,7 @@ class JobActions:
             entry.succeeded(None, None, summary)
         self.ops.activity.keep(entry)
         self.ops.notice(f"{action}: {summary}", "error" if problems else "information")
+        return outcomes
 
     def _not_sent(self, action: str, jobs: Sequence[Job]) -> None:
         for job in jobs:

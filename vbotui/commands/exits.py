@@ -1,0 +1,26 @@
+"""The exit codes of the one-shot commands and of `vbotui logout` (a contract: scripts test them).
+
+0  every requested action done (a --filter that matches nothing too, with a note on stderr)
+1  at least one action refused or failed by the server, or a read the server refused
+2  usage, or nothing sent because of a local rule (bad flag or value, unknown or ambiguous job,
+   --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
+3  cannot sign in or reach the server, or its certificate refused
+4  at least one outcome unknown (the request may have reached the server): wins over 1
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_UNKNOWN = 4
+
+
+class CommandError(Exception):
+    """Ends the command: `message` on stderr (one line, or a few), exit `code`."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

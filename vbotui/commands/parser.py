@@ -1,0 +1,146 @@
+"""The argparse parsers of the one-shot commands: their `--help` is part of the contract (README)."""
+
+from __future__ import annotations
+
+import argparse
+
+from vbotui.api.dialects import API_VERSION_CHOICES
+from vbotui.api.models import EXPLORE_TYPES
+
+SORT_KEYS = ("name", "organization", "enabled", "last-status", "last-run", "next-run", "last-backup")
+ACTION_COMMANDS = ("start", "stop", "enable", "disable")
+
+EXIT_CODES = """exit codes:
+  0  every requested action done (a --filter that matches nothing too, with a note on stderr)
+  1  at least one action refused or failed by the server
+  2  usage, or nothing sent because of a local rule (bad flag or value, unknown or ambiguous job,
+     --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
+  3  cannot sign in or reach the server, or its certificate refused
+  4  at least one outcome unknown (the request may have reached the server; check before retrying)"""
+
+DESCRIPTIONS = {
+    "jobs": "List the jobs (the TUI's filter grammar: words, status:, org:, enabled:, name:, a leading !).",
+    "start": "Start jobs (--full: an active full backup, API v6+).",
+    "stop": "Stop running jobs.",
+    "enable": "Enable jobs.",
+    "disable": "Disable jobs.",
+    "explore": "Open a restore session of a job's backup at a point in time.",
+    "sessions": "The newest job sessions, of one job or of every job.",
+    "log": "The log items of a job session, oldest first.",
+    "restore-sessions": "The server's restore sessions.",
+    "stop-restore-session": "Stop a restore session.",
+}
+
+JOB_HELP = "a job id, or an exact, case-sensitive job name (--org narrows names)"
+SAFETY = (
+    "stop, disable, stop-restore-session, --full and any action on more than one job need --yes "
+    "(or a typed y on a TTY); without it, and in a read-only profile, nothing is sent."
+)
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("server (also accepted before the command)")
+    group.add_argument("--profile", metavar="NAME", help="a profile from the config file")
+    group.add_argument("--server", metavar="URL", help="e.g. https://vbo.example.com:4443")
+    group.add_argument("--user", metavar="USER")
+    group.add_argument("--api-version", choices=API_VERSION_CHOICES, help="default: auto (newest served)")
+    trust = group.add_mutually_exclusive_group()
+    trust.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle instead of the system's")
+    trust.add_argument("--insecure", action="store_true", help="do not verify the server's certificate")
+    group.add_argument(
+        "--allow-plain-http", action="store_true", help="allow an http:// server other than loopback"
+    )
+    group.add_argument("--read-only", action="store_true", help="send no action (exit 2 if one is asked)")
+    group.add_argument(
+        "--fingerprint",
+        metavar="SHA256:HEX",
+        help="the server certificate's SHA-256: pinned on first use, refused if the server shows another",
+    )
+    signin = group.add_mutually_exclusive_group()
+    signin.add_argument(
+        "--password-file", metavar="PATH", help="read the password from PATH (refused unless 0600, yours)"
+    )
+    signin.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    group.add_argument(
+        "--utc", action="store_true", help="show and read times in UTC (json and csv are always UTC)"
+    )
+
+
+def _output(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
+    parser.add_argument("--output", choices=choices, default="table", help="default: table")
+
+
+def _jobs_selection(parser: argparse.ArgumentParser, *, many: bool) -> None:
+    if many:
+        parser.add_argument("jobs", nargs="*", metavar="JOB", help=JOB_HELP)
+        parser.add_argument(
+            "--filter", metavar="EXPR", help="the jobs the TUI's filter shows (instead of JOB)"
+        )
+    else:
+        parser.add_argument("job", metavar="JOB", help=JOB_HELP)
+    parser.add_argument("--org", metavar="ORG", help="only jobs of this organization (name or id)")
+
+
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"vbotui {command}",
+        description=DESCRIPTIONS[command],
+        epilog=(SAFETY + "\n\n" if command in (*ACTION_COMMANDS, "stop-restore-session") else "")
+        + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if command == "jobs":
+        parser.add_argument("--filter", metavar="EXPR", help="e.g. 'status:failed org:contoso !enabled:no'")
+        parser.add_argument("--org", metavar="ORG", help="only jobs of this organization (name or id)")
+        parser.add_argument("--sort", choices=SORT_KEYS, default="name", help="default: name")
+        _output(parser, ("table", "json", "csv"))
+    elif command in ACTION_COMMANDS:
+        _jobs_selection(parser, many=True)
+        if command == "start":
+            parser.add_argument(
+                "--full", action="store_true", help="an active full backup (API v6+; needs --yes)"
+            )
+        parser.add_argument("--yes", action="store_true", help="do it without asking")
+        _output(parser, ("table", "json"))
+    elif command == "explore":
+        _jobs_selection(parser, many=False)
+        parser.add_argument(
+            "--at",
+            metavar="TIME",
+            required=True,
+            help="latest, now, -2h, -3d, YYYY-MM-DD HH:MM (local; UTC with --utc) or ISO 8601",
+        )
+        parser.add_argument(
+            "--type", choices=tuple(EXPLORE_TYPES), default="vex", help="default: vex (Exchange)"
+        )
+        parser.add_argument("--show-deleted", action="store_true")
+        parser.add_argument("--show-all-versions", action="store_true")
+        _output(parser, ("table", "json"))
+    elif command == "sessions":
+        parser.add_argument("job", metavar="JOB", nargs="?", help=JOB_HELP + "; without it: every job's")
+        parser.add_argument("--org", metavar="ORG", help="narrows a JOB name to this organization")
+        parser.add_argument("--limit", metavar="N", type=_positive, default=10, help="default: 10")
+        _output(parser, ("table", "json", "csv"))
+    elif command == "log":
+        parser.add_argument("session_id", metavar="SESSION_ID")
+        _output(parser, ("table", "json", "csv"))
+    elif command == "restore-sessions":
+        _output(parser, ("table", "json", "csv"))
+    elif command == "stop-restore-session":
+        parser.add_argument("session_id", metavar="SESSION_ID")
+        parser.add_argument("--yes", action="store_true", help="do it without asking")
+        _output(parser, ("table", "json"))
+    else:  # pragma: no cover - COMMANDS and this function are kept together
+        raise ValueError(f"unknown command {command!r}")
+    _selection(parser)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 10000, not {value}")
+    return value
