@@ -94,7 +94,8 @@ async def test_expiry_mid_session_asks_again_and_the_failed_action_is_not_resent
         await pilot.press("slash", *"enabled:yes !status:running", "enter")
         await wait_until(pilot, lambda: main.jobs.row_count < 40, "the filter")
         sim.expire_tokens()
-        sim.add_fault("400x1@POST:/v8/token")  # the refresh is refused too: the session is dead
+        # The refresh is refused too (the session is dead), and so is VBOTUI_PASSWORD: it asks.
+        sim.add_fault("400x2@POST:/v8/token")
         await pilot.press("s")
         screen = await sign_in_screen(pilot)
         assert screen.expired and "Session expired" in screen_text(screen)

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from vbotui.api.errors import AuthError, TlsError, TransportError, VboError
 from vbotui.auth import Secret, ServerSession, SignInOutcome, TokenStore, UntrustedServer, open_token_store
+from vbotui.auth.session import PASSWORD_ENV
 from vbotui.config import (
     ConfigError,
     LoadedConfig,
@@ -30,6 +31,7 @@ from vbotui.config import (
 )
 from vbotui.operations.audit import AuditLog
 
+from .reconnect import Reconnect, unreachable
 from .safe_text import clean
 from .screens.certificate import REPLACE, TRUST, CertificateScreen
 from .screens.signin import SignInScreen
@@ -108,6 +110,7 @@ class SignInFlow:
         self.busy = False  # signing out or switching: a signed-out client is expected, not "expired"
         self._store: TokenStore | None = None
         self._store_lock = asyncio.Lock()
+        self.reconnect: Reconnect | None = None  # waiting for a server that could not be reached
 
     @property
     def profiles(self) -> Mapping[str, Profile]:
@@ -216,15 +219,33 @@ class SignInFlow:
         await self._resume(self.profile, screen)
 
     async def _resume(self, profile: Profile, screen: SignInScreen) -> None:
-        """Sign in without asking (saved token, VBOTUI_PASSWORD); else leave `screen` asking."""
-        screen.set_busy(f"Signing in to {profile.name}...")
-        session = self.setup.new_session(profile, await self.store())
-        try:
-            outcome = await self._trusting(session, session.start)
-        except Exception as error:  # noqa: BLE001 - shown inline; the screen must never stay busy
-            await session.aclose()
-            screen.ready(error=describe_failure(error, profile.url))
-            return
+        """Sign in without asking (saved token, VBOTUI_PASSWORD); else leave `screen` asking.
+
+        A server that cannot be reached is tried again by itself, with a countdown on the screen,
+        until it answers or the operator signs in by hand (or leaves).
+        """
+        self.reconnect = retry = Reconnect()
+
+        def still_wanted() -> bool:  # nobody typed a sign-in, and the screen is still the one shown
+            return self.reconnect is retry and not screen.busy and self.app.screen is screen
+
+        while True:
+            screen.set_busy(f"Signing in to {profile.name}...")
+            session = self.setup.new_session(profile, await self.store())
+            try:
+                outcome = await self._trusting(session, session.start)
+                break
+            except Exception as error:  # noqa: BLE001 - shown inline; the screen must never stay busy
+                await session.aclose()
+                why = describe_failure(error, profile.url)
+                if not unreachable(error):
+                    screen.ready(error=why)
+                    return
+                if retry.attempt == 0:
+                    self.app.activity.note("sign-in", why)
+                screen.ready(error=why)
+                if not await retry.wait(screen, why, still_wanted):
+                    return
         if outcome.status == "signed_in":
             await self._connected(session, outcome)
             return
@@ -233,8 +254,14 @@ class SignInFlow:
             self.app.activity.note("sign-in", notice)
         screen.ready(message=" ".join(outcome.notices))
 
+    def retry_now(self) -> None:
+        """ctrl+r on the sign-in screen: a server being waited for is tried at once."""
+        if self.reconnect is not None:
+            self.reconnect.now()
+
     async def submit(self, screen: SignInScreen, server: str, user: str, password: Secret) -> None:
         """The sign-in screen's Enter: a password grant (after a certificate prompt if needed)."""
+        self.reconnect = None  # the operator took over: no countdown goes on beside this
         reuse = screen.expired and self.session is not None
         try:
             if reuse:
@@ -294,8 +321,34 @@ class SignInFlow:
             return
         self.app.activity.note("session", EXPIRED)
         self.app.run_worker(self._forget_saved(session), group="keyring", exit_on_error=False)
+        password = session.env.get(PASSWORD_ENV)
+        if password and session.profile.user:  # automation: sign in again as at start, never ask
+            self.busy = True
+            self.app.run_worker(
+                self._sign_in_again(session, Secret(password)), group="sign-in", exit_on_error=False
+            )
+            return
+        self._ask_again(session)
+
+    def _ask_again(self, session: ServerSession, error: str = "") -> None:
         screen = self.sign_in_screen(session.profile, message=EXPIRED, expired=True)
         self.app.push_screen(screen)
+        if error:
+            screen.call_after_refresh(screen.show_error, error)
+
+    async def _sign_in_again(self, session: ServerSession, password: Secret) -> None:
+        """After a server restart (tokens gone): VBOTUI_PASSWORD signs in again by itself."""
+        try:
+            outcome = await session.sign_in(password)
+        except Exception as error:  # noqa: BLE001 - then it asks, saying why
+            self.busy = False
+            why = f"{PASSWORD_ENV} did not sign in again: {describe_failure(error, session.profile.url)}"
+            self.app.activity.note("session", why)
+            self._ask_again(session, why)
+            return
+        self.busy = False
+        self.app.activity.note("session", f"signed in again with {PASSWORD_ENV}")
+        await self._connected(session, outcome)
 
     async def _forget_saved(self, session: ServerSession) -> None:
         """The server refused the session's refresh token: forget it, but re-read the entry first

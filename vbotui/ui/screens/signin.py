@@ -115,6 +115,16 @@ class SignInScreen(Screen[None]):
         empty = [box for box in self._inputs() if not box.value and not box.disabled]
         (empty[0] if empty else self.query_one("#password", Input)).focus()
 
+    def show_error(self, error: str) -> None:
+        """Change the error line alone (a countdown): fields, focus and what is typed stay."""
+        self._show(message=self.message, error=error)
+
+    def action_retry(self) -> None:
+        """ctrl+r: a server being waited for is tried now."""
+        vbo: VboApp = self.app  # type: ignore[assignment]
+        if vbo.flow is not None:
+            vbo.flow.retry_now()
+
     def _show(self, message: str, error: str) -> None:
         self.message, self.error = message, error
         if self.field_warning:
