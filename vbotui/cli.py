@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
+from vbotui import debuglog
 from vbotui.api.client import VboClient
 from vbotui.commands import EXIT_UNREACHABLE, find_command, run_command
 from vbotui.config import (
@@ -80,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"poll interval, {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} s (default 30), or off",
     )
     ui.add_argument("--no-mouse", action="store_true", help="leave the mouse to the terminal")
+    ui.add_argument(
+        "--debug",
+        action="store_true",
+        help="write tracebacks to ~/.local/state/vbotui/debug.log (0600; tokens and passwords redacted)",
+    )
     demo = parser.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true", help="run against the built-in simulator")
     jobs = _number_arg("--demo-jobs", 0, 100_000, integer=True)
@@ -169,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     if os.environ.get("SSH_TTY"):
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # before Textual reads its constants
+    if args.debug:
+        debuglog.configure()
+    else:
+        debuglog.silence()
     if args.demo:
         return asyncio.run(_demo_run(args))
     return asyncio.run(_run(args))

@@ -9,6 +9,7 @@ Two ways to start it:
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import time
@@ -44,6 +45,7 @@ from .screens.quit_sessions import request_quit
 from .signin_flow import SignInFlow, SignInSetup
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -180,6 +182,7 @@ class VboApp(App[None]):
             return
         error = event.worker.error
         what = event.worker.description or event.worker.name or "background task"
+        log.error("%s failed", what, exc_info=error)  # the traceback: only with --debug, redacted
         self.activity.note("error", f"{what}: {type(error).__name__}: {error}")
         self.notify(clean(f"{what} failed: {type(error).__name__}"), severity="error", markup=False)
 
