@@ -66,6 +66,7 @@ class MainScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._detail_id: str | None = None
         self._detail_sessions: list[JobSession] | None = None
+        self._sessions_of: Job | None = None  # the job as it was when its sessions were read
         self.loaded = False
 
     @property
@@ -137,6 +138,7 @@ class MainScreen(Screen[None]):
                 self.jobs.load(jobs, self.ops.org_names)
                 self.loaded = True
                 self._sync_detail()
+                self._refresh_detail_sessions()
         finally:
             self.update_header()
             self._arm_refresh()
@@ -181,6 +183,14 @@ class MainScreen(Screen[None]):
         if job_id is not None:
             self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(self.load_sessions, job_id))
 
+    def _refresh_detail_sessions(self) -> None:
+        """After a poll or an action: the sessions again, when the job changed or is running."""
+        job = self.jobs.jobs.get(self._detail_id or "")
+        if job is None or self._detail_sessions is None:
+            return  # none shown yet: the cursor's debounced read is on its way
+        if job != self._sessions_of or (job.last_status or "").lower() == "running":
+            self.load_sessions(job.id)
+
     def _show_detail(self, error: str = "") -> None:
         job = self.jobs.jobs.get(self._detail_id or "")
         detail = self.query_one("#detail", JobDetail)
@@ -196,6 +206,7 @@ class MainScreen(Screen[None]):
             return
         if job_id == self._detail_id:  # drop answers for a job the cursor has left
             self._detail_sessions = sessions
+            self._sessions_of = self.jobs.jobs.get(job_id)
             self._show_detail()
 
     # ----- filter, marks, sort -----
@@ -325,6 +336,7 @@ class MainScreen(Screen[None]):
             self.jobs.update_job(job)
         if self._detail_id in {job.id for job in message.jobs}:
             self._show_detail()
+            self._refresh_detail_sessions()
         if message.jobs:
             self.update_header()
 
