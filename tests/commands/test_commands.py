@@ -300,3 +300,20 @@ def test_an_unreachable_server_is_exit_3():
 def test_a_wrong_password_is_exit_3(server: Server, command: str):
     done = server.run(command, password="wrong")
     assert done.returncode == 3 and "refused" in done.stderr
+
+
+def test_log_follow_prints_new_items_until_the_running_session_ends(tmp_path):
+    from .conftest import make_server
+
+    for server in make_server(tmp_path, run_seconds=5):
+        assert server.run("start", SEED_JOB).returncode == 0
+        running = server.json("sessions", SEED_JOB, "--limit", "1")[0]
+        assert running["status"] == "Running"
+        done = server.run("log", running["id"], "--follow")
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert lines[0].startswith("TIME") and len([line for line in lines if line.startswith("TIME")]) == 1
+        assert "Job finished" in lines[-1] or "Job was stopped" in lines[-1]
+        polls = [r for r in server.sim.requests if r.method == "GET" and r.path.endswith(f"/{running['id']}")]
+        assert len(polls) >= 2  # it was still running at the first look: the log was followed
+        assert server.run("log", running["id"], "--follow", "--output", "json").returncode == 2

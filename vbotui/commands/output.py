@@ -102,6 +102,7 @@ def write_table(
     *,
     utc: bool = False,
     width: int | None = None,
+    header: bool = True,
 ) -> None:
     rows = [[table_value(record.get(field), utc) for field in fields] for record in records]
     widths = [
@@ -121,7 +122,8 @@ def write_table(
             parts.append(padded)
         return GAP.join(parts).rstrip()
 
-    out.write(line(headers) + "\n")
+    if header:
+        out.write(line(headers) + "\n")
     for row in rows:
         out.write(line(row, paint=colour) + "\n")
 
@@ -135,16 +137,20 @@ class Printer:
         self.utc = utc
 
     def records(
-        self, records: Sequence[Record], fields: Sequence[str], headers: Sequence[str] | None = None
+        self,
+        records: Sequence[Record],
+        fields: Sequence[str],
+        headers: Sequence[str] | None = None,
+        *,
+        header: bool = True,
     ) -> None:
         if self.output == "json":
             write_json(records, self.out)
         elif self.output == "csv":
             write_csv(records, fields, self.out)
         else:
-            write_table(
-                records, fields, headers or [_header(field) for field in fields], self.out, utc=self.utc
-            )
+            titles = headers or [_header(field) for field in fields]
+            write_table(records, fields, titles, self.out, utc=self.utc, header=header)
         self.out.flush()
 
 

@@ -123,6 +123,11 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         _output(parser, ("table", "json", "csv"))
     elif command == "log":
         parser.add_argument("session_id", metavar="SESSION_ID")
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="while the session runs, print new items as they come (table)",
+        )
         _output(parser, ("table", "json", "csv"))
     elif command == "restore-sessions":
         _output(parser, ("table", "json", "csv"))

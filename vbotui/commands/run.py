@@ -63,6 +63,7 @@ _TRUE_FALSE = {"yes", "y", "true", "1", "on", "no", "n", "false", "0", "off"}
 ALWAYS_CONFIRMED = ("stop", "disable", "stop-restore-session")
 LIST_IN_PROMPT = 10
 SESSIONS_CONCURRENCY = 8
+FOLLOW_INTERVAL_S = 2.0
 
 
 # --- local checks: nothing is sent when one fails -------------------------------------------------
@@ -559,10 +560,25 @@ def log_record(item: Any) -> dict[str, Any]:
 
 async def cmd_log(ctx: Context) -> int:
     ops, wanted = ctx.ops, ctx.args.session_id
+    if ctx.args.follow and ctx.args.output != "table":
+        raise CommandError(EXIT_USAGE, "--follow prints a table: it does not go with --output json or csv")
     items = await read(ctx, "log", wanted, lambda: ops.client.session_log_items(wanted))
-    records = [log_record(item) for item in items]
-    ctx.printer.records(records, LOG_FIELDS if ctx.args.output != "table" else LOG_TABLE, ["TIME", "LOG"])
-    return EXIT_OK
+    fields = LOG_FIELDS if ctx.args.output != "table" else LOG_TABLE
+    ctx.printer.records([log_record(item) for item in items], fields, ["TIME", "LOG"])
+    if not ctx.args.follow:
+        return EXIT_OK
+    seen = {item.id for item in items}
+    while True:  # like tail -f, until the session is no longer running
+        session = await read(ctx, "session", wanted, lambda: ops.client.job_session(wanted))
+        if session.is_running:
+            await asyncio.sleep(FOLLOW_INTERVAL_S)
+        items = await read(ctx, "log", wanted, lambda: ops.client.session_log_items(wanted))
+        new = [item for item in items if item.id not in seen]
+        seen.update(item.id for item in new)
+        if new:
+            ctx.printer.records([log_record(item) for item in new], fields, ["TIME", "LOG"], header=False)
+        if not session.is_running:
+            return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
