@@ -5,7 +5,9 @@ Terms are separated by spaces and all must hold (AND):
 - a word matches the job name or the organization name (case-insensitive substring);
 - `status:failed` matches the last status (substring), `org:contoso` the organization name,
   `enabled:yes|no` the enabled flag, `name:x` only the job name;
-- a leading `!` negates a term (`!status:success`, `!contoso`).
+- a leading `!` negates a term (`!status:success`, `!contoso`);
+- `=` after the colon matches the whole value, not a substring: `org:=contoso.onmicrosoft.com`,
+  `status:=failed` (the pulse's shortcuts into the list use it).
 """
 
 from __future__ import annotations
@@ -38,12 +40,15 @@ class Term:
     field: str | None  # None: name or organization
     value: str
     negated: bool = False
+    exact: bool = False  # the whole field, not a substring (`org:=name`)
 
     def matches(self, name: str, organization: str, status: str, enabled: bool | None) -> bool:
         return self._test(name, organization, status, enabled) != self.negated
 
     def _test(self, name: str, organization: str, status: str, enabled: bool | None) -> bool:
         value = self.value
+        if self.exact and self.field in ("name", "org", "status"):
+            return value == {"name": name, "org": organization, "status": status}[self.field].lower()
         if self.field is None:
             return value in name.lower() or value in organization.lower()
         if self.field == "name":
@@ -97,6 +102,8 @@ def _keep(term: Term, rows: list[Row]) -> list[Row]:
             return [row for row in rows if row[ENABLED] is not want]
         return [row for row in rows if row[ENABLED] is want]
     at = {None: HAY, "name": NAME, "org": ORG, "status": STATUS}[term.field]
+    if term.exact:
+        return [row for row in rows if (row[at] == value) != negated]
     if negated:
         return [row for row in rows if value not in row[at]]
     return [row for row in rows if value in row[at]]
@@ -112,7 +119,12 @@ def parse_filter(text: str) -> JobFilter:
         if not word:
             continue
         field, sep, value = word.partition(":")
-        if sep and field.lower() in FIELDS and value:
+        exact = (
+            sep and field.lower() in ("name", "org", "status") and value.startswith("=") and len(value) > 1
+        )
+        if exact:
+            terms.append(Term(field.lower(), value[1:].lower(), negated, exact=True))
+        elif sep and field.lower() in FIELDS and value:
             terms.append(Term(field.lower(), value.lower(), negated))
         else:
             terms.append(Term(None, word.lower(), negated))

@@ -52,6 +52,9 @@ SCOPES: dict[str, str] = {
     "certificate": "Certificate prompt",
     "signin": "Sign-in screen",
     "help": "This help",
+    "job-sessions": "Job sessions screen",
+    "session-log": "Session log screen",
+    "pulse": "Pulse screen",
 }
 """Every scope and the title of its part of the help screen."""
 
@@ -132,6 +135,33 @@ ACTIONS: tuple[Action, ...] = (
         palette="Restore sessions",
     ),
     Action(
+        "sessions",
+        "enter",
+        "sessions",
+        "main",
+        "Sessions",
+        "the job's sessions (enter on a session: its log)",
+        palette="Job sessions",
+    ),
+    Action(
+        "start-full",
+        "S",
+        "start_full",
+        "main",
+        "Full",
+        f"start full: an active full backup of {_ANY_JOBS} (API v6+; asks first)",
+        palette="Start full",
+    ),
+    Action(
+        "pulse",
+        "p",
+        "pulse",
+        "main",
+        "Pulse",
+        "pulse: server version, health, proxies, repositories, licence, jobs by status per organization",
+        palette="Pulse",
+    ),
+    Action(
         "sort-next",
         "greater_than_sign",
         "sort_next",
@@ -198,6 +228,68 @@ ACTIONS: tuple[Action, ...] = (
         "refresh the restore sessions now",
     ),
     Action("restore-sessions.back", "escape,q", "back", "restore-sessions", "Back", "back to the job list"),
+    # The job sessions screen (enter on a job).
+    Action(
+        "sessions.log",
+        "enter",
+        "open_log",
+        "job-sessions",
+        "Log",
+        "the log of the session under the cursor",
+        priority=True,
+    ),
+    Action("sessions.refresh", "ctrl+r", "refresh", "job-sessions", "Refresh", "refresh the sessions now"),
+    Action("sessions.back", "escape,q", "back", "job-sessions", "Back", "back to the job list"),
+    # The session log screen (enter on a session).
+    Action(
+        "session-log.search",
+        "slash",
+        "search",
+        "session-log",
+        "Search",
+        "search the log: matches highlighted; enter keeps the search, esc clears it",
+        priority=True,
+    ),
+    Action("session-log.next", "n", "next_match", "session-log", "Next", "the next match"),
+    Action("session-log.previous", "N", "previous_match", "session-log", "Previous", "the previous match"),
+    Action(
+        "session-log.follow",
+        "G,end",
+        "follow",
+        "session-log",
+        "Follow",
+        "go to the end and follow it while the session runs (scrolling up stops following)",
+    ),
+    Action(
+        "session-log.tab",
+        "o",
+        "next_tab",
+        "session-log",
+        "Objects",
+        "switch between the log and the processed objects (API v7+)",
+    ),
+    Action(
+        "session-log.refresh",
+        "ctrl+r",
+        "refresh",
+        "session-log",
+        "Refresh",
+        "read the log again now",
+        show=False,
+    ),
+    Action("session-log.back", "escape,q", "back", "session-log", "Back", "back to the sessions"),
+    # The pulse screen (p).
+    Action(
+        "pulse.open",
+        "enter",
+        "open_figure",
+        "pulse",
+        "Show jobs",
+        "show exactly the jobs behind the figure under the cursor in the job list",
+        priority=True,
+    ),
+    Action("pulse.refresh", "ctrl+r", "refresh", "pulse", "Refresh", "read the server's pulse again now"),
+    Action("pulse.back", "escape,q", "back", "pulse", "Back", "back to the job list"),
     # The explore dialog (o), its type buttons and its check boxes.
     Action("explore.send", "enter", "explore", "explore", "Explore", "start the restore session"),
     Action("explore.close", "escape", "close", "explore", "Close", "close the dialog"),
@@ -281,6 +373,9 @@ BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 CHAINS: tuple[tuple[str, ...], ...] = (
     ("jobs", "main", "app"),
     ("restore-sessions", "app"),
+    ("job-sessions", "app"),
+    ("session-log", "app"),
+    ("pulse", "app"),
     ("explore", "explore-type", "app"),
     ("explore", "explore-flag", "app"),
     ("confirm", "app"),
@@ -313,6 +408,9 @@ RESERVED: dict[str, dict[str, str]] = {
     "app": _TEXTUAL_APP,
     "jobs": _TEXTUAL_SCROLL,
     "restore-sessions": _TEXTUAL_TABLE,
+    # Enter is ours there (a priority binding); the table's other keys stay the table's.
+    "job-sessions": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},
+    "pulse": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},
 }
 """Keys that Textual itself binds in a scope (not remappable here); a remap onto one is a clash."""
 

@@ -20,9 +20,12 @@ from vbotui.ui.screens.certificate import CertificateScreen
 from vbotui.ui.screens.confirm import ConfirmDialog
 from vbotui.ui.screens.explore import ExploreDialog, Flag, TypePicker
 from vbotui.ui.screens.help import HelpScreen
+from vbotui.ui.screens.job_sessions import JobSessionsScreen
 from vbotui.ui.screens.main import MainScreen
+from vbotui.ui.screens.pulse import PulseScreen
 from vbotui.ui.screens.quit_sessions import StopSessionsOnQuit
 from vbotui.ui.screens.restore_sessions import RestoreSessionsScreen
+from vbotui.ui.screens.session_log import SessionLogScreen
 from vbotui.ui.screens.signin import SignInScreen
 from vbotui.ui.widgets.job_table import JobTable
 
@@ -42,6 +45,9 @@ BOUND = {
     "certificate": CertificateScreen,
     "signin": SignInScreen,
     "help": HelpScreen,
+    "job-sessions": JobSessionsScreen,
+    "session-log": SessionLogScreen,
+    "pulse": PulseScreen,
 }
 
 

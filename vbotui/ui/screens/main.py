@@ -352,6 +352,71 @@ class MainScreen(Screen[None]):
     def action_restore_sessions(self) -> None:
         self.app.push_screen(RestoreSessionsScreen(self.ops))
 
+    # ----- issue 11: the job's sessions (enter), start full (S), the pulse (p) -----
+    def action_sessions(self) -> None:
+        from .job_sessions import JobSessionsScreen
+
+        job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
+        if job is None:
+            self.notify("No job under the cursor.", severity="warning")
+        else:
+            self.app.push_screen(JobSessionsScreen(self.ops, job))
+
+    def action_start_full(self) -> None:
+        from vbotui.operations.sessions import FULL_NOTE, full_start_refusal, start_full
+
+        if self.ops.refuse_read_only("start full"):
+            return
+        jobs = self._targets()
+        if not jobs:
+            self.notify("No job under the cursor.", severity="warning")
+            return
+        if full_start_refusal(self.ops) is not None:  # v3-v5: says why on a line, sends nothing
+            self.app.run_worker(start_full(self.ops, jobs), group="action", exit_on_error=False)
+            return
+        if self.ops.jobs.all_in_flight("start", jobs):
+            self.ops.jobs.claim("start", jobs)  # says "already in progress"
+            return
+        hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
+        note = f"{FULL_NOTE} {marks_said(len(jobs), hidden)}" if hidden else FULL_NOTE
+        confirm = ConfirmScreen("start full", [job.name for job in jobs], note=note)
+
+        def answered(answer: bool | None) -> None:
+            if not answer:
+                self.ops.activity.not_sent(
+                    "start full", f"{len(jobs)} job{'s' * (len(jobs) > 1)}", "cancelled"
+                )
+                return
+            free = self.ops.jobs.claim("start", jobs)
+            if not free:
+                return
+            if len(jobs) > 1:
+                self.jobs.clear_marks()
+            self.app.run_worker(
+                start_full(self.ops, free), group="action", exit_on_error=False, description="start full jobs"
+            )
+            self.update_header()
+
+        self.app.push_screen(confirm, callback=answered)
+
+    def action_pulse(self) -> None:
+        from .pulse import PulseScreen, Shortcut
+
+        def shortcut(chosen: Shortcut | None) -> None:
+            if chosen is None:
+                return
+            if chosen.job_id:
+                self.go_to_job(chosen.job_id)
+                return
+            box = self.query_one("#filter", Input)
+            box.value = chosen.filter
+            self._apply_filter()
+            self.set_focus(self.jobs)
+
+        self.app.push_screen(
+            PulseScreen(self.ops, list(self.jobs.jobs.values()), self.jobs.org_names), shortcut
+        )
+
     # ----- app-level keys -----
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

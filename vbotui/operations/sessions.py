@@ -1,0 +1,180 @@
+"""Job sessions, their logs, start full and the server's pulse: what the screens of issue 11 read and do.
+
+Headless. Every request goes through `ServerOperations.perform` (its status line when it fails, its
+outcome, its audit record for an action). Version facts come from the client's Capabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from vbotui.api.models import Health, Job, License, Proxy, Repository, ServiceInstance
+
+from .outcome import NOT_SENT, Outcome
+
+if TYPE_CHECKING:
+    from .server import Result, ServerOperations
+
+SESSIONS_SHOWN = 100  # the newest sessions of a job the sessions screen lists
+FULL_NOTE = (
+    "An active full backup reads every object of the job again from Microsoft 365: it takes much longer."
+)
+
+
+def full_start_refusal(ops: ServerOperations) -> str | None:
+    """Why a full start cannot be sent to this server, or None when it can (the API's v6+)."""
+    capabilities = ops.client.capabilities
+    if capabilities is None:
+        return "the server's API version is not known yet"
+    if not capabilities.full_start:
+        return f"API {capabilities.version} has no full start (VB365 REST API v6 and later have it)"
+    return None
+
+
+async def start_full(ops: ServerOperations, jobs: Sequence[Job]) -> list[Outcome]:
+    """Start `jobs` (claimed by the caller for "start") as active full backups; on an API without a
+    full start nothing is sent: each job gets a not_sent line that says why."""
+    why = full_start_refusal(ops)
+    if why is not None:
+        for job in jobs:
+            ops.jobs.in_flight.discard(("start", job.id))
+        what = jobs[0].name if len(jobs) == 1 else f"{len(jobs)} jobs"
+        ops.activity.not_sent("start full", what, why)
+        ops.notice(f"Start full is not available: {why}.", "warning")
+        return [Outcome(NOT_SENT, None, why) for _ in jobs]
+    return await ops.jobs.run("start", jobs, full=True)
+
+
+async def read_job_sessions(ops: ServerOperations, job: Job, limit: int = SESSIONS_SHOWN) -> Result:
+    """The job's newest sessions, newest first (a line only when the read fails)."""
+    return await ops.perform(
+        "sessions",
+        job.name,
+        lambda: ops.client.job_sessions(job.id, limit=limit),
+        read=True,
+        line="on_problem",
+    )
+
+
+async def read_session(ops: ServerOperations, session_id: str, label: str) -> Result:
+    return await ops.perform(
+        "session", label, lambda: ops.client.job_session(session_id), read=True, line="on_problem"
+    )
+
+
+async def read_log(ops: ServerOperations, session_id: str, label: str) -> Result:
+    return await ops.perform(
+        "session log", label, lambda: ops.client.session_log_items(session_id), read=True, line="on_problem"
+    )
+
+
+async def read_processed_objects(ops: ServerOperations, session_id: str, label: str) -> Result:
+    return await ops.perform(
+        "processed objects",
+        label,
+        lambda: ops.client.processed_objects(session_id),
+        read=True,
+        line="on_problem",
+    )
+
+
+# --- the pulse -------------------------------------------------------------------------------------
+
+STATUSES = ("Failed", "Warning", "Success", "Stopped")
+
+
+@dataclass
+class OrganizationPulse:
+    """One organization's jobs: how many ended in each status, how many run, are disabled, never ran."""
+
+    name: str
+    jobs: list[Job] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[Job]:
+        return [job for job in self.jobs if (job.last_status or "").lower() == status.lower()]
+
+    @property
+    def running(self) -> list[Job]:
+        return self.by_status("Running")
+
+    @property
+    def disabled(self) -> list[Job]:
+        return [job for job in self.jobs if job.is_enabled is False]
+
+    @property
+    def never_run(self) -> list[Job]:
+        return [job for job in self.jobs if job.last_run is None and not job.last_status]
+
+    @property
+    def oldest_backup(self) -> tuple[Job | None, datetime | None]:
+        """The job whose last backup is the oldest (a job never backed up counts as oldest)."""
+        if not self.jobs:
+            return None, None
+        oldest = min(
+            self.jobs, key=lambda job: (job.last_backup is not None, job.last_backup or datetime.min)
+        )
+        return oldest, oldest.last_backup
+
+
+def organizations_pulse(jobs: Sequence[Job], org_names: dict[str, str]) -> list[OrganizationPulse]:
+    """Jobs per organization (by the organization's name, sorted; unknown organizations by id)."""
+    by_org: dict[str, OrganizationPulse] = {}
+    for job in jobs:
+        key = job.organization_id or ""
+        name = org_names.get(key) or key or "(no organization)"
+        by_org.setdefault(key, OrganizationPulse(name)).jobs.append(job)
+    return sorted(by_org.values(), key=lambda org: org.name.lower())
+
+
+@dataclass
+class ServerPulse:
+    """What the server says about itself; a part it did not answer holds the reason instead."""
+
+    instance: ServiceInstance | None = None
+    health: Health | None = None
+    proxies: list[Proxy] | None = None
+    repositories: list[Repository] | None = None
+    license: License | None = None
+    problems: dict[str, str] = field(default_factory=dict)  # part -> why it is missing
+    health_available: bool = True
+
+
+async def read_pulse(ops: ServerOperations) -> ServerPulse:
+    """Version and build, health (v8), proxies, repositories, licence: each read on its own, so that one
+    refused part (a restricted role, an old version) leaves the others."""
+    pulse = ServerPulse()
+    capabilities = ops.client.capabilities
+    reads = {
+        "instance": ops.client.service_instance,
+        "proxies": ops.client.list_proxies,
+        "repositories": ops.client.list_repositories,
+        "license": ops.client.license,
+    }
+    pulse.health_available = capabilities is not None and capabilities.health
+    if pulse.health_available:
+        reads["health"] = ops.client.health
+    for part, read in reads.items():
+        result = await ops.perform("pulse", part, read, read=True, line="on_problem")
+        if result.done:
+            setattr(pulse, part, result.value)
+        else:
+            pulse.problems[part] = result.outcome.describe()
+    return pulse
+
+
+__all__ = [
+    "FULL_NOTE",
+    "OrganizationPulse",
+    "ServerPulse",
+    "full_start_refusal",
+    "organizations_pulse",
+    "read_job_sessions",
+    "read_log",
+    "read_processed_objects",
+    "read_pulse",
+    "read_session",
+    "start_full",
+]

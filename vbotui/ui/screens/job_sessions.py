@@ -1,0 +1,257 @@
+"""The job sessions screen (Enter on a job): the job's sessions, newest first, refreshed in place.
+
+Start, end, duration, status, full or incremental (v8 says which; before, "-"), retries, processed
+objects, data transferred, rate, bottleneck. While a session runs the list is read again every
+RUNNING_REFRESH_S seconds, otherwise every IDLE_REFRESH_S; rows are updated by session id, so the
+cursor stays. Enter opens the log of the session under the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from vbotui.api.models import Job, JobSession
+from vbotui.operations import ServerOperations
+from vbotui.operations.sessions import read_job_sessions
+from vbotui.timeparse import system_local_zone
+
+from ..actions import bindings_for
+from ..safe_text import safe_text
+
+Clock = Callable[[], datetime]
+RUNNING_REFRESH_S = 2.0
+IDLE_REFRESH_S = 15.0
+COLUMNS = (
+    "start",
+    "end",
+    "duration",
+    "status",
+    "type",
+    "retries",
+    "objects",
+    "transferred",
+    "rate",
+    "bottleneck",
+)
+NARROW_COLUMNS = ("start", "duration", "status", "type", "objects", "transferred", "rate")
+WIDE_FROM = 110
+STATUS_STYLES = {"failed": "bold red", "warning": "yellow", "running": "bold green", "stopped": "dim"}
+
+
+def human_bytes(count: int | None) -> str:
+    if count is None:
+        return "-"
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} PB"
+
+
+def duration_text(session: JobSession, now: datetime) -> str:
+    if session.creation_time is None:
+        return "-"
+    end = session.end_time or (now if session.is_running else None)
+    if end is None:
+        return "-"
+    seconds = max(0, int((end - session.creation_time).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def local_time(value: datetime | None, zone: tzinfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def session_cells(
+    session: JobSession, now: datetime, zone: tzinfo, columns: tuple[str, ...] = COLUMNS
+) -> list[Text]:
+    stats = session.statistics
+    status = session.status or "-"
+    objects = stats.processed_objects if stats.processed_objects is not None else session.progress
+    kind = {"full": "full", "incremental": "incremental"}.get((session.config_type or "").lower(), "-")
+    cells = {
+        "start": Text(local_time(session.creation_time, zone)),
+        "end": Text(
+            "running"
+            if session.is_running and session.end_time is None
+            else local_time(session.end_time, zone)
+        ),
+        "duration": Text(duration_text(session, now)),
+        "status": safe_text(status, style=STATUS_STYLES.get(status.lower(), "")),
+        "type": Text(kind),
+        "retries": Text("-" if session.retry_count is None else str(session.retry_count)),
+        "objects": Text("-" if objects is None else str(objects)),
+        "transferred": Text(human_bytes(stats.transferred_bytes)),
+        "rate": Text(
+            f"{human_bytes(stats.processing_rate_bytes)}/s"
+            if stats.processing_rate_bytes is not None
+            else "-"
+        ),
+        "bottleneck": safe_text(stats.bottleneck or "-"),
+    }
+    return [cells[key] for key in columns]
+
+
+class JobSessionsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("job-sessions")
+
+    def __init__(self, ops: ServerOperations, job: Job, *, local_tz: tzinfo | None = None) -> None:
+        super().__init__()
+        self.ops = ops
+        self.job = job
+        self.local_tz = local_tz or system_local_zone()
+        self.sessions: dict[str, JobSession] = {}
+        self.columns: tuple[str, ...] = ()
+        self.loaded = False
+        self.poll_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        title = Text("Sessions of ", style="bold")
+        title.append_text(safe_text(self.job.name, style="bold"))
+        yield Static(title, id="job-sessions-title")
+        yield DataTable(id="job-sessions-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="job-sessions-detail", classes="sessions-line")
+        yield Static("Reading sessions...", id="job-sessions-status", classes="sessions-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.relayout()
+        self.query_one(DataTable).focus()
+        self.load_sessions()
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        wanted = COLUMNS if self.app.size.width >= WIDE_FROM else NARROW_COLUMNS
+        if wanted == self.columns:
+            return
+        table = self.query_one(DataTable)
+        under = self.session_under_cursor()
+        self.columns = wanted
+        table.clear(columns=True)
+        for column in wanted:
+            table.add_column(column, key=column)
+        for session in self.ordered():
+            table.add_row(*self.cells(session), key=session.id)
+        if under is not None:
+            table.move_cursor(row=table.get_row_index(under.id))
+
+    def cells(self, session: JobSession) -> list[Text]:
+        return session_cells(session, self.ops.clock(), self.local_tz, self.columns)
+
+    def ordered(self) -> list[JobSession]:
+        return list(self.sessions.values())  # kept newest first, as read
+
+    # --- refresh in place
+    @work(exclusive=True, group="job-sessions-refresh", exit_on_error=False, description="job sessions")
+    async def load_sessions(self) -> None:
+        result = await read_job_sessions(self.ops, self.job)
+        running = False
+        if not result.done:
+            self.show_status(
+                Text.assemble("Could not read the sessions: ", safe_text(result.outcome.describe())), True
+            )
+        else:
+            sessions: list[JobSession] = result.value
+            self.apply(sessions)
+            self.loaded = True
+            running = any(session.is_running for session in sessions)
+            every = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
+            words = "a session is running: " if running else ""
+            self.show_status(
+                Text(f"{len(sessions)} sessions, newest first; {words}refreshed every {every:g} s")
+            )
+        if self.poll_timer is not None:
+            self.poll_timer.stop()
+        if self.is_attached and not self.ops.expired:
+            delay = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
+            self.poll_timer = self.set_timer(delay, self.load_sessions, name="job-sessions-poll")
+
+    def apply(self, sessions: list[JobSession]) -> None:
+        table = self.query_one(DataTable)
+        fresh = {session.id: session for session in sessions if session.id}
+        for gone in [key for key in self.sessions if key not in fresh]:
+            table.remove_row(gone)
+        known = [key for key in fresh if key in self.sessions]
+        for key in known:
+            for column, cell in zip(self.columns, self.cells(fresh[key]), strict=True):
+                table.update_cell(key, column, cell, update_width=True)
+        new = [session for key, session in fresh.items() if key not in self.sessions]
+        if new and not self.sessions:
+            for session in new:
+                table.add_row(*self.cells(session), key=session.id)
+        elif new:
+            # Newer sessions go on top: rebuild the rows (the cursor stays on its session).
+            under = self.session_under_cursor()
+            self.sessions = fresh
+            table.clear()
+            for session in fresh.values():
+                table.add_row(*self.cells(session), key=session.id)
+            if under is not None and under.id in fresh:
+                table.move_cursor(row=table.get_row_index(under.id))
+        self.sessions = fresh
+        self.show_detail()
+
+    def session_under_cursor(self) -> JobSession | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except CellDoesNotExist:
+            return None
+        return self.sessions.get(str(key.value))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        session = self.session_under_cursor()
+        detail = self.query_one("#job-sessions-detail", Static)
+        if session is None:
+            detail.update("")
+            return
+        line = Text("session ", style="dim")
+        line.append_text(safe_text(session.id, style="bold"))
+        line.append("  ")
+        line.append_text(safe_text(session.details))
+        detail.update(line)
+
+    def show_status(self, text: Text, error: bool = False) -> None:
+        status = self.query_one("#job-sessions-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    # --- keys
+    def action_refresh(self) -> None:
+        self.load_sessions()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_open_log(self) -> None:
+        session = self.session_under_cursor()
+        if session is None:
+            self.notify("No session under the cursor.", severity="warning")
+            return
+        from .session_log import SessionLogScreen
+
+        self.app.push_screen(SessionLogScreen(self.ops, self.job, session, local_tz=self.local_tz))
+
+
+__all__ = ["JobSessionsScreen", "human_bytes", "session_cells"]

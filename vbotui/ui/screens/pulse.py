@@ -1,0 +1,261 @@
+"""The pulse screen (`p`): what an operator checks first in the morning.
+
+The server's version and build (ServiceInstance), its health (Health, API v8), proxies and
+repositories with their state, the licence's use; then per organization: jobs by last status,
+running, disabled, never run, and the oldest last backup. Each figure is a shortcut into the job
+list: Enter on "Failed 7" shows exactly those seven (an exact organization and status match, not a
+substring); Enter on the oldest backup goes to that job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from vbotui.api.models import Job
+from vbotui.operations import ServerOperations
+from vbotui.operations.sessions import OrganizationPulse, ServerPulse, organizations_pulse, read_pulse
+from vbotui.timeparse import system_local_zone
+
+from ..actions import bindings_for
+from ..safe_text import safe_text
+from .job_sessions import human_bytes
+
+# The figure columns: (key, title).
+FIGURES = (
+    ("failed", "Failed"),
+    ("warning", "Warning"),
+    ("success", "Success"),
+    ("running", "Running"),
+    ("disabled", "Disabled"),
+    ("never", "Never run"),
+)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """What Enter on a figure does in the job list: a filter, or a jump to one job."""
+
+    filter: str = ""
+    job_id: str = ""
+    count: int = 0
+
+
+def _token(value: str) -> str:
+    """A filter value never holds whitespace: a name with spaces is matched on its first word."""
+    return value.split()[0] if value.split() else value
+
+
+def figure_jobs(org: OrganizationPulse, key: str) -> list[Job]:
+    if key == "running":
+        return org.running
+    if key == "disabled":
+        return org.disabled
+    if key == "never":
+        return org.never_run
+    return org.by_status(key)
+
+
+def figure_filter(org: OrganizationPulse, key: str) -> str:
+    """The `/` filter that shows exactly the jobs behind a figure of `org`."""
+    where = f"org:={_token(org.name.lower())}"
+    if key == "disabled":
+        return f"{where} enabled:no"
+    if key == "never":
+        return ""  # no filter says "never run": the figure lists them in the status line instead
+    return f"{where} status:={key}"
+
+
+def ago(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "never"
+    hours = (now - value).total_seconds() / 3600
+    return f"{hours:.0f} h ago" if hours < 48 else f"{hours / 24:.0f} d ago"
+
+
+def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = None) -> Text:
+    """The server's part: version, health, proxies, repositories, licence (each says when missing)."""
+    text = Text()
+
+    def head(label: str) -> None:
+        text.append(f"{label:<13}", style="bold")
+
+    def missing(part: str) -> None:
+        text.append_text(safe_text(f"not read: {pulse.problems.get(part, 'no answer')}", style="red"))
+
+    head("Server")
+    if pulse.instance is not None:
+        text.append_text(safe_text(f"build {pulse.instance.version or '?'}"))
+        text.append(f"  REST API {api_version or '?'}", style="dim")
+    else:
+        missing("instance")
+    head("\nHealth")
+    if not pulse.health_available:
+        text.append("reported from API v8 (this server's API has no /Health)", style="dim")
+    elif pulse.health is not None:
+        status = pulse.health.status or "?"
+        text.append_text(safe_text(status, style="bold green" if status == "Healthy" else "bold red"))
+        for name, part_status, description in pulse.health.entries:
+            if part_status != "Healthy":
+                text.append("  ")
+                text.append_text(safe_text(f"{name}: {part_status}", style="red"))
+                if description:
+                    text.append_text(safe_text(f" ({description})"))
+    else:
+        missing("health")
+    head("\nProxies")
+    if pulse.proxies is not None:
+        for index, proxy in enumerate(pulse.proxies):
+            if index:
+                text.append(", ")
+            text.append_text(safe_text(proxy.host_name or proxy.id))
+            text.append(" ")
+            status = proxy.status or "?"
+            text.append_text(safe_text(status, style="green" if status == "Online" else "bold red"))
+        if not pulse.proxies:
+            text.append("none", style="dim")
+    else:
+        missing("proxies")
+    head("\nRepositories")
+    if pulse.repositories is not None:
+        problems = [repo for repo in pulse.repositories if repo.state != "OK"]
+        low = [
+            repo
+            for repo in pulse.repositories
+            if repo.capacity_bytes
+            and repo.free_bytes is not None
+            and repo.free_bytes / repo.capacity_bytes < 0.1
+        ]
+        text.append(f"{len(pulse.repositories)}, {len(pulse.repositories) - len(problems)} OK")
+        for repo in problems:
+            text.append("  ")
+            text.append_text(safe_text(f"{repo.name}: {repo.state}", style="red"))
+        for repo in low[:3]:
+            text.append("  ")
+            text.append_text(safe_text(f"{repo.name}: {human_bytes(repo.free_bytes)} free", style="yellow"))
+    else:
+        missing("repositories")
+    head("\nLicence")
+    if pulse.license is not None:
+        lic = pulse.license
+        used = "?" if lic.used is None else str(lic.used)
+        total = "?" if lic.total is None else str(lic.total)
+        text.append_text(safe_text(f"{used} of {total} used, {lic.type or '?'}, "))
+        text.append_text(safe_text(lic.status or "?", style="green" if lic.status == "Valid" else "bold red"))
+        if lic.expires is not None:
+            text.append(f", expires {lic.expires.astimezone(zone):%Y-%m-%d}")
+    else:
+        missing("license")
+    return text
+
+
+class PulseScreen(Screen[Shortcut | None]):
+    """Dismissed with the Shortcut of the figure Enter was pressed on (None: back)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("pulse")
+
+    def __init__(
+        self,
+        ops: ServerOperations,
+        jobs: Sequence[Job],
+        org_names: dict[str, str],
+        *,
+        local_tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.ops = ops
+        self.jobs = list(jobs)
+        self.org_names = dict(org_names)
+        self.local_tz = local_tz or system_local_zone()
+        self.orgs: list[OrganizationPulse] = organizations_pulse(self.jobs, self.org_names)
+        self.pulse: ServerPulse | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Pulse", style="bold"), id="pulse-title")
+        with VerticalScroll(id="pulse-body"):
+            yield Static("Reading the server...", id="pulse-server")
+            yield DataTable(id="pulse-table", cursor_type="cell", zebra_stripes=True)
+        yield Static(
+            "enter on a figure: those jobs in the list   ctrl+r refresh   esc back",
+            id="pulse-status",
+            classes="sessions-line",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("organization", key="organization")
+        for key, title in FIGURES:
+            table.add_column(title, key=key)
+        table.add_column("oldest last backup", key="oldest")
+        self.fill_table()
+        table.focus()
+        if table.row_count:
+            table.move_cursor(row=0, column=1)
+        self.load()
+
+    def fill_table(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        now = self.ops.clock()
+        for index, org in enumerate(self.orgs):
+            cells: list[Text] = [safe_text(org.name.removesuffix(".onmicrosoft.com"), width=28)]
+            for key, _ in FIGURES:
+                count = len(figure_jobs(org, key))
+                style = {"failed": "bold red", "warning": "yellow", "running": "bold green"}.get(key, "")
+                cells.append(Text(str(count), style=style if count else "dim"))
+            job, when = org.oldest_backup
+            cells.append(Text(ago(when, now) if job is not None else "-"))
+            table.add_row(*cells, key=str(index))
+
+    @work(exclusive=True, group="pulse", exit_on_error=False, description="pulse")
+    async def load(self) -> None:
+        self.pulse = await read_pulse(self.ops)
+        text = server_lines(self.pulse, self.local_tz, self.ops.client.version)
+        self.query_one("#pulse-server", Static).update(text)
+        self.loaded = True
+
+    def shortcut_under_cursor(self) -> Shortcut | None:
+        table = self.query_one(DataTable)
+        if not self.orgs or table.row_count == 0:
+            return None
+        row, column = table.cursor_coordinate
+        org = self.orgs[row]
+        if column == 0:
+            where = f"org:={_token(org.name.lower())}"
+            return Shortcut(filter=where, count=len(org.jobs))
+        if column <= len(FIGURES):
+            key = FIGURES[column - 1][0]
+            return Shortcut(filter=figure_filter(org, key), count=len(figure_jobs(org, key)))
+        job, _ = org.oldest_backup
+        return Shortcut(job_id=job.id, count=1) if job is not None else None
+
+    def action_open_figure(self) -> None:
+        shortcut = self.shortcut_under_cursor()
+        if shortcut is None or (not shortcut.filter and not shortcut.job_id):
+            self.notify("No shortcut into the job list for this figure.", severity="warning")
+            return
+        if shortcut.count == 0:
+            self.notify("No jobs behind this figure.", severity="information")
+            return
+        self.dismiss(shortcut)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["FIGURES", "PulseScreen", "Shortcut", "figure_filter", "server_lines"]

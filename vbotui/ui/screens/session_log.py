@@ -1,0 +1,349 @@
+"""The session log screen (Enter on a session): its log items, oldest at the top, following the end
+while the session runs, like `tail -f`.
+
+Scrolling up (arrows, PgUp, Home, the mouse) stops following; `G` or End goes to the end and follows
+again. `/` searches: every match is highlighted, the current one more strongly; `n` and `N` go to the
+next and previous match (and stop following, so the match stays in view). From API v7 a second tab
+lists the session's processed objects (`t` switches).
+
+While the session runs, its log is read again every POLL_S seconds; only new items are appended
+(items are kept by id, in `usn` order). When the session has ended, one last read and no more.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
+from vbotui.operations import ServerOperations
+from vbotui.operations.sessions import read_log, read_processed_objects, read_session
+from vbotui.timeparse import system_local_zone
+
+from ..actions import bindings_for
+from ..safe_text import clean, safe_text
+from ..typeahead import TypeaheadInput
+
+POLL_S = 2.0
+KIND_STYLES = {
+    "error": "bold red",
+    "failed": "bold red",
+    "warning": "yellow",
+    "stop": "magenta",
+    "running": "cyan",
+}
+MATCH_STYLE = "reverse"
+CURRENT_MATCH_STYLE = "bold reverse yellow"
+
+
+def log_line(item: LogItem, zone: tzinfo) -> Text:
+    """`HH:MM:SS  [Type] message`, server text made safe, coloured (and written) by its type."""
+    when = item.creation_time.astimezone(zone).strftime("%H:%M:%S") if item.creation_time else "--:--:--"
+    line = Text(f"{when}  ", style="dim")
+    line.append_text(safe_text(item.text, style=KIND_STYLES.get(item.kind.lower(), "")))
+    return line
+
+
+class LogView(ScrollView, can_focus=True):
+    """The log's lines on the Line API; follows the end unless scrolled up; highlights a search."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[Text] = []
+        self.following = True
+        self.term = ""
+        self.matches: list[int] = []  # line numbers holding the term
+        self.current = -1  # index into matches
+
+    @property
+    def plain(self) -> list[str]:
+        return [line.plain for line in self.lines]
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.following = new_value >= self.max_scroll_y
+
+    def append(self, lines: list[Text]) -> None:
+        if not lines:
+            return
+        follow = self.following
+        self.lines.extend(lines)
+        self._find()
+        width = max((line.cell_len for line in self.lines), default=0)
+        self.virtual_size = Size(width, len(self.lines))
+        if follow:
+            self.scroll_target_y = self.scroll_y = self.max_scroll_y
+            self.following = True
+        self.refresh()
+
+    def follow(self) -> None:
+        self.following = True
+        self.scroll_end(animate=False, immediate=True)
+        self.scroll_target_y = self.scroll_y = self.max_scroll_y
+        self.following = True
+
+    # --- search
+    def search(self, term: str) -> None:
+        self.term = term
+        self._find()
+        self.current = -1
+        self.refresh()
+
+    def _find(self) -> None:
+        needle = self.term.lower()
+        self.matches = [
+            index for index, line in enumerate(self.lines) if needle and needle in line.plain.lower()
+        ]
+        if self.current >= len(self.matches):
+            self.current = len(self.matches) - 1
+
+    def step(self, forward: bool) -> int | None:
+        """Go to the next (or previous) match, wrapping around; its line number, or None."""
+        if not self.matches:
+            return None
+        if self.current < 0:
+            top = int(self.scroll_y)
+            after = [i for i, line in enumerate(self.matches) if line >= top]
+            self.current = (after[0] if after else 0) if forward else (after[0] - 1 if after else -1)
+            self.current %= len(self.matches)
+        else:
+            self.current = (self.current + (1 if forward else -1)) % len(self.matches)
+        line = self.matches[self.current]
+        self.following = False
+        self.scroll_to(y=max(0, line - self.size.height // 2), animate=False, immediate=True)
+        self.following = self.scroll_y >= self.max_scroll_y and line >= len(self.lines) - 1
+        self.refresh()
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.size.width
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        text = self.lines[index]
+        if self.term and index in self.matches:
+            text = text.copy()
+            current = self.current >= 0 and self.matches[self.current] == index
+            text.highlight_words(
+                [self.term], CURRENT_MATCH_STYLE if current else MATCH_STYLE, case_sensitive=False
+            )
+        text.no_wrap, text.overflow = True, "ellipsis"
+        scroll_x = int(self.scroll_x)
+        console = self.app.console
+        segments = list(console.render(text, console.options.update(width=scroll_x + width, height=1)))
+        lines = list(Segment.split_and_crop_lines(segments, scroll_x + width, pad=True))
+        strip = Strip(lines[0] if lines else [], scroll_x + width).crop(scroll_x, scroll_x + width)
+        return strip.apply_style(self.rich_style)
+
+
+class SessionLogScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("session-log")
+
+    def __init__(
+        self,
+        ops: ServerOperations,
+        job: Job,
+        session: JobSession,
+        *,
+        local_tz: tzinfo | None = None,
+        poll_s: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.ops = ops
+        self.job = job
+        self.session = session
+        self.local_tz = local_tz or system_local_zone()
+        self.poll_s = poll_s if poll_s is not None else POLL_S
+        self.items: dict[str, LogItem] = {}
+        self.loaded = False
+        self.poll_timer: Timer | None = None
+        capabilities = ops.client.capabilities
+        self.with_objects = capabilities is not None and capabilities.processed_objects
+
+    @property
+    def label(self) -> str:
+        when = self.session.creation_time.strftime("%Y-%m-%d %H:%M") if self.session.creation_time else ""
+        return f"{clean(self.job.name)} {when}".strip()
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text(), id="session-log-title")
+        with TabbedContent(id="session-log-tabs"):
+            with TabPane("Log", id="log-tab"):
+                yield LogView(id="session-log")
+            if self.with_objects:
+                with TabPane("Processed objects", id="objects-tab"):
+                    yield DataTable(id="session-objects", cursor_type="row", zebra_stripes=True)
+        yield TypeaheadInput(placeholder="search the log (enter keeps, esc clears)", id="log-search")
+        yield Static("Reading the log...", id="session-log-status", classes="sessions-line")
+        yield Footer()
+
+    def title_text(self) -> Text:
+        title = Text("Log of ", style="bold")
+        title.append_text(safe_text(self.job.name, style="bold"))
+        if self.session.creation_time is not None:
+            start = self.session.creation_time.astimezone(self.local_tz).strftime("%Y-%m-%d %H:%M")
+            title.append(f"  started {start}")
+        title.append("  ")
+        status = self.session.status or "-"
+        title.append_text(safe_text(status, style="bold green" if self.session.is_running else ""))
+        return title
+
+    @property
+    def log_view(self) -> LogView:
+        return self.query_one("#session-log", LogView)
+
+    def on_mount(self) -> None:
+        self.query_one("#log-search", Input).display = False
+        self.log_view.focus()
+        if self.with_objects:
+            self.query_one("#session-objects", DataTable).add_columns("object", "type", "status")
+        self.load()
+
+    # --- reading, and following while the session runs
+    @work(exclusive=True, group="session-log-refresh", exit_on_error=False, description="session log")
+    async def load(self) -> None:
+        was_running = self.session.is_running
+        if was_running and self.loaded:
+            fresh = await read_session(self.ops, self.session.id, self.label)
+            if fresh.done:
+                self.session = fresh.value
+                self.query_one("#session-log-title", Static).update(self.title_text())
+        result = await read_log(self.ops, self.session.id, self.label)
+        if not result.done:
+            self.show_status(
+                Text.assemble("Could not read the log: ", safe_text(result.outcome.describe())), True
+            )
+        else:
+            self.add_items(result.value)
+            self.loaded = True
+            self.show_status(self.status_text())
+        if self.with_objects:
+            await self.load_objects()
+        if self.poll_timer is not None:
+            self.poll_timer.stop()
+        if self.is_attached and not self.ops.expired and (self.session.is_running or not result.done):
+            self.poll_timer = self.set_timer(self.poll_s, self.load, name="session-log-poll")
+
+    def add_items(self, items: list[LogItem]) -> None:
+        new = [item for item in items if (item.id or f"usn:{item.usn}") not in self.items]
+        for item in new:
+            self.items[item.id or f"usn:{item.usn}"] = item
+        self.log_view.append([log_line(item, self.local_tz) for item in new])
+
+    async def load_objects(self) -> None:
+        result = await read_processed_objects(self.ops, self.session.id, self.label)
+        if not result.done:
+            return
+        objects: list[ProcessedObject] = result.value
+        table = self.query_one("#session-objects", DataTable)
+        table.clear()
+        for item in objects:
+            table.add_row(safe_text(item.id), safe_text(item.type or "-"), safe_text(item.status or "-"))
+
+    def status_text(self) -> Text:
+        log = self.log_view
+        parts = [f"{len(log.lines)} lines"]
+        if self.session.is_running:
+            parts.append(
+                "following the end (scroll up to stop, G or End to follow)"
+                if log.following
+                else "not following: G or End follows the end again"
+            )
+        else:
+            parts.append("the session has ended")
+        if log.term:
+            parts.append(
+                f"{len(log.matches)} matches of {log.term!r}"
+                + ("  n next, N previous" if log.matches else "")
+            )
+        return Text("; ".join(parts))
+
+    def show_status(self, text: Text, error: bool = False) -> None:
+        status = self.query_one("#session-log-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    # --- keys
+    def action_follow(self) -> None:
+        self.query_one(TabbedContent).active = "log-tab"
+        self.log_view.follow()
+        self.log_view.focus()
+        self.show_status(self.status_text())
+
+    def action_search(self) -> None:
+        box = self.query_one("#log-search", Input)
+        if self.focused is box:
+            from textual import events
+
+            box.post_message(events.Key("slash", "/"))
+            return
+        self.query_one(TabbedContent).active = "log-tab"
+        box.display = True
+        self.set_focus(box)
+
+    @on(Input.Changed, "#log-search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        self.log_view.search(event.value)
+        self.show_status(self.status_text())
+
+    @on(Input.Submitted, "#log-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.log_view.search(event.value)
+        if self.log_view.matches:
+            self.log_view.step(True)
+        self.set_focus(self.log_view)
+        self.show_status(self.status_text())
+
+    def _step(self, forward: bool) -> None:
+        if not self.log_view.term:
+            self.notify("No search: / searches the log.", severity="warning")
+            return
+        if self.log_view.step(forward) is None:
+            self.notify(f"No match of {self.log_view.term!r}.", severity="warning", markup=False)
+        self.show_status(self.status_text())
+
+    def action_next_match(self) -> None:
+        self._step(True)
+
+    def action_previous_match(self) -> None:
+        self._step(False)
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        if not self.with_objects:
+            self.notify("Processed objects: API v7 and later.", severity="information")
+            return
+        tabs.active = "objects-tab" if tabs.active == "log-tab" else "log-tab"
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        box = self.query_one("#log-search", Input)
+        if self.focused is box:  # esc in the search box clears the search, and stays here
+            box.value = ""
+            box.display = False
+            self.log_view.search("")
+            self.set_focus(self.log_view)
+            self.show_status(self.status_text())
+            return
+        self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        if self.poll_timer is not None:
+            self.poll_timer.stop()
+
+
+__all__ = ["LogView", "SessionLogScreen", "log_line"]
