@@ -88,7 +88,12 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     text = Text()
 
     def head(label: str) -> None:
-        text.append(f"{label:<13}", style="bold")
+        # The padding unstyled: SVG screenshots drop a styled piece's trailing spaces.
+        if label.startswith("\n"):
+            text.append("\n")
+            label = label[1:]
+        text.append(label, style="bold")
+        text.append(" " * (13 - len(label)))
 
     def missing(part: str) -> None:
         text.append_text(safe_text(f"not read: {pulse.problems.get(part, 'no answer')}", style="red"))
@@ -96,7 +101,8 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     head("Server")
     if pulse.instance is not None:
         text.append_text(safe_text(f"build {pulse.instance.version or '?'}"))
-        text.append(f"  REST API {api_version or '?'}", style="dim")
+        text.append("  ")
+        text.append(f"REST API {api_version or '?'}", style="dim")
     else:
         missing("instance")
     head("\nHealth")

@@ -143,7 +143,9 @@ class LogView(ScrollView, can_focus=True):
         scroll_x = int(self.scroll_x)
         console = self.app.console
         segments = list(console.render(text, console.options.update(width=scroll_x + width, height=1)))
-        lines = list(Segment.split_and_crop_lines(segments, scroll_x + width, pad=True))
+        lines = list(
+            Segment.split_and_crop_lines(segments, scroll_x + width, pad=True, include_new_lines=False)
+        )
         strip = Strip(lines[0] if lines else [], scroll_x + width).crop(scroll_x, scroll_x + width)
         return strip.apply_style(self.rich_style)
 
