@@ -194,11 +194,14 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "palette",
         "colon",
-        "app.command_palette",
+        "palette",
         "main",
         "Palette",
         "command palette (ctrl+p too): every action, and a jump to a job by name",
         show=False,
+        # Priority, as for "/": the palette opens the moment ":" arrives, so that what is typed
+        # right after it (in the same read) goes to the palette, not to the job list.
+        priority=True,
     ),
     Action(
         "quit",
@@ -365,6 +368,14 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("certificate.refuse", "n,escape", "refuse", "certificate", "No", "refuse it", show=False),
     Action("signin.back", "escape", "cancel", "signin", "Back", "back", show=False),
+    Action(
+        "signin.retry",
+        "ctrl+r",
+        "retry",
+        "signin",
+        "Retry now",
+        "try an unreachable server now instead of waiting for the countdown",
+    ),
     Action("help.close", "escape,q,question_mark", "close", "help", "Close", "close this help"),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
+from textual.command import CommandPalette
 from textual.widgets import Input
 
 from vbotui.sim import Simulator
@@ -296,7 +297,7 @@ async def test_palette_jumps_to_a_job_by_name(make_app: AppFactory, sim: Simulat
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press("colon")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette", "palette")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
         await pilot.press(*"palette target")
         await pilot.pause(0.3)
         await pilot.press("enter")

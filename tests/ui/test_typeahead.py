@@ -244,3 +244,20 @@ def test_tmux_a_burst_in_one_write_filters_then_marks() -> None:
         assert "status:failed" in text and "status:failed*" not in text and "abstatus" not in text
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+async def test_keys_typed_right_after_colon_reach_the_palette_in_order(make_app: Any, sim: Simulator) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        burst(app, ":", *"stop")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandInput).value == "stop"
+            ),
+            "the palette's text",
+        )
+    assert posts(sim, "start") == [] and posts(sim, "stop") == []  # typed text, never a binding

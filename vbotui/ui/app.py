@@ -20,6 +20,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +41,7 @@ from vbotui.textclean import clean
 from .actions import bindings_for
 from .commands import SessionCommands
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
+from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
 from .screens.quit_sessions import request_quit
 from .signin_flow import SignInFlow, SignInSetup
@@ -185,6 +187,11 @@ class VboApp(App[None]):
         log.error("%s failed", what, exc_info=error)  # the traceback: only with --debug, redacted
         self.activity.note("error", f"{what}: {type(error).__name__}: {error}")
         self.notify(clean(f"{what} failed: {type(error).__name__}"), severity="error", markup=False)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, but keys typed right after `:` reach its input in order."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(OrderedCommandPalette(id="--command-palette"))
 
     def hang_up(self) -> None:
         """No new request leaves; each action in flight is cancelled, which writes it to the audit log

@@ -52,6 +52,25 @@ def reroute_typed_ahead(widget: Widget, event: events.Key) -> bool:
     return True
 
 
+def reroute_after_focus_move(widget: Widget, event: events.Key) -> bool:
+    """`reroute_typed_ahead` for a key typed right after one that opened a screen (`:` the palette):
+    the new screen's field takes focus only once it is mounted, so the copy is handed over after
+    the next refresh, to whatever has focus then. Keys keep their order (callbacks run in order)."""
+    app = widget.app
+    if app.focused is widget:
+        return False
+    event.stop()
+    event.prevent_default()
+    key = events.Key(event.key, event.character)
+    screen = app.screen
+
+    def hand_over() -> None:
+        (app.focused or screen).post_message(key)
+
+    screen.call_after_refresh(hand_over)
+    return True
+
+
 async def deliver_now(message: Message, sender: Widget) -> None:
     """Run `message`'s handlers on `sender` and its ancestors up to the App, right now, in order.
 

@@ -220,6 +220,12 @@ class MainScreen(Screen[None]):
         # Focus now, not via call_later: keys typed right after "/" are already queued.
         self.set_focus(box)
 
+    def action_palette(self) -> None:
+        if isinstance(self.focused, Input):  # ":" typed in the filter box (status:failed): text
+            self.focused.post_message(events.Key("colon", ":"))
+            return
+        self.app.action_command_palette()
+
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""

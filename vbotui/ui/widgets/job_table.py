@@ -32,6 +32,7 @@ from vbotui.filtering import JobFilter, index_fields
 
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
+from ..typeahead import reroute_after_focus_move
 
 MARK = "*"
 # (key, label); name and organization share the free width; the narrow layout drops some.
@@ -607,6 +608,12 @@ class JobTable(ScrollView, can_focus=True):
     def clear_marks(self) -> None:
         self.marks = set()
         self.refresh()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A key typed ahead of a focus move (`:` then a command, in one read): to where focus is now.
+        if reroute_after_focus_move(self, event):
+            return
+        await super()._on_key(event)
 
     def hidden_marks(self) -> int:
         """How many marked jobs the filter hides (they are still acted on, after saying so)."""
