@@ -11,7 +11,9 @@ SIZE = (120, 40)
 
 
 def session_reads(sim: Simulator, job_id: str) -> int:
-    return len([r for r in sim.requests if r.method == "GET" and "JobSessions" in r.path and job_id in str(r)])
+    return len(
+        [r for r in sim.requests if r.method == "GET" and "JobSessions" in r.path and job_id in str(r)]
+    )
 
 
 async def test_starting_the_job_under_the_cursor_shows_its_new_session(
@@ -22,22 +24,25 @@ async def test_starting_the_job_under_the_cursor_shows_its_new_session(
         screen = await loaded(pilot)
         job_id = next(j.id for j in sim.jobs.values() if j.is_enabled and j.running_session_id is None)
         screen.go_to_job(job_id)
-        await wait_until(pilot, lambda: screen._detail_id == job_id and screen._detail_sessions is not None, "sessions")
+        await wait_until(
+            pilot, lambda: screen._detail_id == job_id and screen._detail_sessions is not None, "sessions"
+        )
         before = list(screen._detail_sessions or [])
         await pilot.press("s")
         await wait_until(
             pilot,
-            lambda: screen._detail_sessions is not None and len(screen._detail_sessions) != len(before)
-            or (screen._detail_sessions or [None])[0] != (before or [None])[0],
+            lambda: (
+                screen._detail_sessions is not None
+                and len(screen._detail_sessions) != len(before)
+                or (screen._detail_sessions or [None])[0] != (before or [None])[0]
+            ),
             "the new session in the pane",
         )
         newest = (screen._detail_sessions or [])[0]
         assert newest.id == sim.jobs[job_id].running_session_id
 
 
-async def test_a_poll_reads_the_sessions_of_a_running_job_again(
-    make_app: AppFactory, sim: Simulator
-) -> None:
+async def test_a_poll_reads_the_sessions_of_a_running_job_again(make_app: AppFactory, sim: Simulator) -> None:
     app = await make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
