@@ -57,3 +57,22 @@ async def test_a_poll_reads_the_sessions_of_a_running_job_again(make_app: AppFac
         await app.workers.wait_for_complete()
         paths = [r.path for r in sim.requests[reads:]]
         assert any("JobSessions" in path or "/Jobs/" in path and "Sessions" in path for path in paths), paths
+
+
+async def test_when_an_action_moves_the_job_out_of_the_filter_the_pane_follows_the_cursor(
+    make_app: AppFactory, sim: Simulator
+) -> None:
+    app = await make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        job_id = next(j.id for j in sim.jobs.values() if j.is_enabled and j.running_session_id is None)
+        sim.jobs[job_id].last_status = "Failed"
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"status:failed", "enter")
+        await wait_until(pilot, lambda: job_id in screen.jobs.visible_ids(), "the filter")
+        screen.go_to_job(job_id)
+        await pilot.press("s")  # one job: no question; it runs now, so it leaves the filter
+        await wait_until(pilot, lambda: job_id not in screen.jobs.visible_ids(), "the job leaving the filter")
+        await pilot.pause()
+        assert screen._detail_id == screen.jobs.cursor_job_id != job_id
