@@ -343,6 +343,9 @@ class MainScreen(Screen[None]):
         if self._detail_id in {job.id for job in message.jobs}:
             self._show_detail()
             self._refresh_detail_sessions()
+        # A job that no longer matches the filter leaves the list: the cursor, and so the detail
+        # pane and what `o` opens, are now on another job.
+        self._sync_detail()
         if message.jobs:
             self.update_header()
 
