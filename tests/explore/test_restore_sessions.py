@@ -397,3 +397,21 @@ async def test_explore_and_stop_are_audited(make_world: Any, tmp_path: Any) -> N
         204,
         f"session {session.id}",
     )
+
+
+@pytest.mark.parametrize("fault", ["deep", "html", "malformed"])
+async def test_an_unreadable_restore_sessions_list_is_said_and_the_app_goes_on(
+    make_world: Any, fault: str
+) -> None:
+    world = await make_world("v3")
+    await start_sessions(world, 1)
+    world.sim.add_fault(f"{fault}@GET:/v3/RestoreSessions")
+    app = sessions_app(world)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("#sessions-status", Static).render())
+        assert "Could not read restore sessions" in status and "could not be read" in status
+        assert isinstance(app.screen, RestoreSessionsScreen) and app.is_running
+        await pilot.press("ctrl+r")  # and the next try is a try, not a crash
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreSessionsScreen)
