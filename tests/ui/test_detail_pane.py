@@ -27,19 +27,14 @@ async def test_starting_the_job_under_the_cursor_shows_its_new_session(
         await wait_until(
             pilot, lambda: screen._detail_id == job_id and screen._detail_sessions is not None, "sessions"
         )
-        before = list(screen._detail_sessions or [])
         await pilot.press("s")
-        await wait_until(
-            pilot,
-            lambda: (
-                screen._detail_sessions is not None
-                and len(screen._detail_sessions) != len(before)
-                or (screen._detail_sessions or [None])[0] != (before or [None])[0]
-            ),
-            "the new session in the pane",
-        )
-        newest = (screen._detail_sessions or [])[0]
-        assert newest.id == sim.jobs[job_id].running_session_id
+
+        def newest_is_the_run() -> bool:
+            sessions = screen._detail_sessions or []
+            running = sim.jobs[job_id].running_session_id
+            return running is not None and bool(sessions) and sessions[0].id == running
+
+        await wait_until(pilot, newest_is_the_run, "the new session in the pane")
 
 
 async def test_a_poll_reads_the_sessions_of_a_running_job_again(make_app: AppFactory, sim: Simulator) -> None:
