@@ -71,6 +71,24 @@ ACTIONS: tuple[Action, ...] = (
     Action("page-down", "pagedown", "page_down", "jobs", "Page down", "a page down", show=False),
     Action("page-up", "pageup", "page_up", "jobs", "Page up", "a page up", show=False),
     Action(
+        "next-date-column",
+        "right",
+        "date_column(1)",
+        "jobs",
+        "Next date",
+        "below 110 columns: show the next date column (last run, next run, last backup)",
+        show=False,
+    ),
+    Action(
+        "previous-date-column",
+        "left",
+        "date_column(-1)",
+        "jobs",
+        "Previous date",
+        "below 110 columns: show the previous date column",
+        show=False,
+    ),
+    Action(
         "filter",
         "slash",
         "filter",
@@ -414,7 +432,7 @@ _TEXTUAL_TABLE = {
         "ctrl+end",
     )
 }
-_TEXTUAL_SCROLL = {key: "the list's own keys" for key in ("left", "right", "ctrl+pageup", "ctrl+pagedown")}
+_TEXTUAL_SCROLL = {key: "the list's own keys" for key in ("ctrl+pageup", "ctrl+pagedown")}
 RESERVED: dict[str, dict[str, str]] = {
     "app": _TEXTUAL_APP,
     "jobs": _TEXTUAL_SCROLL,

@@ -91,11 +91,11 @@ def test_no_two_actions_share_a_default_key_where_both_are_live() -> None:
 
 def test_keymap_problems_are_named() -> None:
     assert check_keymap({"start": "t", "help": "?", "restore-sessions.stop": "z"}) == []
-    problems = check_keymap({"bogus": "z", "start": "x", "stop": "", "refresh": "left"})
+    problems = check_keymap({"bogus": "z", "start": "x", "stop": "", "refresh": "ctrl+pageup"})
     assert problems[0].startswith("unknown binding id 'bogus'")
     assert "stop = '' names no key" in problems[1]
     assert "start = 'x' clashes with stop (x)" in problems[2] and "start stays on s" in problems[2]
-    assert "refresh = 'left' clashes with the list's own keys" in problems[3]
+    assert "refresh = 'ctrl+pageup' clashes with the list's own keys" in problems[3]
     assert check_keymap({"start": "x", "stop": "s"}) == []  # a swap is no clash
     # A key means different things on different screens: no clash across them.
     assert check_keymap({"restore-sessions.stop": "d"}) == []

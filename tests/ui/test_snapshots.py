@@ -57,3 +57,8 @@ def test_help_screen(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(fixed_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_main_screen_16_colours_80x24(snap_compare: Any) -> None:
+    """TERM=xterm: the theme of the terminal's own 16 colours (a failure red, a warning yellow)."""
+    assert snap_compare(fixed_app(ansi=True), terminal_size=(80, 24), run_before=after_load)

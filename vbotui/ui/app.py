@@ -15,7 +15,7 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App
@@ -54,6 +54,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def sixteen_colours(app: App[Any]) -> bool:
+    """The terminal shows 16 colours or fewer (Rich reads TERM and COLORTERM)."""
+    return app.console.color_system in ("standard", "windows")
+
+
 class VboApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vbotui"
@@ -72,8 +77,10 @@ class VboApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         audit: AuditLog | None = None,
         sign_in: SignInSetup | None = None,
+        ansi: bool | None = None,
     ) -> None:
         super().__init__()
+        self.ansi = ansi  # the terminal's 16 colours; None: when TERM says so
         if client is None and sign_in is None:
             raise ValueError("VboApp needs a signed-in client or a sign-in setup")
         self.label = label
@@ -120,6 +127,10 @@ class VboApp(App[None]):
         return self.flow is not None and self.flow.insecure
 
     def on_mount(self) -> None:
+        if self.ansi if self.ansi is not None else (not self.is_headless and sixteen_colours(self)):
+            # 16 colours (TERM=xterm, screen): the terminal's own colours, not the nearest of 16
+            # to a truecolor theme (which made a warning bright red and a failure magenta).
+            self.theme = "ansi-dark"
         # The SSH link dropped (or the terminal closed): stop sending, account for what was sent.
         try:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
@@ -24,6 +24,7 @@ from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
 from ..typeahead import TypeaheadInput
+from ..widgets.footer import KeyFooter
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
@@ -81,7 +82,7 @@ class MainScreen(Screen[None]):
         yield self.jobs
         yield JobDetail(self.ops.clock, id="detail")
         yield StatusPanel(self.ops.activity, id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.jobs.focus()
@@ -126,8 +127,8 @@ class MainScreen(Screen[None]):
             header.append(", ")
             header.append(marks_said(len(table.marks), table.hidden_marks()), style="bold")
         header.append("  ")
-        header.append(f"sort {table.sort_column}{' desc' if table.sort_reverse else ''}", style="dim")
         self.query_one("#header", Static).update(header)
+        header.append(f"sort {table.sort_label}", style="dim")
 
     # ----- loading and refresh -----
     @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh")

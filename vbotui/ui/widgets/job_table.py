@@ -10,6 +10,7 @@ repainted. A cursor move repaints two lines. Server text goes through `clean` (s
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -48,6 +49,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 LABELS = dict(COLUMNS)
 NARROW_DROPS = {"next_run", "last_backup"}
+# Below NARROW_BELOW columns one date column is shown: left / right show the one before / after.
+NARROW_DATES = ("last_run", "next_run", "last_backup")
+SORT_UP, SORT_DOWN = "\u25b2", "\u25bc"  # the sort indicator: ascending, descending
 FIXED_WIDTHS = {"mark": 1, "enabled": 3, "status": 11}
 DATE_KEYS = ("last_run", "next_run", "last_backup")
 SHORT_DATE, FULL_DATE = 11, 16  # "MM-DD HH:MM" (current year), "YYYY-MM-DD HH:MM"
@@ -69,7 +73,17 @@ HEADER_LINES = 1
 R_ID: Final = 5
 R_JOB: Final = 6
 R_SORG: Final = 7
-IndexRow = tuple[str, str, str, str, "bool | None", str, Job, str]
+R_NAT_NAME: Final = 8  # natural sort keys: "mailboxes 2" before "mailboxes 10"
+R_NAT_ORG: Final = 9
+NaturalKey = tuple["str | int", ...]
+IndexRow = tuple[str, str, str, str, "bool | None", str, Job, str, NaturalKey, NaturalKey]
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> NaturalKey:
+    """'mailboxes 10' -> ('mailboxes ', 10, ''): text and numbers alternate, so keys compare."""
+    parts = _DIGITS.split(text)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
 @dataclass(frozen=True)
@@ -146,8 +160,8 @@ def _date_key(value: datetime | None) -> float:
 
 _ENABLED_ORDER = {None: 0, False: 1, True: 2}  # "?" < "no" < "yes", as the cells read
 SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
-    "name": itemgetter(1),
-    "org": itemgetter(R_SORG),
+    "name": itemgetter(R_NAT_NAME),
+    "org": itemgetter(R_NAT_ORG),
     "status": itemgetter(3),
     "enabled": lambda row: _ENABLED_ORDER.get(row[4], 0),
     "last_run": lambda row: _date_key(row[R_JOB].last_run),
@@ -158,12 +172,9 @@ SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
 
 def index_row(job: Job, org: str) -> IndexRow:
     """The index tuple of one job (`org`: its organization's full name)."""
-    return (
-        *index_fields(job.name, org, job.last_status, job.is_enabled),
-        job.id,
-        job,
-        short_org(org).lower(),
-    )
+    fields = index_fields(job.name, org, job.last_status, job.is_enabled)
+    sorg = short_org(org).lower()
+    return (*fields, job.id, job, sorg, natural_key(fields[1]), natural_key(sorg))
 
 
 def _fit(text: str, width: int) -> str:
@@ -171,6 +182,22 @@ def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+
+
+def fit_middle(text: str, width: int) -> str:
+    """Exactly `width` cells, cut in the middle when too long: 'blueyo…emea', so that names that
+    share a prefix (blueyonderairlines, blueyonderairlines-emea) stay apart."""
+    if cell_len(text) <= width or width < 5:
+        return _fit(text, width)
+    tail_room = (width - 1) // 2
+    tail, used = "", 0
+    for char in reversed(text):
+        used += cell_len(char)
+        if used > tail_room:
+            break
+        tail = char + tail
+    head = set_cell_size(text, width - 1 - cell_len(tail))
+    return head + "…" + tail
 
 
 @dataclass
@@ -211,9 +238,24 @@ class JobTable(ScrollView, can_focus=True):
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
+        /* Last status: theme colours; in 16 colours the terminal's own (red is worse than yellow). */
+        & > .job-table--failed { color: $text-error; text-style: bold; }
+        & > .job-table--warning { color: $text-warning; }
+        & > .job-table--success { color: $text-success; }
+        & > .job-table--running { color: $text-accent; text-style: bold; }
+        & > .job-table--stopped { color: $text-secondary; }
+        &:ansi > .job-table--failed { color: ansi_bright_red; text-style: bold; }
+        &:ansi > .job-table--warning { color: ansi_yellow; text-style: none; }
+        &:ansi > .job-table--success { color: ansi_green; }
+        &:ansi > .job-table--running { color: ansi_cyan; text-style: bold; }
+        &:ansi > .job-table--stopped { color: ansi_magenta; }
     }
     """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"job-table--header", "job-table--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "job-table--header",
+        "job-table--cursor",
+        *(f"job-table--{status}" for status in STATUS_STYLES),
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("jobs")
 
@@ -230,6 +272,13 @@ class JobTable(ScrollView, can_focus=True):
         def control(self) -> JobTable:
             return self.table
 
+    class ColumnsChanged(Message):
+        """Other columns are shown (left / right on a narrow terminal)."""
+
+        def __init__(self, table: JobTable) -> None:
+            super().__init__()
+            self.table = table
+
     def __init__(self, *, id: str | None = None, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock  # the app's clock (the simulator's in --demo, fixed in tests)
@@ -239,6 +288,7 @@ class JobTable(ScrollView, can_focus=True):
         self.marks: set[str] = set()
         self.sort_column = "name"
         self.sort_reverse = False
+        self.narrow_date = NARROW_DATES[0]  # the date column shown below NARROW_BELOW columns
         self.columns: dict[str, Column] = {}
         self._layout_width = 0  # the width `columns` were computed for
         self._window: YearWindow | None = None  # the year whose dates are shortened
@@ -297,16 +347,30 @@ class JobTable(ScrollView, can_focus=True):
             "name": safe_text(job.name),
             "org": safe_text(short_org(self.org_name(job))),
             "enabled": Text(enabled, style="" if job.is_enabled else "dim"),
-            "status": safe_text(job.last_status or "-", style=status_style(job.last_status)),
+            "status": Text(clean(job.last_status or "-"), style=self._status_text_style(job.last_status)),
             "last_run": Text(format_when(job.last_run, window)),
             "next_run": Text(format_when(job.next_run, window)),
             "last_backup": Text(format_when(job.last_backup, window)),
         }
 
+    def _status_text_style(self, status: str | None) -> Style | str:
+        status = (status or "").lower()
+        if status in STATUS_STYLES and self.is_attached:
+            return self._status_style(status)
+        return status_style(status)
+
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
             style = self._styles[name] = Style.parse(name) if name else Style()
+        return style
+
+    def _status_style(self, status: str) -> Style:
+        """A status's look from the stylesheet (component class `job-table--<status>`)."""
+        key = f"status:{status}"
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(f"job-table--{status}", partial=True)
         return style
 
     def _row_strip(self, job: Job, cursor: bool, width: int) -> Strip:
@@ -330,10 +394,18 @@ class JobTable(ScrollView, can_focus=True):
                 text = "?" if job.is_enabled is None else "yes" if job.is_enabled else "no"
                 style = "" if job.is_enabled else "dim"
             elif key == "status":
-                text, style = clean(job.last_status or "-"), status_style(job.last_status)
+                text = clean(job.last_status or "-")
+                cell = _fit(text, column.width)
+                status = (job.last_status or "").lower()
+                if status in STATUS_STYLES:
+                    look = self._status_style(status)
+                    segments += [Segment(pad, base), Segment(cell, base + look), Segment(pad, base)]
+                else:
+                    segments.append(Segment(f"{pad}{cell}{pad}", base))
+                continue
             else:
                 text = format_when(getattr(job, key), window)
-            cell = _fit(text, column.width)
+            cell = fit_middle(text, column.width) if key == "org" else _fit(text, column.width)
             if style:
                 segments += [Segment(pad, base), Segment(cell, base + self._style(style)), Segment(pad, base)]
             else:
@@ -343,10 +415,25 @@ class JobTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int) -> Strip:
         base = self.rich_style + self.get_component_rich_style("job-table--header")
         pad = " " * CELL_PADDING
-        text = "".join(
-            f"{pad}{_fit(self._label(key), column.width)}{pad}" for key, column in self.columns.items()
-        )
+        text = "".join(f"{pad}{self._header_cell(key, column.width)}" for key, column in self.columns.items())
         return self._finish([Segment(text, base)], base, width)
+
+    def _header_cell(self, key: str, width: int) -> str:
+        """A column's label and its trailing pad; the sorted column's always shows the indicator
+        (in the trailing pad when the label fills the column)."""
+        pad = " " * CELL_PADDING
+        label = LABELS[key]
+        if key != self.sort_column:
+            return _fit(label, width) + pad
+        arrow = SORT_DOWN if self.sort_reverse else SORT_UP
+        if cell_len(label) + 2 <= width:
+            return _fit(f"{label} {arrow}", width) + pad
+        return _fit(label, width) + arrow + pad[1:]
+
+    @property
+    def sort_label(self) -> str:
+        """The sort for people: 'last run', 'name desc'."""
+        return LABELS[self.sort_column].lower() + (" desc" if self.sort_reverse else "")
 
     @staticmethod
     def _finish(segments: list[Segment], base: Style, width: int) -> Strip:
@@ -354,11 +441,6 @@ class JobTable(ScrollView, can_focus=True):
         if strip.cell_length < width:
             return Strip([*segments, Segment(" " * (width - strip.cell_length), base)], width)
         return strip.crop(0, width)
-
-    def _label(self, key: str) -> str:
-        if key != self.sort_column:
-            return LABELS[key]
-        return LABELS[key] + (" v" if self.sort_reverse else " ^")
 
     # ----- the Line API -----
     def render_line(self, y: int) -> Strip:
@@ -393,7 +475,10 @@ class JobTable(ScrollView, can_focus=True):
 
     # ----- layout -----
     def _compute_layout(self, width: int) -> tuple[tuple[str, ...], dict[str, int]]:
-        keys = tuple(k for k, _ in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
+        if width >= NARROW_BELOW:
+            keys = tuple(k for k, _ in COLUMNS)
+        else:  # one date column, the one chosen with left / right
+            keys = tuple(k for k, _ in COLUMNS if k not in DATE_KEYS) + (self.narrow_date,)
         widths = {k: FIXED_WIDTHS[k] for k in keys if k in FIXED_WIDTHS}
         for key in DATE_KEYS:
             if key in keys:
@@ -524,6 +609,20 @@ class JobTable(ScrollView, can_focus=True):
 
     def action_scroll_bottom(self) -> None:
         self.move_cursor(row=len(self._shown) - 1)
+
+    @property
+    def narrow(self) -> bool:
+        return self._layout_width < NARROW_BELOW
+
+    def action_date_column(self, step: int) -> None:
+        """Narrow terminals: show the next (+1) or previous (-1) date column in the last place."""
+        if not self.narrow:
+            return
+        index = NARROW_DATES.index(self.narrow_date)
+        self.narrow_date = NARROW_DATES[(index + step) % len(NARROW_DATES)]
+        self._relayout()
+        self.refresh()
+        self.post_message(self.ColumnsChanged(self))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -1,0 +1,155 @@
+"""Issue 13, for operators at 80x24 and in 16 colours: each finding has a test that fails without its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
+
+from vbotui.sim import Simulator
+from vbotui.ui.widgets.job_table import JobTable, natural_key
+
+from .conftest import AppFactory, loaded
+
+
+def header_line(table: JobTable) -> str:
+    return table.render_line(0).text
+
+
+def shown_footer_keys(pilot: Pilot[Any]) -> list[str]:
+    """The footer keys wholly on screen, as `key description`."""
+    width = pilot.app.size.width
+    keys = pilot.app.screen.query(FooterKey)
+    return [
+        f"{key.key_display} {key.description}"
+        for key in keys
+        if key.region.width and key.region.right <= width
+    ]
+
+
+# ----- (1) 80x24: the footer shows ? Help and q Quit; every date column can be seen -----
+async def test_footer_at_80_columns_shows_help_and_quit(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        shown = shown_footer_keys(pilot)
+        assert "? Help" in shown and "q Quit" in shown, shown
+        assert shown[:2] == ["? Help", "q Quit"]
+
+
+async def test_left_and_right_show_the_other_date_columns_at_80(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        table = screen.jobs
+        assert list(table.columns)[-1] == "last_run"
+        await pilot.press("right")
+        assert list(table.columns)[-1] == "next_run"
+        assert "Next run" in header_line(table)
+        await pilot.press("right")
+        assert list(table.columns)[-1] == "last_backup"
+        assert "Last backup" in header_line(table)
+        await pilot.press("right")
+        assert list(table.columns)[-1] == "last_run"
+        await pilot.press("left")
+        assert list(table.columns)[-1] == "last_backup"
+        # The sort follows what is shown.
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
+        assert table.sort_column == "last_backup"
+
+
+async def test_every_column_shown_at_120(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("right")
+        assert {"last_run", "next_run", "last_backup"} <= set(screen.jobs.columns)
+
+
+# ----- (4) sorting: an indicator on every column, human names, natural order of numbers -----
+def test_numbers_in_names_sort_as_numbers() -> None:
+    names = ["mailboxes 10", "mailboxes 2", "mailboxes 1", "Mailboxes", "mailboxes 2a"]
+    assert sorted((n.lower() for n in names), key=natural_key) == [
+        "mailboxes",
+        "mailboxes 1",
+        "mailboxes 2",
+        "mailboxes 2a",
+        "mailboxes 10",
+    ]
+
+
+async def test_sort_indicator_on_every_column_and_human_names(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        table = screen.jobs
+        seen = []
+        for _ in range(len(table.columns) - 1):  # every sortable column shown
+            line = header_line(table)
+            label = {"name": "Name", "org": "Organization", "status": "Last status"}.get(
+                table.sort_column, ""
+            )
+            assert "\u25b2" in line, (table.sort_column, line)
+            column = table.columns[table.sort_column]
+            if label:
+                assert label in line
+            assert column.width >= 3
+            seen.append(table.sort_column)
+            await pilot.press("greater_than_sign")
+        assert {"name", "org", "status", "enabled", "last_run"} <= set(seen)
+        await pilot.press("less_than_sign")
+        assert "\u25bc" in header_line(table)
+        while table.sort_column != "last_run":
+            await pilot.press("greater_than_sign")
+        header = str(screen.query_one("#header").render())
+        assert "sort last run" in header and "last_run" not in header
+
+
+async def test_natural_sort_in_the_list(make_app: AppFactory, sim: Simulator) -> None:
+    jobs = list(sim.jobs.values())[:3]
+    for job, name in zip(jobs, ("aaa mailboxes 10", "aaa mailboxes 2", "aaa mailboxes 1"), strict=True):
+        job.name = name
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        names = [screen.jobs.jobs[job_id].name for job_id in screen.jobs.visible_ids()[:3]]
+        assert names == ["aaa mailboxes 1", "aaa mailboxes 2", "aaa mailboxes 10"]
+
+
+# ----- (2) 16 colours: a warning must not look worse than a failure -----
+def status_cell_style(table: JobTable, status: str) -> Any:
+    job = next(job for job in table.jobs.values() if (job.last_status or "").lower() == status)
+    row = table.visible_ids().index(job.id)
+    table.move_cursor(row=0 if row else 1)  # not under the cursor
+    table.scroll_to(y=row, animate=False, force=True)
+    strip = table._row_strip(job, False, table.size.width)
+    return next(seg.style for seg in strip if seg.text.strip() == job.last_status)
+
+
+async def test_sixteen_colours_use_the_terminals_red_and_yellow(
+    make_app: AppFactory, monkeypatch: Any
+) -> None:
+    from vbotui.ui.app import sixteen_colours
+
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = await make_app(ansi=True)
+    assert sixteen_colours(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert app.theme == "ansi-dark"
+        failed, warning = (status_cell_style(screen.jobs, s) for s in ("failed", "warning"))
+        assert failed.color.number == 9 and failed.bold  # bright red
+        assert warning.color.number == 3 and not warning.bold  # yellow
+
+
+async def test_truecolour_statuses_come_from_the_theme(make_app: AppFactory) -> None:
+    app = await make_app(ansi=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert app.theme != "ansi-dark"
+        failed, warning = (status_cell_style(screen.jobs, s) for s in ("failed", "warning"))
+        assert failed.bold and not warning.bold
+        assert failed.color != warning.color and failed.color.triplet is not None

@@ -1,0 +1,53 @@
+"""Issue 13 end to end in tmux: 16 colours (TERM=xterm, TERM=screen), NO_COLOR, a resize to 60x20 and back."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from ..helpers.tmux import Terminal, needs_tmux, terminal
+
+pytestmark = needs_tmux
+SGR_BEFORE = re.compile(r"\x1b\[([0-9;]*)m(Failed|Warning)\b")
+
+
+def demo(env: str) -> str:
+    return (
+        f"env -u COLUMNS -u LINES -u COLORTERM {env} {sys.executable} -m vbotui.cli"
+        " --demo --demo-jobs 60 --demo-latency-ms 5; echo VBOTUI-EXIT-$?; sleep 60"
+    )
+
+
+def colours(term: Terminal) -> dict[str, set[str]]:
+    """The SGR parameters just before each status word on the pane."""
+    seen: dict[str, set[str]] = {"Failed": set(), "Warning": set()}
+    for params, word in SGR_BEFORE.findall(term.tmux("capture-pane", "-e", "-p", "-t", term.name)):
+        seen[word].add(params)
+    return seen
+
+
+@pytest.mark.parametrize("term_name", ["xterm", "screen"])
+def test_sixteen_colours_failed_is_red_warning_is_yellow(term_name: str) -> None:
+    with terminal(demo(f"TERM={term_name}"), 120, 40) as term:
+        term.wait_for(lambda t: "60 jobs" in t and "Failed" in t and "Warning" in t, "the job list")
+        seen = colours(term)
+        # tmux re-encodes colours: 91 (bright red) / 31 for red, 33 for yellow; never red for a warning.
+        assert seen["Failed"] and all(re.search(r"(^|;)(91|31)($|;)", p) for p in seen["Failed"]), seen
+        assert seen["Warning"] and all(re.search(r"(^|;)33($|;)", p) for p in seen["Warning"]), seen
+        term.keys("q")
+        term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
+
+
+def test_no_colour_and_a_resize_to_60x20_and_back() -> None:
+    with terminal(demo("TERM=xterm NO_COLOR=1"), 80, 24) as term:
+        text = term.wait_for(lambda t: "60 jobs" in t and "? Help" in t, "the job list")
+        assert "q Quit" in text
+        term.tmux("resize-window", "-t", term.name, "-x", "60", "-y", "20")
+        text = term.wait_for(lambda t: len(t.splitlines()[0].rstrip()) <= 60 and "? Help" in t, "60x20")
+        assert all(len(line) <= 60 for line in text.splitlines())
+        term.tmux("resize-window", "-t", term.name, "-x", "80", "-y", "24")
+        text = term.wait_for(lambda t: "q Quit" in t and "60 jobs" in t, "back at 80x24")
+        term.keys("q")
+        term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
