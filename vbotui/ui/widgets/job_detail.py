@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
@@ -72,12 +74,25 @@ class JobDetail(Widget):
         ]
         if not changed:
             return
-        self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in changed}
-        width = self.size.width
-        if width:
-            self.refresh(*(Region(0, y, width, 1) for y in changed))
-        else:
+        width, height = self.size
+        painted = self._strips
+        self._strips = {key: strip for key, strip in painted.items() if key[0] not in changed}
+        if not width:
             self.refresh()
+            return
+        # Only the lines inside the pane (a region below it would repaint the next widget's
+        # border), and of each only the cells that differ from what is on screen: a slow link
+        # pays for the changed columns, not the trailing blanks of a whole-width line.
+        regions = []
+        for y in changed:
+            if y >= height:
+                continue
+            before = painted.get((y, width))
+            span = _changed_span(before, self.render_line(y)) if before is not None else (0, width)
+            if span is not None:
+                regions.append(Region(span[0], y, span[1] - span[0], 1))
+        if regions:
+            self.refresh(*regions)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -151,6 +166,39 @@ class JobDetail(Widget):
             text.append("\n")
         text.rstrip()
         self.update(text)
+
+
+def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    """One (character, style) per cell; a wide character's second cell is ("", style)."""
+    cells: list[tuple[str, Style | None]] = []
+    for text, style, control in strip:
+        if control:
+            continue
+        for char in text:
+            cells.append((char, style))
+            if cell_len(char) == 2:
+                cells.append(("", style))
+    return cells
+
+
+def _changed_span(before: Strip, after: Strip) -> tuple[int, int] | None:
+    """The [start, end) cells where `after` differs from `before`; None when they are the same."""
+    old, new = _cells(before), _cells(after)
+    if old == new:
+        return None
+    size = max(len(old), len(new))
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = size
+    while end > start and end <= min(len(old), len(new)) and old[end - 1] == new[end - 1]:
+        end -= 1
+    # Keep a wide character whole at either end.
+    if start and start < len(new) and new[start][0] == "":
+        start -= 1
+    if end < len(new) and new[end][0] == "":
+        end += 1
+    return start, end
 
 
 SEPARATOR = "  "
