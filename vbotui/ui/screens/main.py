@@ -69,6 +69,7 @@ class MainScreen(Screen[None]):
         self._detail_sessions: list[JobSession] | None = None
         self._sessions_of: Job | None = None  # the job as it was when its sessions were read
         self.loaded = False
+        self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
 
     @property
     def refresh_error(self) -> str | None:
@@ -127,8 +128,13 @@ class MainScreen(Screen[None]):
             header.append(", ")
             header.append(marks_said(len(table.marks), table.hidden_marks()), style="bold")
         header.append("  ")
-        self.query_one("#header", Static).update(header)
         header.append(f"sort {table.sort_label}", style="dim")
+        # The clock ticks every second: repaint the header line alone (its size is fixed by the
+        # stylesheet, so no layout, which would repaint the job table's scrollbar too), and only
+        # when its text or styles changed.
+        if header != self._header_text:
+            self._header_text = header
+            self.query_one("#header", Static).update(header, layout=False)
 
     # ----- loading and refresh -----
     @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh")
