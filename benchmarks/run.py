@@ -287,6 +287,19 @@ class Bench:
         return [10_000] if self.quick else [10_000, 50_000]
 
     def against_sim(self) -> None:
+        for prefix, tree in self.trees:
+            self.tree = tree
+            try:
+                self._against_sim(prefix)
+            finally:
+                self.tree = HERE
+
+    def _against_sim(self, prefix: str) -> None:
+        add = self.figures.add
+
+        def figure(key: str, value: float, unit: str) -> None:
+            add(prefix + key, value, unit)
+
         for n in self.server_sizes():
             sim, port = self.sim(n)
             try:
@@ -305,23 +318,23 @@ class Bench:
                     pty.wait_for(self.jobs_painted(n), limit=300)
                     label = f"{n:,}"
                     painted = pty.quiet() - pty.start
-                    self.figures.add(f"server {label} jobs: start -> painted list", painted, "s")
+                    figure(f"server {label} jobs: start -> painted list", painted, "s")
                     rss = self.lag(pty)["rss_peak_kb"] / 1024
-                    self.figures.add(f"server {label} jobs: peak RSS", rss, "MB")
+                    figure(f"server {label} jobs: peak RSS", rss, "MB")
                     pty.quiet(1.0)
                     for _ in range(self.repeats):
                         os.kill(sim.pid, signal.SIGUSR1)  # 10% of the jobs change
                         self.lag(pty, reset=True)
                         sent = pty.send(b"\x12")  # ctrl+r
                         done = pty.answer(1.0)
-                        self.figures.add(f"poll, 10% changed, {label}: ctrl+r -> repainted", done - sent, "s")
-                        self.figures.add(
+                        figure(f"poll, 10% changed, {label}: ctrl+r -> repainted", done - sent, "s")
+                        figure(
                             f"poll, 10% changed, {label}: longest loop block",
                             self.lag(pty)["max_block_s"],
                             "s",
                         )
                     if n == 50_000:
-                        self.in_list(pty, n)
+                        self.in_list(pty, n, prefix)
                 finally:
                     pty.close()
             finally:

@@ -25,7 +25,6 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
-from cryptography import x509
 
 from .privatefiles import private_write_text
 
@@ -227,6 +226,8 @@ class CertificateInfo:
 
     @classmethod
     def from_pem(cls, pem: str, host: str = "", port: int = 0) -> CertificateInfo:
+        from cryptography import x509  # only when a certificate is shown: not on every start
+
         cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
         try:
             san_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value

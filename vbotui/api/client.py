@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +19,7 @@ from .http import (
     ExchangeHook,
     HttpSession,
     decode_json,
+    decode_json_off_loop,
     error_from_response,
     expect_object,
 )
@@ -40,6 +42,11 @@ from .paging import MAX_PAGE_SIZE, collect
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OFF_LOOP_ITEMS = 2_000  # a job list at least this long is parsed in a worker thread
+
+
+def _jobs_from_json(items: list[dict[str, Any]]) -> list[Job]:
+    return [Job.from_json(item) for item in items]
 
 
 class VboClient:
@@ -223,7 +230,7 @@ class VboClient:
         async def fetch(page: dict[str, str | int] | None) -> Any:
             merged = {**(params or {}), **(page or {})} or None
             response = await self._request(RequestSpec("GET", path, params=merged))
-            return decode_json(response, "GET", path)
+            return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
 
         return await collect(fetch, paged=paged, page_size=self.page_size, path=path)
 
@@ -231,7 +238,11 @@ class VboClient:
     async def list_jobs(self) -> list[Job]:
         dialect = await self._ensure_dialect()
         items = await self._get_all(dialect.path("Jobs"), paged=dialect.jobs_paged())
-        return [Job.from_json(item) for item in items]
+        if len(items) < OFF_LOOP_ITEMS:
+            return [Job.from_json(item) for item in items]
+        # Thousands of jobs: parsed in a thread, which yields the GIL to the event loop every
+        # few milliseconds (sys.getswitchinterval), so keys and paints go on meanwhile.
+        return await asyncio.to_thread(_jobs_from_json, items)
 
     async def get_job(self, job_id: str) -> Job:
         dialect = await self._ensure_dialect()

@@ -15,7 +15,7 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App
@@ -44,7 +44,9 @@ from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
 from .screens.quit_sessions import request_quit
-from .signin_flow import SignInFlow, SignInSetup
+
+if TYPE_CHECKING:  # the sign-in flow (keyring, sign-in screens) is imported when it is used
+    from .signin_flow import SignInFlow, SignInSetup
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -89,7 +91,11 @@ class VboApp(App[None]):
         self.mouse = mouse
         self.clock: Clock = clock or utc_now
         self.activity = ActivityLog(self.clock, monotonic)
-        self.flow = SignInFlow(self, sign_in) if sign_in is not None else None
+        self.flow: SignInFlow | None = None
+        if sign_in is not None:
+            from .signin_flow import SignInFlow
+
+            self.flow = SignInFlow(self, sign_in)
         # The signed-in server: everything the screens do with it goes through this object.
         self.ops: ServerOperations | None = None
         if client is not None:
