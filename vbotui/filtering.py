@@ -6,8 +6,12 @@ Terms are separated by spaces and all must hold (AND):
 - `status:failed` matches the last status (substring), `org:contoso` the organization name,
   `enabled:yes|no` the enabled flag, `name:x` only the job name;
 - a leading `!` negates a term (`!status:success`, `!contoso`);
-- `=` after the colon matches the whole value, not a substring: `org:=contoso.onmicrosoft.com`,
-  `status:=failed` (the pulse's shortcuts into the list use it).
+- `=` after the colon matches the whole value, not a substring: `org:=contoso` (or
+  `org:=contoso.onmicrosoft.com`) but not contoso-emea, `name:=Teams`, `status:=failed` (the
+  pulse's shortcuts into the list use it);
+- an unknown key (`foo:bar`) or an `enabled:` that is not yes/no is an error (`JobFilter.errors`):
+  the list shows it and filters nothing, rather than silently matching nothing; a key still being
+  typed (`status:`) is left out.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any, TypeVar
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 FIELDS = ("status", "org", "enabled", "name")
+ORG_SUFFIX = ".onmicrosoft.com"  # `org:=contoso` is the tenant the list shows as contoso
 
 # The index a list filters over: plain tuples whose first five items are these (a caller may add
 # more after them). `hay` is "name\norg": a term's value never holds whitespace, so one `in`
@@ -48,7 +53,8 @@ class Term:
     def _test(self, name: str, organization: str, status: str, enabled: bool | None) -> bool:
         value = self.value
         if self.exact and self.field in ("name", "org", "status"):
-            return value == {"name": name, "org": organization, "status": status}[self.field].lower()
+            whole = {"name": name, "org": organization, "status": status}[self.field].lower()
+            return value == whole or (self.field == "org" and value + ORG_SUFFIX == whole)
         if self.field is None:
             return value in name.lower() or value in organization.lower()
         if self.field == "name":
@@ -67,6 +73,8 @@ class Term:
 @dataclass(frozen=True)
 class JobFilter:
     terms: tuple[Term, ...] = ()
+    errors: tuple[str, ...] = ()
+    """What is wrong with what was typed, in words; a filter with errors is not applied."""
 
     @property
     def is_empty(self) -> bool:
@@ -103,6 +111,9 @@ def _keep(term: Term, rows: list[Row]) -> list[Row]:
         return [row for row in rows if row[ENABLED] is want]
     at = {None: HAY, "name": NAME, "org": ORG, "status": STATUS}[term.field]
     if term.exact:
+        if term.field == "org":
+            tenant = value + ORG_SUFFIX
+            return [row for row in rows if (row[at] == value or row[at] == tenant) != negated]
         return [row for row in rows if (row[at] == value) != negated]
     if negated:
         return [row for row in rows if value not in row[at]]
@@ -110,8 +121,9 @@ def _keep(term: Term, rows: list[Row]) -> list[Row]:
 
 
 def parse_filter(text: str) -> JobFilter:
-    """Parse what the operator typed after `/`. Never fails: unknown `x:y` is a plain word."""
+    """Parse what the operator typed after `/`. Never raises: what is wrong is in `errors`."""
     terms: list[Term] = []
+    errors: list[str] = []
     for word in text.split():
         negated = word.startswith("!")
         if negated:
@@ -119,6 +131,15 @@ def parse_filter(text: str) -> JobFilter:
         if not word:
             continue
         field, sep, value = word.partition(":")
+        key = field.lower()
+        if sep and key.isalpha() and key not in FIELDS:
+            errors.append(f"unknown key {field}: (the keys are {', '.join(FIELDS)})")
+            continue
+        if sep and key in FIELDS and value in ("", "="):
+            continue  # still being typed
+        if sep and key == "enabled" and value.lower() not in _TRUE | _FALSE:
+            errors.append(f"enabled:{value}: enabled is yes or no")
+            continue
         exact = (
             sep and field.lower() in ("name", "org", "status") and value.startswith("=") and len(value) > 1
         )
@@ -128,4 +149,14 @@ def parse_filter(text: str) -> JobFilter:
             terms.append(Term(field.lower(), value.lower(), negated))
         else:
             terms.append(Term(None, word.lower(), negated))
-    return JobFilter(tuple(terms))
+    return JobFilter(tuple(terms), tuple(errors))
+
+
+def highlight_words(job_filter: JobFilter) -> tuple[tuple[str | None, str], ...]:
+    """The (field, lowercased value) of each term whose matches the list highlights: words and
+    name:/org: terms, not negated ones."""
+    return tuple(
+        (term.field, term.value)
+        for term in job_filter.terms
+        if not term.negated and term.field in (None, "name", "org") and term.value
+    )

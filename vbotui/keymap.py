@@ -249,6 +249,28 @@ ACTIONS: tuple[Action, ...] = (
         "refresh the restore sessions now",
     ),
     Action("restore-sessions.back", "escape,q", "back", "restore-sessions", "Back", "back to the job list"),
+    Action("restore-sessions.down", "j", "cursor(1)", "restore-sessions", "Down", "move down", show=False),
+    Action("restore-sessions.up", "k", "cursor(-1)", "restore-sessions", "Up", "move up", show=False),
+    Action(
+        "restore-sessions.first",
+        "g,home",
+        "first",
+        "restore-sessions",
+        "First",
+        "the first session",
+        show=False,
+        priority=True,  # before the table's own home (a sideways scroll)
+    ),
+    Action(
+        "restore-sessions.last",
+        "G,end",
+        "last",
+        "restore-sessions",
+        "Last",
+        "the last session",
+        show=False,
+        priority=True,
+    ),
     # The job sessions screen (enter on a job).
     Action(
         "sessions.log",
@@ -436,7 +458,7 @@ _TEXTUAL_SCROLL = {key: "the list's own keys" for key in ("ctrl+pageup", "ctrl+p
 RESERVED: dict[str, dict[str, str]] = {
     "app": _TEXTUAL_APP,
     "jobs": _TEXTUAL_SCROLL,
-    "restore-sessions": _TEXTUAL_TABLE,
+    "restore-sessions": {key: what for key, what in _TEXTUAL_TABLE.items() if key not in ("home", "end")},
     # Enter is ours there (a priority binding); the table's other keys stay the table's.
     "job-sessions": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},
     "pulse": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},

@@ -39,5 +39,6 @@ def test_empty_and_odd_input() -> None:
     assert parse_filter("").is_empty
     assert parse_filter("  ! ").is_empty
     assert m("", "anything")
-    # an unknown field is a plain word, so "a:b" in a name still matches
-    assert m("foo:bar", "job foo:bar")
+    # an unknown key is an error, not a word that silently matches nothing (issue 13)
+    assert parse_filter("foo:bar").errors and not parse_filter("foo:bar").terms
+    assert m(":x", "job :x")  # no key: a plain word

@@ -10,7 +10,7 @@ from textual.widgets._footer import FooterKey
 from vbotui.sim import Simulator
 from vbotui.ui.widgets.job_table import JobTable, natural_key
 
-from .conftest import AppFactory, loaded
+from .conftest import AppFactory, loaded, wait_until
 
 
 def header_line(table: JobTable) -> str:
@@ -153,3 +153,78 @@ async def test_truecolour_statuses_come_from_the_theme(make_app: AppFactory) -> 
         failed, warning = (status_cell_style(screen.jobs, s) for s in ("failed", "warning"))
         assert failed.bold and not warning.bold
         assert failed.color != warning.color and failed.color.triplet is not None
+
+
+# ----- (5, 6) row N of M; the filter: no match said, an unknown key reported, exact org, highlights -----
+def filter_status(screen: Any) -> str:
+    return str(screen.query_one("#filter-status").render())
+
+
+async def test_row_n_of_m_follows_the_cursor(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        total = screen.jobs.row_count
+        assert filter_status(screen) == f"row 1 of {total}"
+        await pilot.press("j", "j")
+        assert filter_status(screen) == f"row 3 of {total}"
+        await pilot.press("end")
+        assert filter_status(screen) == f"row {total} of {total}"
+        await pilot.press("home")
+        assert filter_status(screen) == f"row 1 of {total}"
+
+
+async def test_an_empty_result_says_so(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"zzzz-nothing", "enter")
+        await wait_until(pilot, lambda: screen.jobs.row_count == 0, "the filter")
+        assert "no job matches zzzz-nothing" in filter_status(screen)
+        assert "no job matches the filter" in screen.jobs.render_line(1).text
+
+
+async def test_an_unknown_key_is_reported_and_filters_nothing(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        total = len(screen.jobs.jobs)
+        await pilot.press("slash", *"foo:bar", "enter")
+        await pilot.pause()
+        assert "unknown key foo:" in filter_status(screen)
+        assert screen.query_one("#filter-status").has_class("-error")
+        assert screen.jobs.row_count == total
+
+
+async def test_exact_org_does_not_match_a_longer_one(make_app: AppFactory, sim: Simulator) -> None:
+    contoso = next(org for org in sim.organizations.values() if org.name.startswith("contoso"))
+    contoso.name = "adatum-emea.onmicrosoft.com"
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        orgs = {screen.jobs.org_name(job) for job in screen.jobs.jobs.values()}
+        assert {"adatum.onmicrosoft.com", "adatum-emea.onmicrosoft.com"} <= orgs, orgs
+        await pilot.press("slash", *"org:adatum", "enter")
+        await pilot.pause()
+        shown = {screen.jobs.org_name(screen.jobs.jobs[i]) for i in screen.jobs.visible_ids()}
+        assert shown == {"adatum.onmicrosoft.com", "adatum-emea.onmicrosoft.com"}  # a substring
+        await pilot.press("escape")
+        await pilot.press("slash", *"org:=adatum", "enter")
+        await pilot.pause()
+        shown = {screen.jobs.org_name(screen.jobs.jobs[i]) for i in screen.jobs.visible_ids()}
+        assert shown == {"adatum.onmicrosoft.com"}
+
+
+async def test_matches_are_highlighted(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"teams", "enter")
+        await pilot.pause()
+        table = screen.jobs
+        job = table.jobs[table.visible_ids()[1]]
+        strip = table._row_strip(job, False, table.size.width)
+        match = table.get_component_rich_style("job-table--match", partial=True)
+        marked = [seg.text for seg in strip if seg.style is not None and seg.style.underline]
+        assert marked and all(text.lower() == "teams" for text in marked), marked
+        assert match.underline

@@ -10,13 +10,14 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
-from vbotui.filtering import parse_filter
+from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 
 from ..actions import bindings_for
@@ -78,8 +79,10 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="header")
-        hint = "/ filter: words, status:failed, org:x, enabled:no, !negate"
-        yield TypeaheadInput(placeholder=hint, id="filter")
+        hint = "/ filter: words, status:failed, org:x, org:=x, enabled:no, !negate"
+        with Horizontal(id="filter-line"):
+            yield TypeaheadInput(placeholder=hint, id="filter")
+            yield Static("", id="filter-status")  # row N of M; no job matches; a filter's error
         yield self.jobs
         yield JobDetail(self.ops.clock, id="detail")
         yield StatusPanel(self.ops.activity, id="status")
@@ -176,6 +179,28 @@ class MainScreen(Screen[None]):
     @on(JobTable.RowHighlighted, "#jobs")
     def _cursor_moved(self) -> None:
         self._sync_detail()
+        self.update_filter_status()
+
+    @on(JobTable.Shown, "#jobs")
+    def _rows_shown(self) -> None:
+        self.update_filter_status()
+
+    def update_filter_status(self) -> None:
+        """The filter line's right end: `row N of M`, `no job matches`, or what is wrong with the filter."""
+        status = self.query_one("#filter-status", Static)
+        typed = self.query_one("#filter", Input).value
+        errors = parse_filter(typed).errors
+        table = self.jobs
+        if errors:
+            said, error = "; ".join(errors) + " (filters nothing)", True
+        elif not table.row_count and table.job_filter.terms:
+            said, error = f"no job matches {clean(typed.strip())}", True
+        elif not table.row_count:
+            said, error = "no jobs", False
+        else:
+            said, error = f"row {table.cursor_row + 1} of {table.row_count}", False
+        status.update(Text(said, no_wrap=True, overflow="ellipsis"))
+        status.set_class(error, "-error")
 
     def _sync_detail(self) -> None:
         """Follow the cursor (a sort or filter moves rows under it without an event)."""
@@ -253,10 +278,13 @@ class MainScreen(Screen[None]):
         if self._filter_timer is not None:
             self._filter_timer.stop()
         new = parse_filter(self.query_one("#filter", Input).value)
+        if new.errors:  # said on the filter line; the list is not filtered by a mistake
+            new = JobFilter()
         if new != self.jobs.job_filter:
             self.jobs.set_filter(new)
             self._sync_detail()
             self.update_header()
+        self.update_filter_status()
 
     def action_mark(self) -> None:
         if (job_id := self.jobs.cursor_job_id) is not None:

@@ -170,8 +170,7 @@ class RestoreSessionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        zone = self.clock().astimezone(self.local_tz).tzname() or "local"
-        self.query_one("#sessions-title", Static).update(f"Restore sessions   times in {zone}")
+        self.show_title()
         self.relayout()
         self.query_one(DataTable).focus()
         self.load_sessions()
@@ -257,6 +256,7 @@ class RestoreSessionsScreen(Screen[None]):
             table.add_row(*self.cells(session), key=session.id)
         self.sessions = fresh
         self.show_detail()
+        self.show_title()
 
     def show_detail(self) -> None:
         """The full id and what the table leaves out, for the session under the cursor."""
@@ -266,6 +266,14 @@ class RestoreSessionsScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+        self.show_title()
+
+    def show_title(self) -> None:
+        """`Restore sessions   times in UTC   row 2 of 5`."""
+        zone = self.clock().astimezone(self.local_tz).tzname() or "local"
+        table = self.query_one(DataTable)
+        where = f"   row {table.cursor_row + 1} of {table.row_count}" if table.row_count else ""
+        self.query_one("#sessions-title", Static).update(f"Restore sessions   times in {zone}{where}")
 
     def session_under_cursor(self) -> RestoreSession | None:
         table = self.query_one(DataTable)
@@ -293,6 +301,17 @@ class RestoreSessionsScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.load_sessions()
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def action_first(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last(self) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, table.row_count - 1))
 
     def action_back(self) -> None:
         self.dismiss(None)

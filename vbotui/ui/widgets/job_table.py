@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vbotui.api.models import Job
-from vbotui.filtering import JobFilter, index_fields
+from vbotui.filtering import JobFilter, highlight_words, index_fields
 
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
@@ -249,11 +249,17 @@ class JobTable(ScrollView, can_focus=True):
         &:ansi > .job-table--success { color: ansi_green; }
         &:ansi > .job-table--running { color: ansi_cyan; text-style: bold; }
         &:ansi > .job-table--stopped { color: ansi_magenta; }
+        /* What the filter's words matched in names and organizations. */
+        & > .job-table--match { text-style: bold underline; color: $text-accent; }
+        &:ansi > .job-table--match { text-style: bold underline; color: ansi_bright_cyan; }
+        & > .job-table--empty { color: $text-muted; text-style: italic; }
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "job-table--header",
         "job-table--cursor",
+        "job-table--match",
+        "job-table--empty",
         *(f"job-table--{status}" for status in STATUS_STYLES),
     }
 
@@ -272,12 +278,16 @@ class JobTable(ScrollView, can_focus=True):
         def control(self) -> JobTable:
             return self.table
 
-    class ColumnsChanged(Message):
-        """Other columns are shown (left / right on a narrow terminal)."""
+    class Shown(Message):
+        """Other rows (a load, the filter, the sort) or other columns (left / right) are shown."""
 
         def __init__(self, table: JobTable) -> None:
             super().__init__()
             self.table = table
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
 
     def __init__(self, *, id: str | None = None, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(id=id)
@@ -289,6 +299,7 @@ class JobTable(ScrollView, can_focus=True):
         self.sort_column = "name"
         self.sort_reverse = False
         self.narrow_date = NARROW_DATES[0]  # the date column shown below NARROW_BELOW columns
+        self._highlights: dict[str, tuple[str, ...]] = {}  # column -> the filter's words shown there
         self.columns: dict[str, Column] = {}
         self._layout_width = 0  # the width `columns` were computed for
         self._window: YearWindow | None = None  # the year whose dates are shortened
@@ -406,11 +417,44 @@ class JobTable(ScrollView, can_focus=True):
             else:
                 text = format_when(getattr(job, key), window)
             cell = fit_middle(text, column.width) if key == "org" else _fit(text, column.width)
-            if style:
+            words = self._highlights.get(key) if key in ("name", "org") else None
+            if words:
+                segments.append(Segment(pad, base))
+                segments += self._highlighted_cell(cell, words, base)
+                segments.append(Segment(pad, base))
+            elif style:
                 segments += [Segment(pad, base), Segment(cell, base + self._style(style)), Segment(pad, base)]
             else:
                 segments.append(Segment(f"{pad}{cell}{pad}", base))
         return self._finish(segments, base, width)
+
+    def _highlighted_cell(self, cell: str, words: tuple[str, ...], base: Style) -> list[Segment]:
+        """A cell with the filter's matches in the match style (case-insensitive)."""
+        lower = cell.lower()
+        if len(lower) != len(cell):  # a character whose lower case is longer: no highlight
+            return [Segment(cell, base)]
+        marked = [False] * len(cell)
+        for word in words:
+            start = lower.find(word)
+            while start >= 0:
+                marked[start : start + len(word)] = [True] * len(word)
+                start = lower.find(word, start + 1)
+        if not any(marked):
+            return [Segment(cell, base)]
+        match = base + self._match_style()
+        segments: list[Segment] = []
+        start = 0
+        for index in range(1, len(cell) + 1):
+            if index == len(cell) or marked[index] != marked[start]:
+                segments.append(Segment(cell[start:index], match if marked[start] else base))
+                start = index
+        return segments
+
+    def _match_style(self) -> Style:
+        style = self._styles.get("match:")
+        if style is None:
+            style = self._styles["match:"] = self.get_component_rich_style("job-table--match", partial=True)
+        return style
 
     def _header_strip(self, width: int) -> Strip:
         base = self.rich_style + self.get_component_rich_style("job-table--header")
@@ -453,6 +497,10 @@ class JobTable(ScrollView, can_focus=True):
             entry = self._shown[row]
             job = self.jobs.get(entry[R_ID]) or entry[R_JOB]
             return self._row_strip(job, row == self._cursor, width)
+        if row == 0 and self.jobs:  # every job filtered out: say so, not a blank table
+            base = self.rich_style + self.get_component_rich_style("job-table--empty", partial=True)
+            said = f"{' ' * CELL_PADDING}no job matches the filter (esc clears it)"
+            return self._finish([Segment(said, base)], base, width)
         return Strip.blank(width, self.rich_style)
 
     def notify_style_update(self) -> None:
@@ -544,6 +592,7 @@ class JobTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         if self._cursor != old:
             self._highlighted()
+        self.post_message(self.Shown(self))
 
     def rebuild(self) -> None:
         """Re-sort and re-filter every job (cheap: no cells are built)."""
@@ -555,7 +604,16 @@ class JobTable(ScrollView, can_focus=True):
 
     def set_filter(self, job_filter: JobFilter) -> None:
         self.job_filter = job_filter
+        self._highlights = self._highlights_of(job_filter)
         self._refilter(self.cursor_job_id)
+
+    @staticmethod
+    def _highlights_of(job_filter: JobFilter) -> dict[str, tuple[str, ...]]:
+        shown: dict[str, list[str]] = {"name": [], "org": []}
+        for field, value in highlight_words(job_filter):
+            for column in ("name", "org") if field is None else (field,):
+                shown[column].append(value)
+        return {column: tuple(words) for column, words in shown.items() if words}
 
     # ----- cursor -----
     def _highlighted(self) -> None:
@@ -622,7 +680,7 @@ class JobTable(ScrollView, can_focus=True):
         self.narrow_date = NARROW_DATES[(index + step) % len(NARROW_DATES)]
         self._relayout()
         self.refresh()
-        self.post_message(self.ColumnsChanged(self))
+        self.post_message(self.Shown(self))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
