@@ -157,7 +157,10 @@ async def test_truecolour_statuses_come_from_the_theme(make_app: AppFactory) -> 
 
 # ----- (5, 6) row N of M; the filter: no match said, an unknown key reported, exact org, highlights -----
 def filter_status(screen: Any) -> str:
-    return str(screen.query_one("#filter-status").render())
+    """The filter line's right end, without the time zone part."""
+    said = str(screen.query_one("#filter-status").render())
+    assert said.endswith(" · times in UTC"), said  # tests run in UTC (the autouse fixture)
+    return said.removesuffix(" · times in UTC")
 
 
 async def test_row_n_of_m_follows_the_cursor(make_app: AppFactory) -> None:
@@ -228,3 +231,20 @@ async def test_matches_are_highlighted(make_app: AppFactory) -> None:
         marked = [seg.text for seg in strip if seg.style is not None and seg.style.underline]
         assert marked and all(text.lower() == "teams" for text in marked), marked
         assert match.underline
+
+
+# ----- (3) times: the list says which zone its times are in, as restore sessions does -----
+async def test_the_list_labels_its_time_zone(make_app: AppFactory, monkeypatch: Any) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        app = await make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await loaded(pilot)
+            said = str(screen.query_one("#filter-status").render())
+            assert said.endswith("times in CEST"), said  # the sim clock: May 2024
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()

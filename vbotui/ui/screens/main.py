@@ -199,6 +199,10 @@ class MainScreen(Screen[None]):
             said, error = "no jobs", False
         else:
             said, error = f"row {table.cursor_row + 1} of {table.row_count}", False
+        # The list's and the detail pane's times are local: say which zone, as the restore
+        # sessions screen does (the explore dialog shows UTC and local, both labelled).
+        zone = self.ops.clock().astimezone().tzname() or "local time"
+        said += f" · times in {zone}"
         status.update(Text(said, no_wrap=True, overflow="ellipsis"))
         status.set_class(error, "-error")
 
