@@ -248,3 +248,42 @@ async def test_the_list_labels_its_time_zone(make_app: AppFactory, monkeypatch: 
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+# ----- (7) the palette: several words find a job; none of Textual's generic commands -----
+def palette_prompts(app: Any) -> list[str]:
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_palette_finds_a_job_by_several_words(make_app: AppFactory, sim: Simulator) -> None:
+    from textual.command import CommandPalette
+
+    target = next(job for job in sim.jobs.values() if job.name.lower().endswith("teams"))
+    target.name = "Fabrikam - Teams"
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
+        await pilot.press(*"fab tea")
+        await wait_until(pilot, lambda: any("Fabrikam - Teams" in p for p in palette_prompts(app)), "hits")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.jobs.cursor_job_id == target.id, "jump")
+
+
+async def test_palette_offers_no_generic_textual_commands(make_app: AppFactory) -> None:
+    from textual.command import CommandPalette
+
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
+        await wait_until(pilot, lambda: len(palette_prompts(app)) > 5, "the commands")
+        prompts = palette_prompts(app)
+        for generic in ("Keys", "Maximize", "Screenshot", "Theme"):
+            assert not any(p.startswith(generic) for p in prompts), prompts
+        assert sum(p.startswith("Quit") for p in prompts) == 1, prompts

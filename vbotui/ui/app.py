@@ -64,7 +64,9 @@ def sixteen_colours(app: App[Any]) -> bool:
 class VboApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vbotui"
-    COMMANDS = App.COMMANDS | {SessionCommands}
+    # Only vbotui's own commands: not Textual's generic ones (Keys, Maximize, Screenshot, Theme,
+    # and a second Quit that skips the offer to stop restore sessions).
+    COMMANDS = {SessionCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
     def __init__(

@@ -52,16 +52,19 @@ class JobCommands(Provider):
                 title = matcher.highlight(entry.title)
                 yield Hit(score, title, self._run(entry.action), help=escape(entry.help))
         # Job names are server text: plain Text (the matcher's highlight would parse markup),
-        # and a substring test (fuzzy matching 10,000 names per keystroke is too slow).
-        needle = query.strip().lower()
-        if not needle:
+        # and substring tests (fuzzy matching 10,000 names per keystroke is too slow): every word
+        # of the query in the name or the organization ("fab tea" finds Fabrikam - Teams).
+        words = query.lower().split()
+        if not words:
             return
         hits = 0
+        typed = sum(len(word) for word in words)
         for job in main.jobs.jobs.values():
-            if needle in job.name.lower():
+            hay = f"{job.name.lower()}\n{main.jobs.org_name(job).lower()}"
+            if all(word in hay for word in words):
                 name = clean(job.name)
                 yield Hit(
-                    0.5 + 0.5 * len(needle) / max(len(job.name), 1),
+                    0.5 + 0.5 * min(1.0, typed / max(len(job.name), 1)),
                     Text(f"Go to job: {name}"),
                     partial(main.go_to_job, job.id),
                     text=f"Go to job: {name}",
