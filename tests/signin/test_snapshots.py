@@ -117,7 +117,8 @@ async def test_certificate_dialog_and_its_buttons_fit_80x24(tmp_path: Path, chan
         assert dialog.max_scroll_y == 0  # nothing scrolled out of sight
         for button in screen.query(Button):
             assert dialog.content_region.contains_region(button.region), button.id
-        assert screen.query_one("#cert-no", Button).has_focus
+        # A new one: the default No; a changed one: the field that asks for `replace` (issue 13).
+        assert screen.query_one("#cert-replace" if changed else "#cert-no").has_focus
         details = str(screen.query_one("#cert-details", Static).render())
         # Valid 2024-2034 against the app's clock (2024-05-06): not expired. One SHA-256 per fingerprint.
         assert "2034-01-15" in details and "EXPIRED" not in details

@@ -197,6 +197,10 @@ class SignInFlow:
                 await session.accept_certificate(problem.certificate, replace=answer == REPLACE)
                 verb = "replaced the pin with" if answer == REPLACE else "trusted"
                 self.app.activity.note("certificate", f"{verb} {problem.certificate.sha256}")
+                pinned = Text(f"TLS: pinned certificate {problem.certificate.sha256} (accepted now)")
+                for screen in self.app.screen_stack:  # no longer "system trust store"
+                    if isinstance(screen, SignInScreen):
+                        screen.set_trust(pinned)
         raise CertificateRefused("the certificate kept changing")
 
     # --- start, sign in ------------------------------------------------------------------------

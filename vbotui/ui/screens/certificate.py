@@ -127,7 +127,12 @@ class CertificateScreen(ModalScreen[str | None]):
             yield Button("Refuse (esc)", id="cert-no", variant="error", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cert-no", Button).focus()  # the default is always No
+        if self.changed:
+            # The dialog says "type replace": typing goes there (esc still refuses; enter on
+            # anything but `replace` replaces nothing).
+            self.query_one("#cert-replace", Input).focus()
+        else:
+            self.query_one("#cert-no", Button).focus()  # the default is always No
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "trust" and self.changed:
@@ -144,7 +149,10 @@ class CertificateScreen(ModalScreen[str | None]):
             self.dismiss(REPLACE)
         else:
             event.input.value = ""
-            self.notify("Type exactly: replace (or esc to refuse)", severity="warning")
+            # Said on the dialog, not in a toast that would cover its buttons at 80x24.
+            hint = self.query_one("#cert-replace-hint", Static)
+            hint.update(Text("Type exactly: replace, then Enter (or esc to refuse).", style="bold"))
+            hint.add_class("-error")
 
     def action_trust(self) -> None:
         if not self.changed:

@@ -82,6 +82,12 @@ class SignInScreen(Screen[None]):
             keys += "   esc back" if self.cancellable else ""
             yield Static(Text(keys, style="dim"), id="signin-keys")
 
+    def set_trust(self, trust: Text) -> None:
+        """How the certificate is checked, again (a certificate was just pinned)."""
+        self.trust = trust
+        if self.is_mounted:
+            self.query_one("#signin-trust", Static).update(trust)
+
     def _profile_line(self) -> Text:
         line = Text()
         line.append("Profile: ", style="dim")
