@@ -158,7 +158,7 @@ async def test_org_shown_short_but_matched_and_detailed_in_full(make_app: AppFac
         assert job_id is not None
         full = table.org_name(table.jobs[job_id])
         assert full.endswith(".onmicrosoft.com")
-        assert f" org {full}  " in screen.query_one(JobDetail).render().plain
+        assert f" org {full}\n" in screen.query_one(JobDetail).render().plain
         # The filter still matches the full name.
         await pilot.press("slash", *"org:adatum.onmicrosoft.com", "enter")
         await wait_until(pilot, lambda: 0 < table.row_count < len(sim.jobs), "filtered rows")
@@ -222,11 +222,11 @@ async def test_detail_pane_separates_its_parts(make_app: AppFactory) -> None:
             text = detail.render()
             lines = text.plain.splitlines()
             org = screen.jobs.org_name(job)
-            assert lines[0] == f"{job.name}  org {org}  id {job.id}"
+            assert lines[0] == f"{job.name}  id {job.id}  org {org}"
             assert lines[1].startswith("last run ") and "  next " in lines[1]
             # What is shown (cropped to the pane) still has the spaces.
             strips = detail.render_lines(detail.region.reset_offset)
-            assert strips[1].text.startswith(f" {job.name}  org ")  # [0]: the border
+            assert strips[1].text.startswith(f" {job.name}  id ")  # [0]: the border
             # No styled run starts with the separator (SVG renderers drop such leading spaces,
             # which made screenshots read "mailboxesorg adatum...comid 2331...").
             for strip in strips[1:3]:

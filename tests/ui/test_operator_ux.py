@@ -287,3 +287,29 @@ async def test_palette_offers_no_generic_textual_commands(make_app: AppFactory) 
         for generic in ("Keys", "Maximize", "Screenshot", "Theme"):
             assert not any(p.startswith(generic) for p in prompts), prompts
         assert sum(p.startswith("Quit") for p in prompts) == 1, prompts
+
+
+# ----- (9) truncation: ellipsis, the whole job id at 120 columns, organizations kept apart -----
+def test_organizations_sharing_a_prefix_stay_apart() -> None:
+    from vbotui.ui.widgets.job_table import fit_middle
+
+    one, two = (fit_middle(name, 14) for name in ("blueyonderairlines", "blueyonderairlines-emea"))
+    assert one != two and one.endswith("…rlines") and two.endswith("s-emea")
+    assert len(one) == len(two) == 14
+    assert fit_middle("contoso", 14) == "contoso".ljust(14)
+
+
+async def test_the_detail_pane_shows_the_whole_job_id_at_120(make_app: AppFactory, sim: Simulator) -> None:
+    from vbotui.ui.widgets.job_detail import JobDetail
+
+    for job in sim.jobs.values():
+        job.name = "Blue Yonder Airlines - Exchange Online - All mailboxes of EMEA"
+    for org in sim.organizations.values():
+        org.name = "blueyonderairlines-emea.onmicrosoft.com"
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        job_id = screen.jobs.cursor_job_id or ""
+        detail = screen.query_one(JobDetail)
+        shown = detail.render_lines(detail.region.reset_offset)[1].text
+        assert job_id in shown, shown

@@ -128,9 +128,10 @@ class JobDetail(Widget):
         _parts(
             text,
             [
+                # The id before the organization: whole at 120 columns even beside long names.
                 ("", safe_text(job.name, style="bold")),
-                ("org", safe_text(org_name or "-")),
                 ("id", Text(clean(job.id))),
+                ("org", safe_text(org_name or "-")),
             ],
         )
         text.append("\n")
