@@ -215,6 +215,9 @@ async def _demo_run(args: argparse.Namespace) -> int:
         mouse = not args.no_mouse
         refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH_S
         app = VboApp(client, "demo", read_only=args.read_only, refresh_s=refresh, mouse=mouse)
+        loaded = load_config()
+        for error in loaded.errors:  # a line in the status panel: it stays
+            app.activity.note("config", f"--demo ignores the config file, which has a problem: {error}")
         await app.run_async(mouse=mouse)
         return app.return_code or 0
     finally:
@@ -278,7 +281,14 @@ async def _logout(profile: Profile) -> int:
 
     store, notice = await open_token_store()
     if notice:
-        print(f"vbotui logout: {notice}", file=sys.stderr)
+        # The app's notice ("kept in memory for this run", how to get a keyring for signing in)
+        # does not apply here: say what it means for logging out.
+        fact = notice.partition(": sign-in kept")[0]
+        print(
+            f"vbotui logout: {fact}: without one, vbotui saves no sign-in, so none is here to delete;"
+            " a running vbotui forgets its sign-in when it quits (or with Sign out in its palette)",
+            file=sys.stderr,
+        )
     session = ServerSession(profile, store)
     try:
         result = await session.logout()
@@ -286,11 +296,14 @@ async def _logout(profile: Profile) -> int:
         await session.aclose()
     print(f"profile {profile.name} ({profile.url}):")
     print("  server session revoked" if result.signed_out_on_server else "  no server session revoked")
-    print(
-        "  saved sign-in deleted from the " + store.description
-        if result.entry_deleted
-        else "  no saved sign-in was stored in the " + store.description
-    )
+    if notice:
+        print("  no saved sign-in (no keyring)")
+    else:
+        print(
+            "  saved sign-in deleted from the " + store.description
+            if result.entry_deleted
+            else "  no saved sign-in was stored in the " + store.description
+        )
     for line in result.notices:
         print(f"  {line}")
     return 0

@@ -80,3 +80,17 @@ async def test_sign_in_says_pinned_after_a_certificate_was_accepted(sim, tmp_pat
             await type_password(pilot, PASSWORD)
             await main_loaded(pilot)
         await app.aclose()
+
+
+# ----- (10) a broken config is said where it stays -----
+async def test_a_broken_config_stays_on_the_sign_in_screen(tmp_path: Path) -> None:
+    problem = f"{tmp_path}/config.toml:6: refresh must be a number of seconds"
+    app = new_app(make_setup(tmp_path, None, None, problems=[problem, "another one"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in_screen(pilot)
+        await pilot.pause(0.2)
+        text = screen_text(screen)
+        assert "Config problem: " + problem in text.replace("\n", " ") or problem in text
+        assert "and 1 more in the status panel" in text
+        assert any(entry.action == "config" for entry in app.activity.entries)
+    await app.aclose()

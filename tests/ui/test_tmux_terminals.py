@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,5 +50,15 @@ def test_no_colour_and_a_resize_to_60x20_and_back() -> None:
         assert all(len(line) <= 60 for line in text.splitlines())
         term.tmux("resize-window", "-t", term.name, "-x", "80", "-y", "24")
         text = term.wait_for(lambda t: "q Quit" in t and "60 jobs" in t, "back at 80x24")
+        term.keys("q")
+        term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
+
+
+def test_demo_says_it_ignores_a_broken_config(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[profiles.bad]\nurl = \n")
+    with terminal(demo(f"TERM=xterm-256color VBOTUI_CONFIG={config}"), 120, 40) as term:
+        text = term.wait_for(lambda t: "60 jobs" in t and "--demo ignores" in t, "the config line")
+        assert "config" in text
         term.keys("q")
         term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")

@@ -158,6 +158,7 @@ class SignInFlow:
             profile_name=profile.name if profile else None,
             trust=trust_text(profile),
             profiles=sorted(self.profiles),
+            config_problems=list(self.setup.problems),
             **options,  # type: ignore[arg-type]
         )
 

@@ -44,8 +44,11 @@ class SignInScreen(Screen[None]):
         busy: str = "",
         cancellable: bool = False,
         expired: bool = False,
+        config_problems: list[str] | None = None,
     ) -> None:
         super().__init__()
+        # What is wrong with the config file: on this screen while it is up (a toast fades).
+        self.config_problems = list(config_problems or [])
         # An Input draws its value as it is (ESC included): a user name or URL from the config
         # file, --user or the environment that holds control or invisible characters is never put
         # in a field; the operator is told, with the name cleaned, and types it.
@@ -75,6 +78,8 @@ class SignInScreen(Screen[None]):
             yield Label("Password")
             yield TypeaheadInput(placeholder="never stored", password=True, id="password")
             yield Static(self.trust, id="signin-trust")
+            if self.config_problems:
+                yield Static(self._config_line(), id="signin-config")
             # Hidden while empty (class -empty): no blank rows above the keys line at 80x24.
             yield Static("", id="signin-message", classes="-empty")
             yield Static("", id="signin-error", classes="-empty")
@@ -87,6 +92,14 @@ class SignInScreen(Screen[None]):
         self.trust = trust
         if self.is_mounted:
             self.query_one("#signin-trust", Static).update(trust)
+
+    def _config_line(self) -> Text:
+        first, more = self.config_problems[0], len(self.config_problems) - 1
+        line = Text("Config problem: ", style="bold")
+        line.append(clean(first))
+        if more:
+            line.append(f" (and {more} more in the status panel)", style="dim")
+        return line
 
     def _profile_line(self) -> Text:
         line = Text()
