@@ -15,10 +15,15 @@ from .tokens import IssuedTokens, token_json
 BUILDS = {3: "3.0.0.422", 4: "4.0.1.612", 5: "5.0.3.1063", 6: "6.1.0.254", 7: "7.1.0.2031", 8: "8.1.0.331"}
 
 
+def bare_user(user_name: str) -> str:
+    """`DOMAIN\\admin` or `admin@domain` -> `admin` (lowercased)."""
+    return user_name.rsplit("\\", 1)[-1].split("@", 1)[0].lower()
+
+
 def user_matches(config: SimConfig, user_name: str) -> bool:
-    """`admin` or `DOMAIN\\admin` (or admin@domain) all name the configured user."""
-    bare = user_name.rsplit("\\", 1)[-1].split("@", 1)[0]
-    return bare.lower() == config.user.lower()
+    """`admin` or `DOMAIN\\admin` (or admin@domain) all name the configured user, which is reduced
+    the same way (`--user 'VBO\\operator'` accepts operator, VBO\\operator, operator@vbo)."""
+    return bare_user(user_name) == bare_user(config.user)
 
 
 async def issue_token(call: Call, config: SimConfig, tokens: IssuedTokens) -> Response:

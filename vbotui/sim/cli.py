@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -55,12 +57,17 @@ def tls_files(mode: str, workdir: Path) -> tuple[Path, Path] | None:
     return Path(cert), Path(key)
 
 
+def quoted(value: str) -> str:
+    """In single quotes as a shell reads them: `'VBO\\operator'`, not repr's doubled backslash."""
+    return f"'{value}'" if "'" not in value else shlex.quote(value)
+
+
 def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
     scheme = "https" if files else "http"
     url = f"{scheme}://{args.host}:{args.port}"
     lines = [
         f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed})",
-        f"credentials (simulated server): user {args.user!r}, password {args.password!r}",
+        f"credentials (simulated server): user {quoted(args.user)}, password {quoted(args.password)}",
     ]
     curl_tls = ""
     if files:
@@ -69,8 +76,11 @@ def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
         curl_tls = f"--cacert {files[0]} "
     lines += [
         "try:",
-        f"  TOKEN=$(curl -s {curl_tls}-d grant_type=password -d username={args.user} "
-        f"--data-urlencode password={args.password} {url}/v3/token | python3 -c 'import json,sys; "
+        # Quoted for the shell: a `VBO\\operator` keeps its backslash when the line is pasted.
+        f"  TOKEN=$(curl -s {curl_tls}-d {shlex.quote('grant_type=password')} "
+        f"--data-urlencode {shlex.quote('username=' + args.user)} "
+        f"--data-urlencode {shlex.quote('password=' + args.password)} {url}/v3/token"
+        " | python3 -c 'import json,sys; "
         'print(json.load(sys.stdin)["access_token"])\')',
         f"  curl -i {curl_tls}-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
         f"-d '{{\"enable\": null}}' {url}/v3/Jobs/{FIRST_JOB_ID}/Action",
@@ -108,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sim = Simulator(config)
         print(banner(args, files), flush=True)
         cert, key = (str(files[0]), str(files[1])) if files else (None, None)
-        uvicorn.run(
+        server_config = uvicorn.Config(
             sim.app,
             host=args.host,
             port=args.port,
@@ -116,8 +126,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             lifespan="off",
             ssl_certfile=cert,
             ssl_keyfile=key,
+            # A request held by a `timeout` fault must not hold SIGTERM: cancel it after 1 s.
+            timeout_graceful_shutdown=1,
         )
+        logging.getLogger("uvicorn.error").addFilter(DropsSaidInOneLine())  # after Config set logging
+        uvicorn.Server(server_config).run()
     return 0
+
+
+class DropsSaidInOneLine(logging.Filter):
+    """A `drop`/`drop-after` fault ends the app with SimulatedDrop on purpose: uvicorn would log a
+    traceback for it ("Exception in ASGI application"); one line says what happened instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .server import SimulatedDrop
+
+        if record.exc_info and isinstance(record.exc_info[1], SimulatedDrop):
+            record.msg, record.args = "fault: connection dropped (as the fault spec asks)", ()
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 if __name__ == "__main__":
