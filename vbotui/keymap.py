@@ -52,6 +52,7 @@ SCOPES: dict[str, str] = {
     "certificate": "Certificate prompt",
     "signin": "Sign-in screen",
     "help": "This help",
+    "export": "Export dialog",
     "job-sessions": "Job sessions screen",
     "session-log": "Session log screen",
     "pulse": "Pulse screen",
@@ -231,6 +232,26 @@ ACTIONS: tuple[Action, ...] = (
         palette="Quit",
     ),
     Action("quit-now", "ctrl+q", "quit", "app", "Quit", "quit, from any screen", show=False, priority=True),
+    Action(
+        "copy-id",
+        "c",
+        "copy_id",
+        "main",
+        "Copy id",
+        "copy the id of the job under the cursor to the clipboard (OSC 52; in tmux: set-clipboard on)",
+        show=False,
+        palette="Copy job id",
+    ),
+    Action(
+        "export",
+        "w",
+        "export",
+        "main",
+        "Export",
+        "write the jobs the filter shows to a CSV or JSON file (the fields of vbotui jobs --output)",
+        show=False,
+        palette="Export shown jobs (CSV or JSON)",
+    ),
     # The restore sessions screen (R).
     Action(
         "restore-sessions.stop",
@@ -417,6 +438,9 @@ ACTIONS: tuple[Action, ...] = (
         "try an unreachable server now instead of waiting for the countdown",
     ),
     Action("help.close", "escape,q,question_mark", "close", "help", "Close", "close this help"),
+    Action(
+        "export.cancel", "escape", "cancel", "export", "Cancel", "close the export dialog, nothing written"
+    ),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
@@ -434,6 +458,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("certificate", "app"),
     ("signin", "app"),
     ("help", "app"),
+    ("export", "app"),
 )
 """Scopes whose bindings are live at the same time: one key must not mean two actions in one chain."""
 

@@ -16,6 +16,7 @@ from vbotui.keymap import ACTIONS, BY_ID, CHAINS, SCOPES, check_keymap, effectiv
 from vbotui.sim import Simulator
 from vbotui.ui.actions import bindings_for, help_sections, palette_actions
 from vbotui.ui.app import VboApp
+from vbotui.ui.export import ExportDialog
 from vbotui.ui.screens.certificate import CertificateScreen
 from vbotui.ui.screens.confirm import ConfirmDialog
 from vbotui.ui.screens.explore import ExploreDialog, Flag, TypePicker
@@ -45,6 +46,7 @@ BOUND = {
     "certificate": CertificateScreen,
     "signin": SignInScreen,
     "help": HelpScreen,
+    "export": ExportDialog,
     "job-sessions": JobSessionsScreen,
     "session-log": SessionLogScreen,
     "pulse": PulseScreen,

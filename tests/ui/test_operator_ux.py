@@ -313,3 +313,57 @@ async def test_the_detail_pane_shows_the_whole_job_id_at_120(make_app: AppFactor
         detail = screen.query_one(JobDetail)
         shown = detail.render_lines(detail.region.reset_offset)[1].text
         assert job_id in shown, shown
+
+
+# ----- (12) issue 12 in the TUI: export what the filter shows, copy the id -----
+async def test_export_writes_the_shown_jobs_with_the_commands_fields(
+    make_app: AppFactory, tmp_path: Any
+) -> None:
+    import csv
+    import json
+
+    from vbotui.commands.records import JOB_FIELDS
+    from vbotui.ui.export import ExportDialog
+
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"status:failed", "enter")
+        await pilot.pause()
+        shown = screen.jobs.visible_ids()
+        assert 0 < len(shown) < len(screen.jobs.jobs)
+        for name, kind in (("jobs.json", "json"), ("jobs.csv", "csv")):
+            await pilot.press("w")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+            box = app.screen.query_one("#export-path")
+            box.value = str(tmp_path / name)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: (tmp_path / name).exists(), "the file")
+            assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+            if kind == "json":
+                document = json.loads((tmp_path / name).read_text())
+                assert [job["id"] for job in document] == shown
+                assert list(document[0]) == list(JOB_FIELDS)
+                assert all(job["lastStatus"] == "Failed" for job in document)
+                assert document[0]["lastRun"].endswith("Z")
+            else:
+                rows = list(csv.reader((tmp_path / name).open()))
+                assert rows[0] == list(JOB_FIELDS) and [row[0] for row in rows[1:]] == shown
+        # Never over an existing file.
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        app.screen.query_one("#export-path").value = str(tmp_path / "jobs.csv")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_c_copies_the_id_under_the_cursor(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("j", "c")
+        await pilot.pause()
+        assert app.clipboard == screen.jobs.cursor_job_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,5 +61,24 @@ def test_demo_says_it_ignores_a_broken_config(tmp_path: Path) -> None:
     with terminal(demo(f"TERM=xterm-256color VBOTUI_CONFIG={config}"), 120, 40) as term:
         text = term.wait_for(lambda t: "60 jobs" in t and "--demo ignores" in t, "the config line")
         assert "config" in text
+        term.keys("q")
+        term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")
+
+
+def test_c_copies_the_job_id_through_tmux_with_set_clipboard_on() -> None:
+    with terminal(demo("TERM=xterm-256color"), 120, 40) as term:
+        term.tmux("set-option", "-s", "set-clipboard", "on")
+        term.wait_for(lambda t: "60 jobs" in t and "list jobs" in t, "the job list")
+        term.keys("c")
+        text = term.wait_for(lambda t: "Copied " in t, "the copy notice")
+        copied = re.search(r"Copied ([0-9a-f-]{36})", text)
+        assert copied is not None, text
+        # tmux keeps what OSC 52 set as its newest paste buffer.
+        for _ in range(100):
+            buffers = term.tmux("list-buffers", "-F", "#{buffer_name}")
+            if buffers.strip():
+                break
+            time.sleep(0.05)
+        assert term.tmux("show-buffer").strip() == copied.group(1)
         term.keys("q")
         term.wait_for(lambda t: "VBOTUI-EXIT-0" in t, "vbotui to quit")

@@ -44,10 +44,15 @@ LOG_TABLE = ("creationTime", "text")
 
 
 def job_record(ctx: Context, job: Job) -> dict[str, Any]:
+    return job_fields(job, org_name(ctx, job))
+
+
+def job_fields(job: Job, organization: str) -> dict[str, Any]:
+    """One job's JOB_FIELDS (`vbotui jobs --output json|csv`, and the TUI's export)."""
     return {
         "id": job.id,
         "name": job.name,
-        "organization": org_name(ctx, job) or None,
+        "organization": organization or None,
         "organizationId": job.organization_id,
         "enabled": job.is_enabled,
         "lastStatus": job.last_status,

@@ -397,6 +397,39 @@ class MainScreen(Screen[None]):
         else:
             self.app.push_screen(ExploreDialog(self.ops, job))
 
+    # ----- issue 12 in the TUI: copy the id (c), export what the filter shows (w) -----
+    def action_copy_id(self) -> None:
+        job_id = self.jobs.cursor_job_id
+        if job_id is None:
+            self.notify("No job under the cursor.", severity="warning")
+            return
+        self.app.copy_to_clipboard(job_id)  # OSC 52: the terminal (or tmux set-clipboard on) keeps it
+        self.ops.activity.note("copy", f"job id {job_id} sent to the clipboard (OSC 52)")
+        self.notify(f"Copied {job_id}", markup=False)
+
+    def action_export(self) -> None:
+        from ..export import ExportDialog, export_jobs
+
+        ids = self.jobs.visible_ids()
+        jobs = [self.jobs.jobs[job_id] for job_id in ids if job_id in self.jobs.jobs]
+        stamp = self.ops.clock().astimezone().strftime("%Y%m%d-%H%M")
+        default = f"vbotui-jobs-{stamp}.csv"
+
+        def chosen(path: object) -> None:
+            if path is None:
+                return
+            try:
+                kind = export_jobs(jobs, self.jobs.org_name, path)  # type: ignore[arg-type]
+            except OSError as error:
+                self.ops.activity.note("export", f"not written: {error}")
+                self.notify(clean(f"Export failed: {error}"), severity="error", markup=False)
+                return
+            said = f"{len(jobs)} jobs written to {path} ({kind})"
+            self.ops.activity.note("export", said)
+            self.notify(clean(said), markup=False)
+
+        self.app.push_screen(ExportDialog(len(jobs), default), chosen)
+
     def action_restore_sessions(self) -> None:
         self.app.push_screen(RestoreSessionsScreen(self.ops))
 
