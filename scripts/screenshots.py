@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from vbotui.api.client import VboClient
@@ -61,10 +64,43 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+_TEXT = re.compile(
+    r'(?P<open><text\b[^>]*?)\sx="(?P<x>[\d.]+)"(?P<mid>[^>]*?)\stextLength="(?P<length>[\d.]+)"'
+    r"(?P<rest>[^>]*>)(?P<content>[^<]*)</text>"
+)
+
+
+def on_the_grid(svg: str) -> str:
+    """Every character of every text run placed on its terminal cell: one `<text>` each, at its x.
+
+    Textual's SVG gives each run its start and its `textLength` and relies on the Fira Code web font;
+    rsvg-convert has neither, and it stretches a run to its `textLength` unevenly and drops leading
+    spaces, so long runs drifted against the short coloured runs placed after them (cells shifted by
+    a column, spaces "lost" between runs, the sign-in box's right border broken). rsvg ignores a list
+    of x values, so each character gets its own element; spaces draw nothing (backgrounds are rects).
+    """
+
+    def place(match: re.Match[str]) -> str:
+        text = html.unescape(match["content"])
+        per_cell = float(match["length"]) / max(1, cell_len(text))
+        words: list[str] = []
+        x = float(match["x"])
+        for word in re.finditer(r"\S", text):  # each character: no run of glyphs can drift
+            at_x = x + cell_len(text[: word.start()]) * per_cell
+            body = html.escape(word.group(), quote=False)
+            words.append(f'{match["open"]} x="{at_x:.2f}"{match["mid"]}{match["rest"]}{body}</text>')
+        return "".join(words)
+
+    return _TEXT.sub(place, svg)
+
+
 def write_png(svg: Path, columns: int) -> None:
     png = svg.with_suffix(".png")
     width = str(round(columns * PX_PER_COLUMN))
-    subprocess.run(["rsvg-convert", "-w", width, str(svg), "-o", str(png)], check=True)
+    with tempfile.TemporaryDirectory(prefix="vbotui-png-") as tmp:
+        gridded = Path(tmp) / svg.name
+        gridded.write_text(on_the_grid(svg.read_text(encoding="utf-8")), encoding="utf-8")
+        subprocess.run(["rsvg-convert", "-w", width, str(gridded), "-o", str(png)], check=True)
     print(shown(png))
 
 
