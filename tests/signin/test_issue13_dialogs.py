@@ -43,7 +43,8 @@ async def test_typing_replace_right_away_replaces_the_pin(sim, tmp_path: Path) -
             await pilot.press(*"replace", "enter")
             await main_loaded(pilot)
         await app.aclose()
-    assert KnownServers(tmp_path / "known_servers.json").get("127.0.0.1", port).sha256 == b.sha256
+    known = KnownServers(tmp_path / "known_servers.json").get("127.0.0.1", port)
+    assert known is not None and known.sha256 == b.sha256
 
 
 async def test_escape_still_refuses_with_the_field_focused(sim, tmp_path: Path) -> None:  # noqa: F811
@@ -55,7 +56,7 @@ async def test_escape_still_refuses_with_the_field_focused(sim, tmp_path: Path) 
             await wait_until(pilot, lambda: certificate_shows(pilot, "HAS CHANGED"), "the warning")
             app.notify("the keyring is not available", timeout=30)
             await pilot.pause()
-            toasts = list(top(pilot).query(Toast))
+            toasts = list(pilot.app.screen.query(Toast))
             assert toasts and not any(toast.display for toast in toasts)  # none over the buttons
             await pilot.press("escape")
             screen = await sign_in_screen(pilot)

@@ -333,12 +333,13 @@ async def test_export_writes_the_shown_jobs_with_the_commands_fields(
         shown = screen.jobs.visible_ids()
         assert 0 < len(shown) < len(screen.jobs.jobs)
         for name, kind in (("jobs.json", "json"), ("jobs.csv", "csv")):
+            target = tmp_path / name
             await pilot.press("w")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
             box = app.screen.query_one("#export-path")
             box.value = str(tmp_path / name)  # type: ignore[attr-defined]
             await pilot.press("enter")
-            await wait_until(pilot, lambda: (tmp_path / name).exists(), "the file")
+            await wait_until(pilot, target.exists, "the file")
             assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
             if kind == "json":
                 document = json.loads((tmp_path / name).read_text())
