@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,16 @@ from vbotui.sim import Simulator
 
 from ..helpers.requests import count, posts
 from .conftest import MakeWorld, World
+
+
+async def until(predicate: Any, what: str, limit_s: float = 10.0) -> None:
+    """Let the loop run until `predicate()` holds; fail after `limit_s` seconds (never hang)."""
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {limit_s:g} s waiting for {what}")
+        await asyncio.sleep(0.01)
+
 
 # --- classification: every kind of error, one outcome ------------------------------------------
 
@@ -289,8 +300,8 @@ async def test_an_action_cancelled_in_flight_is_unknown_on_its_line_and_in_the_a
     world = await make_world(hold_s=5.0)
     [job] = await enabled_idle_jobs(world, 1)
     task = asyncio.ensure_future(world.ops.jobs.run("start", [job]))
-    while world.line.in_flight < 1:
-        await asyncio.sleep(0.01)
+    await until(lambda: world.line.in_flight == 1 or task.done(), "the start to be in flight")
+    assert not task.done(), "the start ended before it was in flight"
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -317,7 +328,8 @@ async def test_a_read_cancelled_in_flight_says_cancelled_and_is_not_audited(
         await asyncio.sleep(5)
 
     task = asyncio.ensure_future(world.ops.perform("list jobs", "jobs", slow, read=True))
-    await started.wait()
+    await until(lambda: started.is_set() or task.done(), "the read to be in flight")
+    assert not task.done(), "the read ended before it was in flight"
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -355,3 +367,151 @@ def test_an_unwritable_audit_log_is_a_warning_not_a_failure(
         audit.write(action="start", job_id="j", job_name="n", outcome="done")
     [message] = [r.getMessage() for r in caplog.records]
     assert message.startswith(f"audit log {path} not written: ")
+    assert "Not a directory" in message or "Errno" in message  # the reason, not None
+
+
+# --- second round: what the first round's survivors showed ---------------------------------------
+
+
+def test_a_200_that_could_not_be_read_is_unknown() -> None:
+    assert classify(VboError("odd body", status=200)) == Outcome(UNKNOWN, 200, "odd body")
+
+
+async def test_a_full_start_sends_full_alone_and_in_bulk(make_world: MakeWorld, sim: Simulator) -> None:
+    world = await make_world()
+    jobs = await enabled_idle_jobs(world, 3)
+    await world.ops.jobs.run("start", jobs[:1], full=True)
+    await world.ops.jobs.run("start", jobs[1:], full=True)
+    assert [p.json for p in posts(sim, "start")] == [{"full": True}] * 3
+    assert [r["detail"] for r in world.audit()] == ["full"] * 3
+
+
+async def test_an_action_without_a_session_has_no_note(make_world: MakeWorld, sim: Simulator) -> None:
+    world = await make_world()
+    [job] = [j for j in await world.ops.client.list_jobs() if not sim.jobs[j.id].is_enabled][:1]
+    await world.ops.jobs.run("enable", [job])
+    [line] = entries(world, "enable")
+    assert line.state == DONE and line.note == ""
+
+
+async def test_a_bulk_action_shows_its_progress_as_answers_come(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    jobs = await enabled_idle_jobs(world, 3)
+    sim.add_fault(f"400x1@POST:/v8/Jobs/{jobs[1].id}/start")
+    notes: list[str] = []
+    world.ops.activity.subscribe(lambda entry: notes.append(entry.note) if entry.target == "3 jobs" else None)
+    await world.ops.jobs.run("start", jobs)
+    progress = [n for n in notes if "answered" in n]
+    assert progress[0].startswith("1/3 answered, ") and progress[-1] == "3/3 answered, 1 not done"
+    assert [int(n.split("/")[0]) for n in progress] == sorted(int(n.split("/")[0]) for n in progress)
+    assert notes[-1] == "2/3 done, 1 failed"
+
+
+async def test_a_bulk_summary_counts_the_unknown_outcomes_exactly(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    jobs = await enabled_idle_jobs(world, 3)
+    sim.add_fault(f"drop-afterx1@POST:/v8/Jobs/{jobs[0].id}/start")
+    await world.ops.jobs.run("start", jobs)
+    assert entries(world, "start")[-1].note == (
+        "2/3 done, 1 failed (1 outcome unknown: may have reached the server; check before retrying)"
+    )
+
+
+async def test_after_a_hang_up_mid_bulk_the_jobs_never_sent_can_be_claimed_again(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world(hold_s=5.0)
+    jobs = await enabled_idle_jobs(world, 12)
+    claimed = world.ops.jobs.claim("start", jobs)
+    task = asyncio.ensure_future(world.ops.jobs.run("start", claimed))
+    await until(lambda: world.line.in_flight == 8 or task.done(), "the bound's worth of starts in flight")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not world.ops.jobs.in_flight  # neither the 8 sent (unknown) nor the 4 never sent stay claimed
+    assert world.ops.jobs.claim("start", jobs) == jobs
+    lost = [e for e in entries(world, "start") if e.state == UNKNOWN]
+    assert sorted(e.target for e in lost) == sorted(p_job.name for p_job in jobs[:8])
+    assert all("cancelled while in flight" in e.note for e in lost)
+
+
+async def test_when_closing_a_bulk_action_lines_each_job_not_sent(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    jobs = await enabled_idle_jobs(world, 2)
+    world.ops.close()
+    await world.ops.jobs.run("start", jobs)
+    problems = [e for e in entries(world, "start") if e.target != "2 jobs"]
+    assert sorted(e.target for e in problems) == sorted(job.name for job in jobs)
+    assert all(e.state == NOT_SENT and "the app is closing" in e.note for e in problems)
+
+
+async def test_a_read_that_was_not_sent_or_failed_is_a_failed_line(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    from vbotui.operations.activity import FAILED
+
+    world = await make_world()
+    world.line.gone = True
+    assert await world.ops.refresh() is None
+    assert world.ops.activity.entries[-1].state == FAILED
+    world.ops.close()
+    assert await world.ops.refresh() is None
+    assert (
+        world.ops.activity.entries[-1].state == FAILED
+        and "the app is closing" in world.ops.activity.entries[-1].note
+    )
+
+
+async def test_a_done_request_without_words_has_an_empty_note_and_its_elapsed_time(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    from vbotui.operations import ActivityLog, ServerOperations
+
+    world = await make_world()
+    ticks = iter([100.0, 100.0, 102.5])  # the line begins, the request starts, it ends
+    activity = ActivityLog(monotonic=lambda: next(ticks))
+    ops = ServerOperations(world.ops.client, activity, label="sim")
+
+    async def answer() -> int:
+        return 1
+
+    result = await ops.perform("ping", "server", answer)
+    assert result.done and result.value == 1
+    [line] = activity.entries
+    assert line.note == "" and line.elapsed_s == 2.5
+    assert "2.50s" in line.render().plain
+
+
+async def test_a_dead_session_says_sign_in_again(make_world: MakeWorld, sim: Simulator) -> None:
+    from vbotui.operations import SessionExpired
+    from vbotui.operations.server import EXPIRED
+
+    world = await make_world()
+    sim.expire_tokens()
+    sim.add_fault("400@POST:/v8/token")
+    await world.ops.refresh(first=True)
+    [expired] = [e for e in world.events if isinstance(e, SessionExpired)]
+    assert expired.reason == EXPIRED and "sign in again" in expired.reason
+
+
+def test_the_local_user_is_the_uid_without_a_passwd_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+    import os
+
+    def no_entry() -> str:
+        raise KeyError("getpwuid(): uid not found")
+
+    monkeypatch.setattr(getpass, "getuser", no_entry)
+    path = tmp_path / "audit.jsonl"
+    AuditLog("s", "u", path=path, env={}).write(action="a", job_id="", job_name="", outcome="done")
+    [record] = [json.loads(line) for line in path.read_text().splitlines()]
+    assert record["local_user"] == str(os.getuid())
+    assert record["time"].endswith("+00:00")  # the default clock is UTC

@@ -160,7 +160,12 @@ class JobActions:
             stopped = True
             for task in tasks:
                 task.cancel()
-            self._not_sent(action, [job for job, task in zip(jobs, tasks, strict=True) if not task.done()])
+            # gather() re-raises the cancellation once every task has ended, so a job still waiting
+            # for the gate shows as a cancelled task (the ones that were sent released their claim).
+            self._not_sent(
+                action,
+                [job for job, task in zip(jobs, tasks, strict=True) if task.cancelled() or not task.done()],
+            )
             entry.cancelled()
             raise
         if not one_by_one:
