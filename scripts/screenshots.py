@@ -39,8 +39,11 @@ from vbotui.tls import CertificateInfo, KnownServers
 from vbotui.ui.app import VboApp
 from vbotui.ui.screens.certificate import CertificateScreen
 from vbotui.ui.screens.explore import ExploreDialog
+from vbotui.ui.screens.job_sessions import JobSessionsScreen
 from vbotui.ui.screens.main import MainScreen
+from vbotui.ui.screens.pulse import PulseScreen
 from vbotui.ui.screens.restore_sessions import ConfirmStopSession, RestoreSessionsScreen
+from vbotui.ui.screens.session_log import SessionLogScreen
 from vbotui.ui.screens.signin import SignInScreen
 from vbotui.ui.signin_flow import SignInSetup
 
@@ -312,7 +315,37 @@ async def main(only: list[str]) -> None:
         )
         await pilot.pause()
 
+    async def job_sessions(pilot: Pilot[Any], world: World) -> None:
+        await to_backed_up_job(pilot, world)
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, JobSessionsScreen) and pilot.app.screen.loaded,
+            "sessions",
+        )
+        await pilot.pause()
+
+    async def session_log(pilot: Pilot[Any], world: World) -> None:
+        await job_sessions(pilot, world)
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, SessionLogScreen) and pilot.app.screen.loaded,
+            "the log",
+        )
+        await pilot.pause()
+
+    async def pulse(pilot: Pilot[Any], world: World) -> None:
+        await pilot.press("p")
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, PulseScreen) and pilot.app.screen.loaded, "the pulse"
+        )
+        await pilot.pause()
+
     shots: dict[str, Callable[[], Awaitable[None]]] = {
+        "job-sessions-120x40": lambda: shot("job-sessions-120x40", (120, 40), job_sessions),
+        "session-log-120x40": lambda: shot("session-log-120x40", (120, 40), session_log),
+        "pulse-120x40": lambda: shot("pulse-120x40", (120, 40), pulse),
         "main-120x40": lambda: shot("main-120x40", (120, 40), browse),
         "main-80x24": lambda: shot("main-80x24", (80, 24), browse),
         "bulk-confirm-120x40": lambda: shot("bulk-confirm-120x40", (120, 40), bulk),

@@ -76,6 +76,14 @@ def local_time(value: datetime | None, zone: tzinfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
+def end_time(session: JobSession, zone: tzinfo) -> str:
+    """The end, without the date it shares with the start (the row then fits 120 columns)."""
+    if session.end_time is None or session.creation_time is None:
+        return local_time(session.end_time, zone)
+    end, start = session.end_time.astimezone(zone), session.creation_time.astimezone(zone)
+    return end.strftime("%H:%M" if end.date() == start.date() else "%m-%d %H:%M")
+
+
 def session_cells(
     session: JobSession, now: datetime, zone: tzinfo, columns: tuple[str, ...] = COLUMNS
 ) -> list[Text]:
@@ -86,9 +94,7 @@ def session_cells(
     cells = {
         "start": Text(local_time(session.creation_time, zone)),
         "end": Text(
-            "running"
-            if session.is_running and session.end_time is None
-            else local_time(session.end_time, zone)
+            "running" if session.is_running and session.end_time is None else end_time(session, zone)
         ),
         "duration": Text(duration_text(session, now)),
         "status": safe_text(status, style=STATUS_STYLES.get(status.lower(), "")),

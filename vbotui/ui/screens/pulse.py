@@ -18,7 +18,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -189,9 +188,10 @@ class PulseScreen(Screen[Shortcut | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Pulse", style="bold"), id="pulse-title")
-        with VerticalScroll(id="pulse-body"):
-            yield Static("Reading the server...", id="pulse-server")
-            yield DataTable(id="pulse-table", cursor_type="cell", zebra_stripes=True)
+        # The server's lines stay in sight; only the organizations' table scrolls (its cursor
+        # taking focus must not scroll the version and health away).
+        yield Static("Reading the server...", id="pulse-server")
+        yield DataTable(id="pulse-table", cursor_type="cell", zebra_stripes=True)
         yield Static(
             "enter on a figure: those jobs in the list   ctrl+r refresh   esc back",
             id="pulse-status",
