@@ -117,7 +117,7 @@ def test_each_trust_spelling_parses_to_its_mode(text: str, expected: TlsTrust) -
 
 def test_ca_file_takes_the_separate_setting_when_the_mode_has_no_path() -> None:
     assert TlsTrust.parse("ca_file", ca_file="/etc/ca.pem") == TlsTrust("ca_file", ca_file="/etc/ca.pem")
-    with pytest.raises(TrustError, match=r"ca_file needs a path: ca_file:PATH"):
+    with pytest.raises(TrustError, match=r"^tls = ca_file needs a path: ca_file:PATH or a ca_file setting$"):
         TlsTrust.parse("ca_file")
 
 
@@ -165,3 +165,19 @@ def test_a_new_server_check_shows_the_seen_fingerprint_and_a_pin_records_utc(tmp
         known.pin("VBO01", 4443, other)
     assert caught.value.server == "vbo01:4443"
     assert FP in str(caught.value) and other in str(caught.value)
+
+
+def test_a_server_without_a_certificate_is_named_so_in_the_refusal():
+    from vbotui.tls import _check_pin, pinned_context
+
+    class NoCertificate:
+        context = pinned_context(FP)
+
+        def getpeercert(self, binary_form=False):
+            return b""
+
+    fake = NoCertificate()
+    with pytest.raises(PinMismatch) as caught:
+        _check_pin(fake)  # type: ignore[arg-type]
+    assert (caught.value.expected, caught.value.actual) == (FP, "(no certificate)")
+    assert fake.context.last_mismatch is not None and fake.context.last_mismatch.actual == "(no certificate)"
