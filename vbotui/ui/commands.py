@@ -4,27 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.text import Text
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from vbotui.api.client import VboClient
+
 from .actions import PaletteAction, active_keymap, palette_actions
 from .safe_text import clean
+from .widgets.job_table import JobTable
 
 if TYPE_CHECKING:
-    from .screens.main import MainScreen
+    from .signin_flow import SignInFlow
 
 MAX_JOB_HITS = 40
 
 
-class JobCommands(Provider):
-    def _main(self) -> MainScreen | None:
-        from .screens.main import MainScreen
+# What the providers need of the screen and the app they serve, said as protocols: the main screen
+# and the app import this module for their COMMANDS, so it must not import them back.
+@runtime_checkable
+class JobsScreen(Protocol):
+    jobs: JobTable
 
+    def run_palette_action(self, name: str) -> None: ...
+
+    def go_to_job(self, job_id: str) -> None: ...
+
+
+@runtime_checkable
+class SigningInApp(Protocol):
+    flow: SignInFlow | None
+
+    @property
+    def client(self) -> VboClient | None: ...
+
+
+class JobCommands(Provider):
+    def _main(self) -> JobsScreen | None:
         screen = self.screen
-        return screen if isinstance(screen, MainScreen) else None
+        return screen if isinstance(screen, JobsScreen) else None
 
     def _run(self, action: str) -> Callable[[], object]:
         main = self._main()
@@ -79,10 +100,8 @@ class SessionCommands(Provider):
     """Sign out, and switch to each configured profile (only when the app signs in by itself)."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from .app import VboApp
-
         app = self.app
-        if not isinstance(app, VboApp) or app.flow is None:
+        if not isinstance(app, SigningInApp) or app.flow is None:
             return []
         flow = app.flow
         commands: list[tuple[str, Callable[[], object], str]] = []
@@ -113,8 +132,5 @@ class SessionCommands(Provider):
                 yield Hit(score, Text(title), run, text=title, help=help_text)
 
 
-def _in_worker(app: object, job: Callable[[], Awaitable[None]]) -> None:
-    from textual.app import App
-
-    assert isinstance(app, App)
+def _in_worker(app: App[Any], job: Callable[[], Awaitable[None]]) -> None:
     app.run_worker(job(), group="sign-in", exit_on_error=False)
