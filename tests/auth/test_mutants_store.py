@@ -121,3 +121,39 @@ def test_the_probe_notice_says_why_and_how_to_keep_sign_ins():
         "No secure OS keyring (the keyring is disabled (null backend)): "
         "sign-in kept in memory for this run only; " + HEADLESS_KEYRING_HINT
     )
+
+
+def test_a_locked_keyring_is_named_with_its_error(backend_class):
+    from keyring.errors import KeyringLocked
+
+    backend = make(backend_class, 5)
+    reads: list[tuple[str, str]] = []
+
+    def locked(service: str, username: str) -> str | None:
+        reads.append((service, username))
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    backend.get_password = locked  # type: ignore[method-assign]
+    probe = probe_keyring(backend)
+    assert not probe.secure and probe.backend is None
+    assert probe.reason == f"{backend_name(backend)}: KeyringLocked: Failed to unlock the collection!"
+    assert reads == [("vbotui", "__vbotui_probe__")]  # one read of the probe entry, nothing written
+
+
+def test_a_keyring_that_cannot_even_be_chosen_is_named_with_its_error(monkeypatch):
+    import keyring
+
+    def broken():
+        raise RuntimeError("No recommended backend was available.")
+
+    monkeypatch.setattr(keyring, "get_keyring", broken)
+    probe = probe_keyring()
+    assert probe.reason == "RuntimeError: No recommended backend was available."
+    assert not probe.secure and probe.backend is None
+
+
+def test_a_chainer_reports_the_child_it_chose(monkeypatch, backend_class):
+    good = make(backend_class, 5)
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [null.Keyring(), good])
+    assert pick_secure_backend(chainer.ChainerBackend()) == (good, backend_name(good))
+    assert pick_secure_backend(good) == (good, backend_name(good))
