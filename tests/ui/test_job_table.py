@@ -14,14 +14,14 @@ import pytest
 from vbotui.sim import Simulator
 from vbotui.ui.widgets import job_table
 from vbotui.ui.widgets.job_detail import JobDetail
-from vbotui.ui.widgets.job_table import (
+from vbotui.ui.widgets.job_index import (
     DATE_KEYS,
-    JobTable,
     YearWindow,
     format_when,
     full_date_columns,
     short_org,
 )
+from vbotui.ui.widgets.job_table import JobTable
 
 from .conftest import AppFactory, loaded, wait_until
 

@@ -291,7 +291,7 @@ async def test_palette_offers_no_generic_textual_commands(make_app: AppFactory) 
 
 # ----- (9) truncation: ellipsis, the whole job id at 120 columns, organizations kept apart -----
 def test_organizations_sharing_a_prefix_stay_apart() -> None:
-    from vbotui.ui.widgets.job_table import fit_middle
+    from vbotui.ui.widgets.job_index import fit_middle
 
     one, two = (fit_middle(name, 14) for name in ("blueyonderairlines", "blueyonderairlines-emea"))
     assert one != two and one.endswith("…rlines") and two.endswith("s-emea")

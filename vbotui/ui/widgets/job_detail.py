@@ -21,7 +21,7 @@ from textual.widget import Widget
 from vbotui.api.models import Job, JobSession
 
 from ..safe_text import clean, safe_text
-from .job_table import format_when, status_style
+from .job_index import format_when, status_style
 
 
 def ago(when: datetime | None, now: datetime) -> str:

@@ -1,0 +1,189 @@
+"""The job list's index and cells, apart from the widget: the columns, one index tuple per job
+(sorting and filtering work on these), the sort keys (natural order of numbers in names), and how
+dates, organizations and statuses are written. No Textual here: plain data and Rich text."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from operator import itemgetter
+from typing import Any, Final
+
+from rich.cells import cell_len, set_cell_size
+
+from vbotui.api.models import Job
+from vbotui.filtering import index_fields
+
+MARK = "*"
+# (key, label); name and organization share the free width; the narrow layout drops some.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("mark", " "),
+    ("name", "Name"),
+    ("org", "Organization"),
+    ("enabled", "On"),
+    ("status", "Last status"),
+    ("last_run", "Last run"),
+    ("next_run", "Next run"),
+    ("last_backup", "Last backup"),
+)
+LABELS = dict(COLUMNS)
+NARROW_DROPS = {"next_run", "last_backup"}
+# Below NARROW_BELOW columns one date column is shown: left / right show the one before / after.
+NARROW_DATES = ("last_run", "next_run", "last_backup")
+SORT_UP, SORT_DOWN = "\u25b2", "\u25bc"  # the sort indicator: ascending, descending
+FIXED_WIDTHS = {"mark": 1, "enabled": 3, "status": 11}
+DATE_KEYS = ("last_run", "next_run", "last_backup")
+SHORT_DATE, FULL_DATE = 11, 16  # "MM-DD HH:MM" (current year), "YYYY-MM-DD HH:MM"
+ORG_SUFFIX = ".onmicrosoft.com"
+ORG_MIN, NAME_MIN = len("Organization"), 12
+SORTABLE = ("name", "org", "status", "last_run", "next_run", "last_backup", "enabled")
+NARROW_BELOW = 110
+CELL_PADDING = 1  # a space each side of every cell
+STATUS_STYLES = {
+    "failed": "bold red",
+    "warning": "yellow",
+    "success": "green",
+    "running": "bold cyan",
+    "stopped": "magenta",
+}
+HEADER_LINES = 1
+
+# One job in the index: the five filter fields (vbotui.filtering), then these.
+R_ID: Final = 5
+R_JOB: Final = 6
+R_SORG: Final = 7
+R_NAT_NAME: Final = 8  # natural sort keys: "mailboxes 2" before "mailboxes 10"
+R_NAT_ORG: Final = 9
+NaturalKey = tuple["str | int", ...]
+IndexRow = tuple[str, str, str, str, "bool | None", str, Job, str, NaturalKey, NaturalKey]
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> NaturalKey:
+    """'mailboxes 10' -> ('mailboxes ', 10, ''): text and numbers alternate, so keys compare."""
+    parts = _DIGITS.split(text)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
+@dataclass(frozen=True)
+class YearWindow:
+    """The current local year of the app's clock: its dates are shown without the year."""
+
+    year: int
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, now: datetime) -> YearWindow:
+        year = now.astimezone().year
+        # Naive local midnights made aware by the system zone (right offset even across DST).
+        # In UTC, like the API's times: comparing within one tzinfo is the fast path.
+        start, end = (datetime(y, 1, 1).astimezone().astimezone(timezone.utc) for y in (year, year + 1))
+        return cls(year, start, end)
+
+    def contains(self, value: datetime) -> bool:
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return self.start <= value < self.end
+
+
+def format_when(value: datetime | None, short_in: YearWindow | None = None) -> str:
+    """Sortable local time; 'MM-DD HH:MM' when inside `short_in`; '-' when the server sent none."""
+    if not value:
+        return "-"
+    if short_in is not None and short_in.contains(value):
+        return value.astimezone().strftime("%m-%d %H:%M")
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def full_date_columns(jobs: Collection[Job], window: YearWindow | None) -> frozenset[str]:
+    """The date columns that need the full width: some job has a date there outside `window`."""
+    if window is None:
+        return frozenset(DATE_KEYS)
+    start, end = window.start, window.end
+    run = nxt = backup = False
+    try:  # the API's times are aware: plain comparisons (this runs over every job on each poll)
+        for job in jobs:
+            value = job.last_run
+            if value is not None and not start <= value < end:
+                run = True
+            value = job.next_run
+            if value is not None and not start <= value < end:
+                nxt = True
+            value = job.last_backup
+            if value is not None and not start <= value < end:
+                backup = True
+    except TypeError:  # a naive time: the careful way
+        return frozenset(
+            key
+            for key in DATE_KEYS
+            if any((value := getattr(job, key)) is not None and not window.contains(value) for job in jobs)
+        )
+    return frozenset(key for key, full in zip(DATE_KEYS, (run, nxt, backup), strict=True) if full)
+
+
+def short_org(name: str) -> str:
+    """'adatum.onmicrosoft.com' -> 'adatum' (for the list only; the full name is kept elsewhere)."""
+    if len(name) > len(ORG_SUFFIX) and name.lower().endswith(ORG_SUFFIX):
+        return name[: -len(ORG_SUFFIX)]
+    return name
+
+
+def status_style(status: str | None) -> str:
+    return STATUS_STYLES.get((status or "").lower(), "")
+
+
+def _date_key(value: datetime | None) -> float:
+    return -math.inf if value is None else value.timestamp()
+
+
+_ENABLED_ORDER = {None: 0, False: 1, True: 2}  # "?" < "no" < "yes", as the cells read
+SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
+    "name": itemgetter(R_NAT_NAME),
+    "org": itemgetter(R_NAT_ORG),
+    "status": itemgetter(3),
+    "enabled": lambda row: _ENABLED_ORDER.get(row[4], 0),
+    "last_run": lambda row: _date_key(row[R_JOB].last_run),
+    "next_run": lambda row: _date_key(row[R_JOB].next_run),
+    "last_backup": lambda row: _date_key(row[R_JOB].last_backup),
+}
+
+
+def index_row(job: Job, org: str) -> IndexRow:
+    """The index tuple of one job (`org`: its organization's full name)."""
+    fields = index_fields(job.name, org, job.last_status, job.is_enabled)
+    sorg = short_org(org).lower()
+    return (*fields, job.id, job, sorg, natural_key(fields[1]), natural_key(sorg))
+
+
+def _fit(text: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+
+
+def fit_middle(text: str, width: int) -> str:
+    """Exactly `width` cells, cut in the middle when too long: 'blueyo…emea', so that names that
+    share a prefix (blueyonderairlines, blueyonderairlines-emea) stay apart."""
+    if cell_len(text) <= width or width < 5:
+        return _fit(text, width)
+    tail_room = (width - 1) // 2
+    tail, used = "", 0
+    for char in reversed(text):
+        used += cell_len(char)
+        if used > tail_room:
+            break
+        tail = char + tail
+    head = set_cell_size(text, width - 1 - cell_len(tail))
+    return head + "…" + tail
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    width: int
