@@ -117,3 +117,35 @@ async def test_requests_after_sign_out_are_refused_naming_the_request(server, ma
         await client.job_action("job-1", "start")
     assert caught.value.message == "not signed in"
     assert caught.value.method == "POST" and caught.value.path == "/v8/Jobs/job-1/start"
+
+
+async def test_a_read_past_the_clients_deadline_is_resent_then_named_and_each_try_is_reported() -> None:
+    reads = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal reads
+        if request.url.path.endswith("/token"):
+            return httpx.Response(200, json=json.loads(token_reply().content))
+        reads += 1
+        await asyncio.sleep(5)
+        return httpx.Response(200, json=job_json(1))
+
+    exchanges: list[tuple[object, ...]] = []
+    transport = httpx.MockTransport(handler)
+    async with VboClient(
+        BASE,
+        "v8",
+        transport=transport,
+        timeout=0.2,
+        read_retry_delays=(0.01, 0.01),
+        on_exchange=lambda e: exchanges.append((e.method, e.path, e.status, e.error)),
+    ) as client:
+        await client.sign_in("admin", "pw")
+        with pytest.raises(TransportError) as caught:
+            await client.get_job("job-1")
+    assert reads == 3  # the first try and one per delay
+    assert caught.value.message == "timed out: no answer in 0.2 s"
+    assert (caught.value.method, caught.value.path) == ("GET", "/v8/Jobs/job-1")
+    assert not caught.value.may_have_reached_server
+    tries = [e for e in exchanges if e[1] == "/v8/Jobs/job-1"]
+    assert tries == [("GET", "/v8/Jobs/job-1", None, "timed out: no answer in 0.2 s")] * 3
