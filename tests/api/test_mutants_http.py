@@ -149,3 +149,13 @@ async def test_a_read_past_the_clients_deadline_is_resent_then_named_and_each_tr
     assert not caught.value.may_have_reached_server
     tries = [e for e in exchanges if e[1] == "/v8/Jobs/job-1"]
     assert tries == [("GET", "/v8/Jobs/job-1", None, "timed out: no answer in 0.2 s")] * 3
+
+
+async def test_a_read_no_retry_can_mend_is_sent_once(server, make_client):
+    client = await signed_in(server, make_client, read_retry_delays=(0, 0))
+    read = server.get("/v8/Jobs/job-1").mock(side_effect=httpx.UnsupportedProtocol("no such scheme"))
+    with pytest.raises(TransportError) as caught:
+        await client.get_job("job-1")
+    assert read.call_count == 1
+    assert caught.value.message == "transport error: no such scheme"
+    assert not caught.value.may_have_reached_server
