@@ -34,8 +34,10 @@ from vbotui.config import (
     Profile,
     ProfileFlags,
     UrlError,
+    env_utc,
     load_config,
     normalize_url,
+    parse_accent,
     parse_number,
     parse_refresh,
     resolve_profile,
@@ -79,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         type=_refresh_arg,
         help=f"poll interval, {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} s (default 30), or off",
+    )
+    ui.add_argument(
+        "--utc", action="store_true", help="show (and read typed) times in UTC (VBOTUI_UTC=1, utc = true)"
     )
     ui.add_argument("--no-mouse", action="store_true", help="leave the mouse to the terminal")
     ui.add_argument(
@@ -134,6 +139,7 @@ def profile_flags(args: argparse.Namespace) -> ProfileFlags:
         read_only=True if getattr(args, "read_only", False) else None,
         refresh=getattr(args, "refresh", None),
         allow_plain_http=bool(getattr(args, "allow_plain_http", False)),
+        utc=True if getattr(args, "utc", False) else None,
     )
 
 
@@ -196,6 +202,9 @@ def check_command_line(flags: ProfileFlags, env: Mapping[str, str] | None = None
                 raise UrlError(f"{source}: {error.message}") from None
     if env.get("VBOTUI_REFRESH"):
         parse_refresh(env["VBOTUI_REFRESH"], "VBOTUI_REFRESH")
+    env_utc(env)  # VBOTUI_UTC=maybe: said now, as for VBOTUI_REFRESH
+    if env.get("VBOTUI_ACCENT"):
+        parse_accent(env["VBOTUI_ACCENT"], "VBOTUI_ACCENT")
     if flags.server or env.get("VBOTUI_SERVER"):
         try:
             resolve_profile(flags, load_config(), env)
@@ -203,6 +212,21 @@ def check_command_line(flags: ProfileFlags, env: Mapping[str, str] | None = None
             raise
         except ConfigError:
             pass  # anything else (no such profile, ...) is shown in the app, as before
+
+
+def run_settings(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> tuple[bool, str | None]:
+    """(utc, accent) without a profile (the demo, or no profile chosen yet): --utc, then the
+    environment (VBOTUI_UTC, VBOTUI_ACCENT); a bad value is left to check_command_line."""
+    env = os.environ if env is None else env
+    try:
+        utc = bool(args.utc) or env_utc(env)
+    except ConfigError:
+        utc = bool(args.utc)
+    try:
+        accent = parse_accent(env["VBOTUI_ACCENT"], "VBOTUI_ACCENT") if env.get("VBOTUI_ACCENT") else None
+    except ConfigError:
+        accent = None
+    return utc, accent
 
 
 async def _demo_run(args: argparse.Namespace) -> int:
@@ -214,7 +238,10 @@ async def _demo_run(args: argparse.Namespace) -> int:
         await client.sign_in(user, password)
         mouse = not args.no_mouse
         refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH_S
-        app = VboApp(client, "demo", read_only=args.read_only, refresh_s=refresh, mouse=mouse)
+        utc, accent = run_settings(args)
+        app = VboApp(
+            client, "demo", read_only=args.read_only, refresh_s=refresh, mouse=mouse, utc=utc, accent=accent
+        )
         loaded = load_config()
         for error in loaded.errors:  # a line in the status panel: it stays
             app.activity.note("config", f"--demo ignores the config file, which has a problem: {error}")
@@ -240,7 +267,10 @@ async def _run(args: argparse.Namespace) -> int:
         make_audit=lambda p, user: AuditLog(server=p.url, user=user or p.user or "", profile=p.name),
     )
     mouse = not args.no_mouse
+    utc, accent = (profile.utc, profile.accent) if profile else run_settings(args)
     app = VboApp(
+        utc=utc,
+        accent=accent,
         label=profile.name if profile else "",
         read_only=profile.read_only if profile else bool(args.read_only),
         refresh_s=profile.refresh if profile else (args.refresh or DEFAULT_REFRESH_S),

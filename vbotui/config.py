@@ -11,6 +11,8 @@
     read_only = false
     refresh = 30                          # seconds between job-list polls (2 to 86400), or "off"
     allow_plain_http = false              # http:// to a host other than loopback needs this
+    utc = false                           # times in UTC, not local time (--utc, VBOTUI_UTC=1)
+    accent = "red"                        # the header's profile badge colour (VBOTUI_ACCENT)
 
 The URL decides scheme, host, port and path. `--server URL` alone makes an ad-hoc profile keyed by
 scheme, host and port (`host:port` for https, `http://host:port` for http); a saved profile of
@@ -70,7 +72,12 @@ PROFILE_KEYS = (
     "refresh",
     "keymap",
     "allow_plain_http",
+    "utc",
+    "accent",
 )
+# `accent = "red"`: the header's profile badge. Names the 16-colour palette has, so the badge reads
+# the same in 16 colours, 256 and truecolor (with NO_COLOR it stays reverse video and its text).
+ACCENTS = ("red", "green", "yellow", "blue", "magenta", "cyan", "white")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -118,6 +125,8 @@ class Profile:
     refresh: float = DEFAULT_REFRESH_S  # seconds; REFRESH_OFF (inf) = no polling
     keymap: Mapping[str, str] = field(default_factory=dict)
     allow_plain_http: bool = False
+    utc: bool = False  # times shown (and typed) in UTC instead of local time
+    accent: str | None = None  # one of ACCENTS: the header's profile badge colour
     # Said once at start when this run's URL is not the saved one (e.g. --server over a profile).
     notice: str | None = field(default=None, compare=False)
 
@@ -158,6 +167,7 @@ class ProfileFlags:
     read_only: bool | None = None
     refresh: float | str | None = None  # seconds, or "off"
     allow_plain_http: bool = False
+    utc: bool | None = None  # --utc
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -317,6 +327,12 @@ def _profile_from_table(name: str, table: Any) -> Profile:
             refresh = parse_refresh(refresh, "refresh")
         except ConfigError as exc:
             raise fail(exc.message, "refresh") from None
+    accent = typed("accent", str, "a string")
+    if accent is not None:
+        try:
+            accent = parse_accent(accent, "accent")
+        except ConfigError as exc:
+            raise fail(exc.message, "accent") from None
     keymap = table.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise fail('keymap must be a table of action = "keys"', "keymap")
@@ -330,6 +346,8 @@ def _profile_from_table(name: str, table: Any) -> Profile:
         refresh=refresh if refresh is not None else DEFAULT_REFRESH_S,
         keymap=dict(keymap),
         allow_plain_http=bool(typed("allow_plain_http", bool, "true or false")),
+        utc=bool(typed("utc", bool, "true or false")),
+        accent=accent,
     )
 
 
@@ -441,6 +459,10 @@ def _apply_env(profile: Profile, env: Mapping[str, str]) -> Profile:
         changes["tls"] = TlsTrust("ca_file", ca_file=env["VBOTUI_CA_FILE"])
     if "VBOTUI_INSECURE" in env and _env_bool(env, "VBOTUI_INSECURE"):
         changes["tls"] = TlsTrust("insecure")
+    if "VBOTUI_UTC" in env:
+        changes["utc"] = _env_bool(env, "VBOTUI_UTC")
+    if env.get("VBOTUI_ACCENT"):
+        changes["accent"] = parse_accent(env["VBOTUI_ACCENT"], "VBOTUI_ACCENT")
     return replace(profile, **changes)
 
 
@@ -464,6 +486,8 @@ def _apply_flags(profile: Profile, flags: ProfileFlags) -> Profile:
         changes["tls"] = TlsTrust("ca_file", ca_file=flags.ca_file)
     if flags.insecure:
         changes["tls"] = TlsTrust("insecure")
+    if flags.utc is not None:
+        changes["utc"] = flags.utc
     return replace(profile, **changes)
 
 
@@ -471,6 +495,20 @@ def _api_version(value: str, source: str) -> str:
     if value not in API_VERSIONS:
         raise ConfigError(f"{source} must be one of {', '.join(API_VERSIONS)}, not {value!r}")
     return value
+
+
+def env_utc(env: Mapping[str, str] | None = None) -> bool:
+    """VBOTUI_UTC alone (no profile: the demo, the sign-in screen before one is chosen)."""
+    env = os.environ if env is None else env
+    return "VBOTUI_UTC" in env and _env_bool(env, "VBOTUI_UTC")
+
+
+def parse_accent(value: str, source: str) -> str:
+    """An accent colour name (case and blanks ignored), one of ACCENTS, or a ConfigError."""
+    name = value.strip().lower()
+    if name not in ACCENTS:
+        raise ConfigError(f"{source} must be one of {', '.join(ACCENTS)}, not {clean(repr(value))}")
+    return name
 
 
 def parse_refresh(value: object, source: str) -> float:
@@ -546,6 +584,8 @@ def save_profile(profile: Profile, path: Path | None = None, env: Mapping[str, s
     table["refresh"] = profile.refresh if profile.polling else "off"
     if profile.allow_plain_http:
         table["allow_plain_http"] = True
+    # utc and accent are not written: a saved ad-hoc profile has them only from this run's
+    # --utc / VBOTUI_UTC / VBOTUI_ACCENT, which say nothing about the next run.
     try:
         old = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
-__all__ = ["PointInTime", "TimeParseError", "parse_point_in_time", "HINT"]
+__all__ = ["PointInTime", "TimeParseError", "parse_point_in_time", "HINT", "display_zone", "zone_label"]
 
 # Restore points before this year cannot exist; the bound also keeps UTC conversion in range.
 MIN_YEAR = 1900
@@ -138,3 +138,15 @@ def system_local_zone() -> tzinfo:
     except (OSError, ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
         fallback = datetime.now().astimezone().tzinfo
         return fallback if fallback is not None else timezone.utc
+
+
+def display_zone(utc: bool) -> tzinfo:
+    """The one zone the app shows (and reads typed) times in: UTC, or the operator's own."""
+    return timezone.utc if utc else system_local_zone()
+
+
+def zone_label(zone: tzinfo, now: datetime) -> str:
+    """How a zone is named on screen: `UTC`, else its abbreviation at `now` (CEST), else `local`."""
+    if zone is timezone.utc or (zone.utcoffset(now) == timedelta(0) and zone.tzname(now) in ("UTC", "GMT")):
+        return "UTC"
+    return now.astimezone(zone).tzname() or "local"

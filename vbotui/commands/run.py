@@ -53,6 +53,7 @@ def profile_flags(args: argparse.Namespace) -> ProfileFlags:
         insecure=args.insecure,
         read_only=True if args.read_only else None,
         allow_plain_http=bool(args.allow_plain_http),
+        utc=True if getattr(args, "utc", False) else None,
     )
 
 
@@ -85,6 +86,8 @@ def prepare(command: str, args: argparse.Namespace) -> Plan:
         except TimeParseError as error:
             raise CommandError(EXIT_USAGE, f"--at: {error}") from None
     profile = choose_profile(args, command)
+    if point is not None and profile.utc and not args.utc:  # utc = true / VBOTUI_UTC=1: typed in UTC
+        point = parse_point_in_time(args.at, now=datetime.now(timezone.utc), local_tz=timezone.utc)
     if is_action(command) and profile.read_only:
         raise CommandError(EXIT_USAGE, f"profile {profile.name} is read-only: {command} not sent")
     terminal = Terminal.detect(stdin_taken=bool(args.password_stdin))
@@ -124,7 +127,7 @@ async def _run(plan: Plan) -> int:
         ops = ServerOperations(
             client, ActivityLog(), label=profile.name, read_only=profile.read_only, audit=audit
         )
-        ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=bool(plan.args.utc)))
+        ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=profile.utc))
         return await COMMANDS[plan.command](ctx)
     finally:
         await signed.session.aclose()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from vbotui.api.client import VboClient
@@ -30,6 +30,7 @@ from vbotui.api.models import (
     Organization,
     RestoreSession,
 )
+from vbotui.timeparse import system_local_zone
 
 from .activity import ActivityEntry, ActivityLog
 from .audit import AuditLog
@@ -74,8 +75,12 @@ class ServerOperations:
         label: str = "",
         read_only: bool = False,
         audit: AuditLog | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
         self.client = client
+        # The one zone every screen shows times in (local, or UTC with --utc); the app sets it
+        # here and repaints when the palette toggles it.
+        self.zone: tzinfo = zone if zone is not None else system_local_zone()
         self.activity = activity
         self.label = label
         self.read_only = read_only

@@ -14,7 +14,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -37,9 +37,10 @@ from vbotui.operations import (
     SessionExpired,
 )
 from vbotui.textclean import clean
+from vbotui.timeparse import display_zone, zone_label
 
 from .actions import bindings_for
-from .commands import SessionCommands
+from .commands import SessionCommands, ViewCommands
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
@@ -66,7 +67,7 @@ class VboApp(App[None]):
     TITLE = "vbotui"
     # Only vbotui's own commands: not Textual's generic ones (Keys, Maximize, Screenshot, Theme,
     # and a second Quit that skips the offer to stop restore sessions).
-    COMMANDS = {SessionCommands}
+    COMMANDS = {SessionCommands, ViewCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
     def __init__(
@@ -82,8 +83,15 @@ class VboApp(App[None]):
         audit: AuditLog | None = None,
         sign_in: SignInSetup | None = None,
         ansi: bool | None = None,
+        utc: bool = False,
+        accent: str | None = None,
     ) -> None:
         super().__init__()
+        # Times in UTC (--utc, VBOTUI_UTC=1, utc = true) or local time: one zone for every screen,
+        # held by the operations object the screens read it from; the palette toggles it.
+        self.utc = utc
+        self.utc_toggled = False  # the palette chose for this run: a profile switch keeps it
+        self.accent = accent  # the profile's header badge colour (accent = "red")
         self.ansi = ansi  # the terminal's 16 colours; None: when TERM says so
         if client is None and sign_in is None:
             raise ValueError("VboApp needs a signed-in client or a sign-in setup")
@@ -106,9 +114,28 @@ class VboApp(App[None]):
             self.animation_level = "none"  # every animated frame is a redraw over the link
 
     def _operations(self, client: VboClient, label: str, audit: AuditLog | None) -> ServerOperations:
-        ops = ServerOperations(client, self.activity, label=label, read_only=self.read_only, audit=audit)
+        ops = ServerOperations(
+            client, self.activity, label=label, read_only=self.read_only, audit=audit, zone=self.zone
+        )
         ops.subscribe(lambda event: self._ops_event(ops, event))
         return ops
+
+    @property
+    def zone(self) -> tzinfo:
+        """The one zone every time is shown (and typed) in."""
+        return display_zone(self.utc)
+
+    def toggle_utc(self) -> None:
+        """The palette's "Times in UTC / Times in local time": for this run; every screen repaints."""
+        self.utc, self.utc_toggled = not self.utc, True
+        zone = self.zone
+        if self.ops is not None:
+            self.ops.zone = zone
+        for screen in self.screen_stack:
+            show_zone = getattr(screen, "show_zone", None)
+            if callable(show_zone):
+                show_zone()
+        self.activity.note("times", f"shown in {zone_label(zone, self.clock())}")
 
     @property
     def client(self) -> VboClient | None:
@@ -152,7 +179,9 @@ class VboApp(App[None]):
 
     def main_screen(self, ops: ServerOperations) -> MainScreen:
         plain_http = self.flow is not None and self.flow.plain_http
-        return MainScreen(ops, refresh_s=self.refresh_s, insecure=self.insecure, plain_http=plain_http)
+        return MainScreen(
+            ops, refresh_s=self.refresh_s, insecure=self.insecure, plain_http=plain_http, accent=self.accent
+        )
 
     # --- driven by the sign-in flow ----------------------------------------------------------------
 
@@ -181,6 +210,9 @@ class VboApp(App[None]):
             return
         self.label = profile.name
         self.read_only, self.refresh_s = profile.read_only, max(profile.refresh, 2.0)
+        self.accent = profile.accent
+        if not self.utc_toggled:  # the palette's choice holds for the run
+            self.utc = profile.utc
         # The profile's own keys (binding id = "keys"), e.g. start = "S"; the defaults otherwise.
         self.set_keymap(dict(profile.keymap))
         self.ops = self._operations(client, profile.name, audit)

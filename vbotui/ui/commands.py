@@ -42,6 +42,41 @@ class SigningInApp(Protocol):
     def client(self) -> VboClient | None: ...
 
 
+@runtime_checkable
+class ZoneApp(Protocol):
+    utc: bool
+
+    def toggle_utc(self) -> None: ...
+
+
+class ViewCommands(Provider):
+    """How times are shown, on every screen: in UTC or in local time (for this run)."""
+
+    def _command(self) -> tuple[str, Callable[[], object], str] | None:
+        app = self.app
+        if not isinstance(app, ZoneApp):
+            return None
+        if app.utc:
+            return "Times in local time", app.toggle_utc, "show every time in this computer's time zone"
+        return "Times in UTC", app.toggle_utc, "show every time in UTC (as --utc or utc = true do)"
+
+    async def discover(self) -> Hits:
+        command = self._command()
+        if command is not None:
+            title, run, help_text = command
+            yield DiscoveryHit(Text(title), run, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        command = self._command()
+        if command is None:
+            return
+        title, run, help_text = command
+        matcher = self.matcher(query)
+        score = max(matcher.match(title), matcher.match("time zone utc local"))
+        if score > 0:
+            yield Hit(score, Text(title), run, text=title, help=help_text)
+
+
 class JobCommands(Provider):
     def _main(self) -> JobsScreen | None:
         screen = self.screen

@@ -24,7 +24,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from vbotui.api.errors import VboError
 from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, RestoreSession
 from vbotui.operations import DONE, UNKNOWN, ServerOperations
-from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, system_local_zone
+from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 from vbotui.ui.typeahead import TypeaheadInput
@@ -89,12 +89,17 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         self.job = job
         # The app's clock (the simulator's in --demo) decides what "now" is, unless one is given.
         self.clock: Clock = clock or ops.clock
-        self.local_tz = local_tz or system_local_zone()
+        self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         self.types = ops.explore_types()
         self.organization: Organization | None = None
         self.organization_error: str | None = None
         self.sending = False
         self.last_started: ExploreOptions | None = None
+
+    @property
+    def local_tz(self) -> tzinfo:
+        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
+        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         with Vertical(id="explore-box"):
@@ -182,9 +187,11 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
             consequence.update("")
             return
         utc_line.remove_class("-error")
-        local = point.value.astimezone(self.local_tz).strftime("%Y-%m-%d %H:%M:%S %Z")
         utc = point.value.strftime("%Y-%m-%d %H:%M:%S")
-        utc_line.update(f"{'now: ' if point.is_latest else ''}UTC {utc} · local {local}")
+        said = f"{'now: ' if point.is_latest else ''}UTC {utc}"
+        if zone_label(self.local_tz, point.value) != "UTC":  # with --utc, typed times are UTC too
+            said += f" · local {point.value.astimezone(self.local_tz).strftime('%Y-%m-%d %H:%M:%S %Z')}"
+        utc_line.update(said)
         message, is_warning = self.consequence_of(point)
         consequence.update(message)
         consequence.set_class(not is_warning, "-ok")

@@ -24,7 +24,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from vbotui.api.models import Job, JobSession
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_job_sessions
-from vbotui.timeparse import system_local_zone
+from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
 from ..safe_text import safe_text
@@ -119,16 +119,19 @@ class JobSessionsScreen(Screen[None]):
         super().__init__()
         self.ops = ops
         self.job = job
-        self.local_tz = local_tz or system_local_zone()
+        self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         self.sessions: dict[str, JobSession] = {}
         self.columns: tuple[str, ...] = ()
         self.loaded = False
         self.poll_timer: Timer | None = None
 
+    @property
+    def local_tz(self) -> tzinfo:
+        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
+        return self._zone if self._zone is not None else self.ops.zone
+
     def compose(self) -> ComposeResult:
-        title = Text("Sessions of ", style="bold")
-        title.append_text(safe_text(self.job.name, style="bold"))
-        yield Static(title, id="job-sessions-title")
+        yield Static(self.title_text(), id="job-sessions-title")
         yield DataTable(id="job-sessions-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="job-sessions-detail", classes="sessions-line")
         yield Static("Reading sessions...", id="job-sessions-status", classes="sessions-line")
@@ -141,6 +144,20 @@ class JobSessionsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.relayout()
+
+    def title_text(self) -> Text:
+        title = Text("Sessions of ", style="bold")
+        title.append_text(safe_text(self.job.name, style="bold"))
+        title.append(f"   times in {zone_label(self.local_tz, self.ops.clock())}")
+        return title
+
+    def show_zone(self) -> None:
+        """The app's zone changed (the palette's UTC / local toggle): every time again, and the title."""
+        self.query_one("#job-sessions-title", Static).update(self.title_text())
+        if self.columns:
+            self.columns = ()
+            self.relayout()
+            self.show_detail()
 
     def relayout(self) -> None:
         wanted = COLUMNS if self.app.size.width >= WIDE_FROM else NARROW_COLUMNS
@@ -257,7 +274,7 @@ class JobSessionsScreen(Screen[None]):
             return
         from .session_log import SessionLogScreen
 
-        self.app.push_screen(SessionLogScreen(self.ops, self.job, session, local_tz=self.local_tz))
+        self.app.push_screen(SessionLogScreen(self.ops, self.job, session, local_tz=self._zone))
 
 
 __all__ = ["JobSessionsScreen", "human_bytes", "session_cells"]

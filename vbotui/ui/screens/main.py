@@ -19,6 +19,7 @@ from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
 from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
+from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
 from ..commands import JobCommands
@@ -56,13 +57,15 @@ class MainScreen(Screen[None]):
         refresh_s: float = 30.0,
         insecure: bool = False,
         plain_http: bool = False,
+        accent: str | None = None,
     ) -> None:
         super().__init__()
         self.plain_http = plain_http
+        self.accent = accent  # the profile's badge colour (config.ACCENTS), or None
         self.ops = ops  # this screen's server; a new sign-in brings a new screen
         self.refresh_s = refresh_s
         self.insecure = insecure
-        self.jobs = JobTable(id="jobs", clock=ops.clock)
+        self.jobs = JobTable(id="jobs", clock=ops.clock, zone=ops.zone)
         self._refresh_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._filter_timer: Timer | None = None
@@ -84,7 +87,7 @@ class MainScreen(Screen[None]):
             yield TypeaheadInput(placeholder=hint, id="filter")
             yield Static("", id="filter-status")  # row N of M; no job matches; a filter's error
         yield self.jobs
-        yield JobDetail(self.ops.clock, id="detail")
+        yield JobDetail(self.ops.clock, id="detail", zone=self.ops.zone)
         yield StatusPanel(self.ops.activity, id="status")
         yield KeyFooter(compact=True, show_command_palette=False)
 
@@ -101,7 +104,10 @@ class MainScreen(Screen[None]):
     def update_header(self) -> None:
         ops, table = self.ops, self.jobs
         header = Text(no_wrap=True, overflow="ellipsis", end="")
-        header.append(f" {clean(ops.label)} ", style="bold reverse")
+        # The profile's accent (accent = "red"): a colour of the 16, so it reads in 16 colours; in
+        # NO_COLOR it is reverse video like before, and the text says which profile it is.
+        accent = f"bold reverse {self.accent}" if self.accent else "bold reverse"
+        header.append(f" {clean(ops.label)} ", style=accent)
         if self.insecure:  # first, so that no narrow terminal can cut it off
             header.append(" INSECURE: TLS not verified ", style="bold reverse red")
         if self.plain_http:  # password and tokens cross the network in clear
@@ -138,6 +144,13 @@ class MainScreen(Screen[None]):
         if header != self._header_text:
             self._header_text = header
             self.query_one("#header", Static).update(header, layout=False)
+
+    def show_zone(self) -> None:
+        """The app's zone changed (the palette's UTC / local toggle): the list, pane and label again."""
+        self.jobs.set_zone(self.ops.zone)
+        self.query_one("#detail", JobDetail).zone = self.ops.zone
+        self._show_detail()
+        self.update_filter_status()
 
     # ----- loading and refresh -----
     @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh")
@@ -199,10 +212,9 @@ class MainScreen(Screen[None]):
             said, error = "no jobs", False
         else:
             said, error = f"row {table.cursor_row + 1} of {table.row_count}", False
-        # The list's and the detail pane's times are local: say which zone, as the restore
-        # sessions screen does (the explore dialog shows UTC and local, both labelled).
-        zone = self.ops.clock().astimezone().tzname() or "local time"
-        said += f" · times in {zone}"
+        # The list's and the detail pane's times are in the app's one zone (ops.zone: local, or
+        # UTC with --utc / the palette's toggle): say which, as every other screen does.
+        said += f" · times in {zone_label(self.ops.zone, self.ops.clock())}"
         status.update(Text(said, no_wrap=True, overflow="ellipsis"))
         status.set_class(error, "-error")
 

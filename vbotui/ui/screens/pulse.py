@@ -24,7 +24,6 @@ from textual.widgets import DataTable, Footer, Static
 from vbotui.api.models import Job
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import OrganizationPulse, ServerPulse, organizations_pulse, read_pulse
-from vbotui.timeparse import system_local_zone
 
 from ..actions import bindings_for
 from ..safe_text import safe_text
@@ -181,10 +180,15 @@ class PulseScreen(Screen[Shortcut | None]):
         self.ops = ops
         self.jobs = list(jobs)
         self.org_names = dict(org_names)
-        self.local_tz = local_tz or system_local_zone()
+        self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         self.orgs: list[OrganizationPulse] = organizations_pulse(self.jobs, self.org_names)
         self.pulse: ServerPulse | None = None
         self.loaded = False
+
+    @property
+    def local_tz(self) -> tzinfo:
+        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
+        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Pulse", style="bold"), id="pulse-title")
@@ -231,6 +235,12 @@ class PulseScreen(Screen[Shortcut | None]):
         text = server_lines(self.pulse, self.local_tz, self.ops.client.version)
         self.query_one("#pulse-server", Static).update(text)
         self.loaded = True
+
+    def show_zone(self) -> None:
+        """The app's zone changed (the palette's UTC / local toggle): the licence's date again."""
+        if self.pulse is not None:
+            text = server_lines(self.pulse, self.local_tz, self.ops.client.version)
+            self.query_one("#pulse-server", Static).update(text)
 
     def shortcut_under_cursor(self) -> Shortcut | None:
         table = self.query_one(DataTable)

@@ -23,7 +23,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from vbotui.api.models import RestoreSession
 from vbotui.operations import DONE, ServerOperations
-from vbotui.timeparse import system_local_zone
+from vbotui.timeparse import zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 
@@ -147,7 +147,7 @@ class RestoreSessionsScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.ops = ops
-        self.local_tz = local_tz or system_local_zone()
+        self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         # The app's clock (the simulator's in --demo) decides the current year, unless one is given.
         self.clock: Clock = clock or ops.clock
         # The table's layout: its columns, the organization's room and the year shown without a year.
@@ -156,6 +156,11 @@ class RestoreSessionsScreen(Screen[None]):
         self.sessions: dict[str, RestoreSession] = {}
         self.loaded = False
         self.poll_timer: Timer | None = None
+
+    @property
+    def local_tz(self) -> tzinfo:
+        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
+        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         yield Static("Restore sessions", id="sessions-title")
@@ -208,6 +213,13 @@ class RestoreSessionsScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         if self.table_layout is not None:
             self.relayout()
+
+    def show_zone(self) -> None:
+        """The app's zone changed (the palette's UTC / local toggle): every time again, and the title."""
+        if self.table_layout is not None:
+            self.table_layout = None
+            self.relayout()
+        self.show_title()
 
     @staticmethod
     def ordered(sessions: Any) -> list[RestoreSession]:
@@ -270,7 +282,7 @@ class RestoreSessionsScreen(Screen[None]):
 
     def show_title(self) -> None:
         """`Restore sessions   times in UTC   row 2 of 5`."""
-        zone = self.clock().astimezone(self.local_tz).tzname() or "local"
+        zone = zone_label(self.local_tz, self.clock())
         table = self.query_one(DataTable)
         where = f"   row {table.cursor_row + 1} of {table.row_count}" if table.row_count else ""
         self.query_one("#sessions-title", Static).update(f"Restore sessions   times in {zone}{where}")

@@ -30,7 +30,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_log, read_processed_objects, read_session
-from vbotui.timeparse import system_local_zone
+from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
@@ -166,13 +166,18 @@ class SessionLogScreen(Screen[None]):
         self.ops = ops
         self.job = job
         self.session = session
-        self.local_tz = local_tz or system_local_zone()
+        self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         self.poll_s = poll_s if poll_s is not None else POLL_S
         self.items: dict[str, LogItem] = {}
         self.loaded = False
         self.poll_timer: Timer | None = None
         capabilities = ops.client.capabilities
         self.with_objects = capabilities is not None and capabilities.processed_objects
+
+    @property
+    def local_tz(self) -> tzinfo:
+        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
+        return self._zone if self._zone is not None else self.ops.zone
 
     @property
     def label(self) -> str:
@@ -196,7 +201,7 @@ class SessionLogScreen(Screen[None]):
         title.append_text(safe_text(self.job.name, style="bold"))
         if self.session.creation_time is not None:
             start = self.session.creation_time.astimezone(self.local_tz).strftime("%Y-%m-%d %H:%M")
-            title.append(f"  started {start}")
+            title.append(f"  started {start} {zone_label(self.local_tz, self.ops.clock())}")
         title.append("  ")
         status = self.session.status or "-"
         title.append_text(safe_text(status, style="bold green" if self.session.is_running else ""))
@@ -237,6 +242,13 @@ class SessionLogScreen(Screen[None]):
             self.poll_timer.stop()
         if self.is_attached and not self.ops.expired and (self.session.is_running or not result.done):
             self.poll_timer = self.set_timer(self.poll_s, self.load, name="session-log-poll")
+
+    def show_zone(self) -> None:
+        """The app's zone changed (the palette's UTC / local toggle): the title and every line again."""
+        self.query_one("#session-log-title", Static).update(self.title_text())
+        view = self.log_view
+        view.lines = []
+        view.append([log_line(item, self.local_tz) for item in self.items.values()])
 
     def add_items(self, items: list[LogItem]) -> None:
         new = [item for item in items if (item.id or f"usn:{item.usn}") not in self.items]

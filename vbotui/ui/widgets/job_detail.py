@@ -8,7 +8,7 @@ when they arrive; a poll that changed nothing repaints nothing).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from vbotui.api.models import Job, JobSession
+from vbotui.timeparse import zone_label
 
 from ..safe_text import clean, safe_text
 from .job_index import format_when, status_style
@@ -51,9 +52,12 @@ class JobDetail(Widget):
     }
     """
 
-    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], datetime], *, id: str | None = None, zone: tzinfo | None = None
+    ) -> None:
         super().__init__(id=id)
         self._clock = clock
+        self.zone = zone  # the display zone (None: the system's local zone)
         self._text = Text("")
         self._lines: list[Text] = []
         self._strips: dict[tuple[int, int], Strip] = {}  # (line, width) -> painted strip
@@ -124,6 +128,12 @@ class JobDetail(Widget):
             self.update(Text("No job under the cursor.", style="dim"))
             return
         now = self._clock()
+        zone = self.zone
+        label = zone_label(zone, now) if zone is not None else (now.astimezone().tzname() or "local")
+
+        def when(value: datetime | None) -> str:  # labelled: the list's zone, said here too
+            return f"{format_when(value, zone=zone)} {label}" if value else "-"
+
         text = Text(no_wrap=True, overflow="ellipsis")
         _parts(
             text,
@@ -136,8 +146,8 @@ class JobDetail(Widget):
         )
         text.append("\n")
         line = [
-            ("last run", Text(f"{format_when(job.last_run)} ({ago(job.last_run, now)})")),
-            ("next", Text(f"{format_when(job.next_run)} ({ago(job.next_run, now)})")),
+            ("last run", Text(f"{when(job.last_run)} ({ago(job.last_run, now)})")),
+            ("next", Text(f"{when(job.next_run)} ({ago(job.next_run, now)})")),
         ]
         if job.description:
             line.append(("", safe_text(job.description, style="italic")))
@@ -151,7 +161,7 @@ class JobDetail(Widget):
         elif not sessions:
             text.append("sessions: none", style="dim")
         for session in sessions or ():
-            text.append(f"{format_when(session.creation_time)}  ", style="dim")
+            text.append(f"{format_when(session.creation_time, zone=zone)}  ", style="dim")
             # Padding goes at the end of the part before it, never at the start of the next one.
             status = f"{session.status or '-':<9}"
             progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %

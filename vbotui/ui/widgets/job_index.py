@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from operator import itemgetter
 from typing import Any, Final
 
@@ -70,19 +70,25 @@ def natural_key(text: str) -> NaturalKey:
 
 @dataclass(frozen=True)
 class YearWindow:
-    """The current local year of the app's clock: its dates are shown without the year."""
+    """The current year of the app's clock in the display zone: its dates are shown without the year."""
 
     year: int
     start: datetime
     end: datetime
+    zone: tzinfo | None = None  # None: the system's local zone
 
     @classmethod
-    def of(cls, now: datetime) -> YearWindow:
-        year = now.astimezone().year
-        # Naive local midnights made aware by the system zone (right offset even across DST).
+    def of(cls, now: datetime, zone: tzinfo | None = None) -> YearWindow:
+        year = now.astimezone(zone).year
+
+        # Midnights in the zone (naive ones made aware by the system zone: right offset across DST).
         # In UTC, like the API's times: comparing within one tzinfo is the fast path.
-        start, end = (datetime(y, 1, 1).astimezone().astimezone(timezone.utc) for y in (year, year + 1))
-        return cls(year, start, end)
+        def midnight(y: int) -> datetime:
+            local = datetime(y, 1, 1, tzinfo=zone) if zone is not None else datetime(y, 1, 1).astimezone()
+            return local.astimezone(timezone.utc)
+
+        start, end = midnight(year), midnight(year + 1)
+        return cls(year, start, end, zone)
 
     def contains(self, value: datetime) -> bool:
         if value.tzinfo is None:
@@ -90,13 +96,18 @@ class YearWindow:
         return self.start <= value < self.end
 
 
-def format_when(value: datetime | None, short_in: YearWindow | None = None) -> str:
-    """Sortable local time; 'MM-DD HH:MM' when inside `short_in`; '-' when the server sent none."""
+def format_when(
+    value: datetime | None, short_in: YearWindow | None = None, zone: tzinfo | None = None
+) -> str:
+    """Sortable time in `zone` (the window's, else the system's); 'MM-DD HH:MM' when inside
+    `short_in`; '-' when the server sent none."""
     if not value:
         return "-"
+    if zone is None and short_in is not None:
+        zone = short_in.zone
     if short_in is not None and short_in.contains(value):
-        return value.astimezone().strftime("%m-%d %H:%M")
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(zone).strftime("%m-%d %H:%M")
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def full_date_columns(jobs: Collection[Job], window: YearWindow | None) -> frozenset[str]:

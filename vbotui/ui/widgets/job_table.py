@@ -10,7 +10,7 @@ repainted. A cursor move repaints two lines. Server text goes through `clean` (s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -149,9 +149,16 @@ class JobTable(ScrollView, can_focus=True):
         def control(self) -> JobTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        zone: tzinfo | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.clock = clock  # the app's clock (the simulator's in --demo, fixed in tests)
+        self.zone = zone  # the display zone (None: the system's local zone)
         self.jobs: dict[str, Job] = {}
         self.org_names: dict[str, str] = {}
         self.job_filter = JobFilter()
@@ -555,7 +562,7 @@ class JobTable(ScrollView, can_focus=True):
             self.org_names = dict(org_names)
         new = {job.id: job for job in jobs}
         old, self.jobs = self.jobs, new
-        window = YearWindow.of(self._now())
+        window = YearWindow.of(self._now(), self.zone)
         full_dates = full_date_columns(new.values(), window)
         layout = window != self._window or full_dates != self._full_dates or orgs_changed
         self._window, self._full_dates = window, full_dates
@@ -593,6 +600,16 @@ class JobTable(ScrollView, can_focus=True):
         # filter next runs over it.
         self._sorted_stale = True
         self._refresh_rows(self._pos[job.id] for job in changed if job.id in self._pos)
+
+    def set_zone(self, zone: tzinfo | None) -> None:
+        """Show the times in another zone (the palette's UTC / local toggle): every row again."""
+        if zone is self.zone:
+            return
+        self.zone = zone
+        window = YearWindow.of(self._now(), zone)
+        self._window, self._full_dates = window, full_date_columns(self.jobs.values(), window)
+        self._relayout()
+        self.refresh()
 
     def update_job(self, job: Job) -> None:
         """One job re-read from the server (after an action)."""
