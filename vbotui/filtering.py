@@ -9,6 +9,7 @@ Terms are separated by spaces and all must hold (AND):
 - `=` after the colon matches the whole value, not a substring: `org:=contoso` (or
   `org:=contoso.onmicrosoft.com`) but not contoso-emea, `name:=Teams`, `status:=failed` (the
   pulse's shortcuts into the list use it);
+- double quotes keep spaces in a term: `name:="Adatum - Teams"`, `"exchange online"`;
 - an unknown key (`foo:bar`) or an `enabled:` that is not yes/no is an error (`JobFilter.errors`):
   the list shows it and filters nothing, rather than silently matching nothing; a key still being
   typed (`status:`) is left out.
@@ -16,6 +17,7 @@ Terms are separated by spaces and all must hold (AND):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -120,11 +122,20 @@ def _keep(term: Term, rows: list[Row]) -> list[Row]:
     return [row for row in rows if value in row[at]]
 
 
+_WORD = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
+
+
+def filter_words(text: str) -> list[str]:
+    """The terms of `text`: split at spaces outside double quotes; the quotes go (an unclosed one,
+    still being typed, runs to the end)."""
+    return [word.replace('"', "") for word in _WORD.findall(text)]
+
+
 def parse_filter(text: str) -> JobFilter:
     """Parse what the operator typed after `/`. Never raises: what is wrong is in `errors`."""
     terms: list[Term] = []
     errors: list[str] = []
-    for word in text.split():
+    for word in filter_words(text):
         negated = word.startswith("!")
         if negated:
             word = word[1:]

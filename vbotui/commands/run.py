@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 
 from vbotui.config import ConfigError, Profile, ProfileFlags, load_config, resolve_profile
-from vbotui.filtering import FIELDS, JobFilter, parse_filter
+from vbotui.filtering import FIELDS, JobFilter, filter_words, parse_filter
 from vbotui.operations import (
     ActivityLog,
     AuditLog,
@@ -28,7 +28,7 @@ _TRUE_FALSE = {"yes", "y", "true", "1", "on", "no", "n", "false", "0", "off"}
 
 def strict_filter(text: str) -> JobFilter:
     """The TUI's filter grammar, but an unknown `key:` or a bad `enabled:` value is a usage error."""
-    for word in text.split():
+    for word in filter_words(text):
         field, sep, value = word.lstrip("!").partition(":")
         if not sep:
             continue
