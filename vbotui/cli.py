@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
-from vbotui import debuglog
+from vbotui import __version__, debuglog
 from vbotui.api.client import VboClient
 from vbotui.commands import EXIT_UNREACHABLE, find_command, run_command
 from vbotui.config import (
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "       stop-restore-session ...: one-shot commands for scripts (vbotui COMMAND --help).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"vbotui {__version__}")
     _add_server_options(parser, full=True)
     ui = parser.add_argument_group("behaviour")
     ui.add_argument("--read-only", action="store_true", help="action keys do nothing (and say why)")
