@@ -51,7 +51,9 @@ async def test_a_token_reply_whose_access_token_is_not_a_string_is_unreadable(se
     client = make_client("v8")
     with pytest.raises(MalformedResponse) as caught:
         await client.sign_in("admin", "pw")
-    assert "the token reply has no access_token" in caught.value.message
+    assert (
+        caught.value.message == "the server's answer could not be read: the token reply has no access_token"
+    )
     assert caught.value.method == "POST" and caught.value.may_have_reached_server
     assert not client.is_signed_in
 
@@ -104,3 +106,30 @@ async def test_each_refresh_grant_is_counted_once() -> None:
     assert repr(tokens) == "AccessTokens(signed out, user='CORP\\\\admin')"
     await tokens.ensure_fresh()  # signed out: nothing is due, nothing is sent
     assert len(grants) == 3
+
+
+async def test_a_refresh_reply_without_a_new_refresh_token_keeps_the_old_one_unannounced(
+    server, make_client, clock
+):
+    same = httpx.Response(200, json={"access_token": "AT2", "refresh_token": "RT1", "expires_in": 3600})
+    none = httpx.Response(200, json={"access_token": "AT3", "expires_in": 3600})
+    server.post("/v8/token").mock(side_effect=[token_reply("AT1", "RT1"), same, none])
+    server.get("/v8/Jobs/job-1").mock(return_value=httpx.Response(200, json=job_json(1)))
+    client = make_client("v8")
+    seen: list[str] = []
+    client.on_refresh_token = seen.append
+    await client.sign_in("admin", "pw")
+    for _ in range(2):
+        clock.advance(3540)
+        await client.get_job("job-1")
+    assert client.refresh_token == "RT1" and client.is_signed_in
+    assert seen == ["RT1"]  # announced once: neither the repeat nor the absent one is news for the keyring
+
+
+@pytest.mark.parametrize("user", [42, "", None, ["CORP\\\\admin"]])
+async def test_a_user_name_that_is_not_a_non_empty_string_is_not_taken(server, make_client, user):
+    reply = {"access_token": "AT1", "refresh_token": "RT1", "expires_in": 3600, "userName": user}
+    server.post("/v8/token").mock(return_value=httpx.Response(200, json=reply))
+    client = make_client("v8")
+    await client.sign_in_with_refresh_token("RT0")
+    assert client.is_signed_in and client.user is None
