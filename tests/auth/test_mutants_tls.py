@@ -181,3 +181,42 @@ def test_a_server_without_a_certificate_is_named_so_in_the_refusal():
         _check_pin(fake)  # type: ignore[arg-type]
     assert (caught.value.expected, caught.value.actual) == (FP, "(no certificate)")
     assert fake.context.last_mismatch is not None and fake.context.last_mismatch.actual == "(no certificate)"
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("https://VBO01.corp.local", ("vbo01.corp.local", 443)),
+        ("http://vbo01", ("vbo01", 80)),
+        ("https://vbo01:4443/", ("vbo01", 4443)),
+        ("http://vbo01:8080", ("vbo01", 8080)),
+    ],
+)
+def test_a_servers_address_is_its_lowercased_host_and_the_schemes_port(url, address):
+    from vbotui.tls import server_address
+
+    assert server_address(url) == address
+
+
+def test_a_url_without_a_host_has_no_address():
+    from vbotui.tls import server_address
+
+    with pytest.raises(ValueError, match=r"^no host in server URL 'https://'$"):
+        server_address("https://")
+
+
+def test_known_server_entries_that_are_not_pins_are_skipped(tmp_path: Path):
+    path = tmp_path / "known.json"
+    path.write_text(json.dumps({"a:443": "junk", "b:443": {"sha256": 7}, "c:443": {"sha256": FP}}))
+    known = KnownServers(path)
+    assert known.get("a", 443) is None and known.get("b", 443) is None
+    entry = known.get("c", 443)
+    assert entry is not None and entry.sha256 == FP and entry.first_seen == ""
+    path.write_text("[]")
+    from vbotui.tls import KnownServersError
+
+    with pytest.raises(KnownServersError, match=r"expected a JSON object$"):
+        known.get("c", 443)
+    path.write_text("{not json")
+    with pytest.raises(KnownServersError, match=rf"^cannot read {path}: "):
+        known.get("c", 443)
