@@ -515,3 +515,33 @@ def test_the_local_user_is_the_uid_without_a_passwd_entry(
     [record] = [json.loads(line) for line in path.read_text().splitlines()]
     assert record["local_user"] == str(os.getuid())
     assert record["time"].endswith("+00:00")  # the default clock is UTC
+
+
+async def test_a_job_gone_before_its_reread_is_dropped_and_the_failed_read_lined(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    from vbotui.operations.activity import FAILED
+
+    world = await make_world()
+    [job] = await enabled_idle_jobs(world, 1)
+    sim.add_fault(f"404x1@GET:/v8/Jobs/{job.id}")
+    [outcome] = await world.ops.jobs.run("start", [job])
+    assert outcome.kind == DONE
+    [event] = [e for e in world.events if isinstance(e, JobsChanged)]
+    assert event.jobs == () and event.gone == (job.id,)
+    [reread] = entries(world, "re-read")
+    assert reread.state == FAILED and reread.status == 404 and reread.target == job.name
+
+
+async def test_a_large_bulk_reread_names_the_jobs_no_longer_on_the_server(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    jobs = await enabled_idle_jobs(world, 21)
+    del sim.jobs[jobs[0].id]  # deleted on the server before the operator's request arrived
+    await world.ops.jobs.run("start", jobs)
+    [event] = [e for e in world.events if isinstance(e, JobsChanged)]
+    assert event.gone == (jobs[0].id,)
+    assert sorted(j.id for j in event.jobs) == sorted(job.id for job in jobs[1:])
+    [reread] = entries(world, "re-read")
+    assert reread.target == "21 jobs" and reread.note == "20 jobs, 1 no longer on the server"
