@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from vbotui.api import AuthError, TransportError, VboClient
+from vbotui.api import AuthError, TransportError, VboClient, VboError
 
 from .helpers import BASE, job_json, token_reply
 
@@ -119,7 +119,9 @@ async def test_requests_after_sign_out_are_refused_naming_the_request(server, ma
     assert caught.value.method == "POST" and caught.value.path == "/v8/Jobs/job-1/start"
 
 
-async def test_a_read_past_the_clients_deadline_is_resent_then_named_and_each_try_is_reported() -> None:
+async def test_a_read_past_the_clients_deadline_is_resent_then_named_and_each_try_is_reported(
+    backoff: list[float],
+) -> None:
     reads = 0
 
     async def handler(request: httpx.Request) -> httpx.Response:
@@ -144,6 +146,7 @@ async def test_a_read_past_the_clients_deadline_is_resent_then_named_and_each_tr
         with pytest.raises(TransportError) as caught:
             await client.get_job("job-1")
     assert reads == 3  # the first try and one per delay
+    assert backoff == [0.01, 0.01]  # each pause as configured
     assert caught.value.message == "timed out: no answer in 0.2 s"
     assert (caught.value.method, caught.value.path) == ("GET", "/v8/Jobs/job-1")
     assert not caught.value.may_have_reached_server
@@ -159,3 +162,16 @@ async def test_a_read_no_retry_can_mend_is_sent_once(server, make_client):
     assert read.call_count == 1
     assert caught.value.message == "transport error: no such scheme"
     assert not caught.value.may_have_reached_server
+
+
+async def test_a_5xx_read_is_resent_after_each_pause_and_a_5xx_action_never(server, make_client, backoff):
+    client = await signed_in(server, make_client, read_retry_delays=(0.25, 0.5))
+    read = server.get("/v8/Jobs/job-1").mock(return_value=httpx.Response(503))
+    start = server.post("/v8/Jobs/job-1/start").mock(return_value=httpx.Response(503))
+    with pytest.raises(VboError) as caught:
+        await client.get_job("job-1")
+    assert read.call_count == 3 and backoff == [0.25, 0.5] and caught.value.status == 503
+    backoff.clear()
+    with pytest.raises(VboError):
+        await client.job_action("job-1", "start")
+    assert start.call_count == 1 and backoff == []

@@ -133,3 +133,12 @@ async def test_a_user_name_that_is_not_a_non_empty_string_is_not_taken(server, m
     client = make_client("v8")
     await client.sign_in_with_refresh_token("RT0")
     assert client.is_signed_in and client.user is None
+
+
+async def test_a_sign_in_without_a_keyring_callback_warns_of_nothing(server, make_client, caplog):
+    server.post("/v8/token").mock(return_value=token_reply("AT1", "RT1"))
+    client = make_client("v8")
+    with caplog.at_level(logging.WARNING, logger="vbotui.api.tokens"):
+        await client.sign_in("admin", "pw")
+    assert client.is_signed_in and client.on_refresh_token is None
+    assert not [r for r in caplog.records if r.name == "vbotui.api.tokens"]
