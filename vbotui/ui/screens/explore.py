@@ -29,6 +29,8 @@ from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 from vbotui.ui.typeahead import TypeaheadInput
 
+from ..zone import InTheAppsZone
+
 Clock = Callable[[], datetime]
 HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
 
@@ -71,7 +73,7 @@ class TypeButton(RadioButton):
         return super().render()
 
 
-class ExploreDialog(ModalScreen[ExploreOptions | None]):
+class ExploreDialog(InTheAppsZone, ModalScreen[ExploreOptions | None]):
     """Returns the options of the last restore session it started, or None if it started none."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("explore")
@@ -95,11 +97,6 @@ class ExploreDialog(ModalScreen[ExploreOptions | None]):
         self.organization_error: str | None = None
         self.sending = False
         self.last_started: ExploreOptions | None = None
-
-    @property
-    def local_tz(self) -> tzinfo:
-        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
-        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         with Vertical(id="explore-box"):

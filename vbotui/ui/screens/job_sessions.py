@@ -28,6 +28,7 @@ from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
 from ..safe_text import safe_text
+from ..zone import InTheAppsZone
 
 Clock = Callable[[], datetime]
 RUNNING_REFRESH_S = 2.0
@@ -112,7 +113,7 @@ def session_cells(
     return [cells[key] for key in columns]
 
 
-class JobSessionsScreen(Screen[None]):
+class JobSessionsScreen(InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("job-sessions")
 
     def __init__(self, ops: ServerOperations, job: Job, *, local_tz: tzinfo | None = None) -> None:
@@ -124,11 +125,6 @@ class JobSessionsScreen(Screen[None]):
         self.columns: tuple[str, ...] = ()
         self.loaded = False
         self.poll_timer: Timer | None = None
-
-    @property
-    def local_tz(self) -> tzinfo:
-        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
-        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), id="job-sessions-title")

@@ -27,6 +27,7 @@ from vbotui.operations.sessions import OrganizationPulse, ServerPulse, organizat
 
 from ..actions import bindings_for
 from ..safe_text import safe_text
+from ..zone import InTheAppsZone
 from .job_sessions import human_bytes
 
 # The figure columns: (key, title).
@@ -163,7 +164,7 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     return text
 
 
-class PulseScreen(Screen[Shortcut | None]):
+class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
     """Dismissed with the Shortcut of the figure Enter was pressed on (None: back)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("pulse")
@@ -184,11 +185,6 @@ class PulseScreen(Screen[Shortcut | None]):
         self.orgs: list[OrganizationPulse] = organizations_pulse(self.jobs, self.org_names)
         self.pulse: ServerPulse | None = None
         self.loaded = False
-
-    @property
-    def local_tz(self) -> tzinfo:
-        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
-        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Pulse", style="bold"), id="pulse-title")

@@ -27,6 +27,7 @@ from vbotui.timeparse import zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 
+from ..zone import InTheAppsZone
 from .confirm import ConfirmDialog
 
 Clock = Callable[[], datetime]
@@ -134,7 +135,7 @@ class ConfirmStopSession(ConfirmDialog):
         self.session = session
 
 
-class RestoreSessionsScreen(Screen[None]):
+class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("restore-sessions")
 
     def __init__(
@@ -156,11 +157,6 @@ class RestoreSessionsScreen(Screen[None]):
         self.sessions: dict[str, RestoreSession] = {}
         self.loaded = False
         self.poll_timer: Timer | None = None
-
-    @property
-    def local_tz(self) -> tzinfo:
-        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
-        return self._zone if self._zone is not None else self.ops.zone
 
     def compose(self) -> ComposeResult:
         yield Static("Restore sessions", id="sessions-title")

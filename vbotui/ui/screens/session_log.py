@@ -35,6 +35,7 @@ from vbotui.timeparse import zone_label
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
 from ..typeahead import TypeaheadInput
+from ..zone import InTheAppsZone
 
 POLL_S = 2.0
 KIND_STYLES = {
@@ -150,7 +151,7 @@ class LogView(ScrollView, can_focus=True):
         return strip.apply_style(self.rich_style)
 
 
-class SessionLogScreen(Screen[None]):
+class SessionLogScreen(InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("session-log")
 
     def __init__(
@@ -173,11 +174,6 @@ class SessionLogScreen(Screen[None]):
         self.poll_timer: Timer | None = None
         capabilities = ops.client.capabilities
         self.with_objects = capabilities is not None and capabilities.processed_objects
-
-    @property
-    def local_tz(self) -> tzinfo:
-        """The zone times are shown in: the one given, else the app's (ops.zone, local or UTC)."""
-        return self._zone if self._zone is not None else self.ops.zone
 
     @property
     def label(self) -> str:
