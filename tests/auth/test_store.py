@@ -6,28 +6,12 @@ import asyncio
 
 import pytest
 from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringLocked, PasswordDeleteError
+from keyring.errors import KeyringLocked
 
 from vbotui.auth import KeyringTokenStore, MemoryTokenStore, Secret, StoredToken, TokenStoreError
 from vbotui.auth.store import open_token_store, pick_secure_backend, probe_keyring, run_in_thread
 
-
-class DictBackend:
-    """A stand-in for a secure OS backend. Not a KeyringBackend subclass: those register themselves
-    with keyring's backend discovery, which would leak into every other test in this process."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
+from ..helpers.keyrings import DictBackend
 
 
 class PlaintextKeyring(DictBackend):

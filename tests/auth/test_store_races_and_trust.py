@@ -8,7 +8,6 @@ import ssl
 
 import httpx
 import pytest
-from keyring.errors import PasswordDeleteError
 
 from vbotui.auth import KeyringTokenStore, MemoryTokenStore, Secret, ServerSession, StoredToken
 from vbotui.auth.session import REFUSED_STORED_TOKEN, direct_transport
@@ -16,26 +15,10 @@ from vbotui.auth.store import pick_secure_backend, probe_keyring, refusal
 from vbotui.config import Profile
 from vbotui.tls import KnownServers, PinMismatch, _check_pin, format_fingerprint, pinned_context
 
+from ..helpers.keyrings import DictBackend
 from .support_sim import SimServer
 
 URL = "https://vbo.test:4443"
-
-
-class DictBackend:
-    """A secure-looking backend (not a KeyringBackend subclass: those register themselves)."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 def fake_backend(module: str, name: str) -> object:
