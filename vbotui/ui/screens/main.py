@@ -33,17 +33,13 @@ from ..widgets.status_panel import StatusPanel
 from .confirm import ConfirmScreen
 from .explore import ExploreDialog
 from .help import HelpScreen
+from .main_header import header_text, marks_said
 from .quit_sessions import request_quit
 from .restore_sessions import RestoreSessionsScreen
 
 DETAIL_DEBOUNCE_S = 0.3
 FILTER_DEBOUNCE_S = 0.25
 MODAL_RECHECK_S = 1.0
-
-
-def marks_said(marked: int, hidden: int) -> str:
-    """`3 marked`, or `3 marked, 2 hidden by the filter`."""
-    return f"{marked} marked" + (f", {hidden} hidden by the filter" if hidden else "")
 
 
 class MainScreen(Screen[None]):
@@ -102,42 +98,14 @@ class MainScreen(Screen[None]):
 
     # ----- header -----
     def update_header(self) -> None:
-        ops, table = self.ops, self.jobs
-        header = Text(no_wrap=True, overflow="ellipsis", end="")
-        # The profile's accent (accent = "red"): a colour of the 16, so it reads in 16 colours; in
-        # NO_COLOR it is reverse video like before, and the text says which profile it is.
-        accent = f"bold reverse {self.accent}" if self.accent else "bold reverse"
-        header.append(f" {clean(ops.label)} ", style=accent)
-        if self.insecure:  # first, so that no narrow terminal can cut it off
-            header.append(" INSECURE: TLS not verified ", style="bold reverse red")
-        if self.plain_http:  # password and tokens cross the network in clear
-            header.append(" PLAIN HTTP ", style="bold reverse red")
-        if ops.read_only:
-            header.append(" READ-ONLY ", style="bold reverse red")
-        header.append(f" API {clean(ops.client.version or '?')}  user {clean(ops.client.user or '?')}  ")
-        if ops.last_update is None:
-            failed = self.refresh_error is not None
-            header.append("load failed" if failed else "loading...", style="bold red" if failed else "yellow")
-        else:
-            age = int((ops.clock() - ops.last_update).total_seconds())
-            header.append(f"updated {max(age, 0)} s ago", style="bold red" if self.refresh_error else "")
-            if not self.polling:
-                header.append(" (polling off)", style="dim")
-        if self.refresh_error is not None:
-            # Said in words, not only in red: 16-colour and NO_COLOR terminals lose the colour.
-            header.append("  ")
-            header.append("refresh failed: ", style="bold red")
-            header.append(clean(self.refresh_error), style="red")
-        # Short enough for 80 columns; the filter's words are on the filter line below.
-        # (Separators go in unstyled pieces: SVG screenshots drop a styled piece's leading spaces.)
-        total, shown = len(table.jobs), table.row_count
-        header.append("  ")
-        header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
-        if table.marks:
-            header.append(", ")
-            header.append(marks_said(len(table.marks), table.hidden_marks()), style="bold")
-        header.append("  ")
-        header.append(f"sort {table.sort_label}", style="dim")
+        header = header_text(
+            self.ops,
+            self.jobs,
+            accent=self.accent,
+            insecure=self.insecure,
+            plain_http=self.plain_http,
+            polling=self.polling,
+        )
         # The clock ticks every second: repaint the header line alone (its size is fixed by the
         # stylesheet, so no layout, which would repaint the job table's scrollbar too), and only
         # when its text or styles changed.
