@@ -21,6 +21,8 @@ from textual import on
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import CommandPalette
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +43,7 @@ from vbotui.timeparse import display_zone, zone_label
 
 from .actions import bindings_for
 from .commands import SessionCommands, ViewCommands
+from .driver import CompactDriver
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
@@ -112,6 +115,11 @@ class VboApp(App[None]):
             self.ops = self._operations(client, label, audit)
         if os.environ.get("SSH_TTY"):
             self.animation_level = "none"  # every animated frame is a redraw over the link
+
+    def get_driver_class(self) -> type[Driver]:
+        # On a real terminal, output with its style escapes written as changes (fewer bytes over SSH).
+        driver = super().get_driver_class()
+        return CompactDriver if driver is LinuxDriver else driver
 
     def _operations(self, client: VboClient, label: str, audit: AuditLog | None) -> ServerOperations:
         ops = ServerOperations(

@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
         self._sessions_of: Job | None = None  # the job as it was when its sessions were read
         self.loaded = False
         self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
+        self._filter_said: tuple[str, bool] = ("", False)  # the filter line's end, as last shown
 
     @property
     def refresh_error(self) -> str | None:
@@ -183,7 +184,13 @@ class MainScreen(Screen[None]):
         # The list's and the detail pane's times are in the app's one zone (ops.zone: local, or
         # UTC with --utc / the palette's toggle): say which, as every other screen does.
         said += f" · times in {zone_label(self.ops.zone, self.ops.clock())}"
-        status.update(Text(said, no_wrap=True, overflow="ellipsis"))
+        if (said, error) == self._filter_said:
+            return
+        # The line is as wide as its text: a layout only when the width changes (a layout also
+        # repaints the job table's scrollbar, ~800 bytes on every cursor move).
+        relayout = len(said) != len(self._filter_said[0])
+        self._filter_said = (said, error)
+        status.update(Text(said, no_wrap=True, overflow="ellipsis"), layout=relayout)
         status.set_class(error, "-error")
 
     def _sync_detail(self) -> None:

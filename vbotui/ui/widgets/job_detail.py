@@ -111,7 +111,7 @@ class JobDetail(Widget):
                 line = self._lines[y].copy()
                 line.truncate(width, overflow="ellipsis")
                 segments = Segment.apply_style(line.render(self.app.console), base)
-                strip = Strip(list(segments)).adjust_cell_length(width, base)
+                strip = Strip(list(segments)).adjust_cell_length(width, base).simplify()  # fewer escapes
             else:
                 strip = Strip.blank(width, base)
             self._strips[(y, width)] = strip

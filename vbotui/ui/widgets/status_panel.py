@@ -82,7 +82,7 @@ class StatusPanel(ScrollView, can_focus=True):
         segments = list(self.app.console.render(text, self.app.console.options.update(width=width, height=1)))
         lines = list(Segment.split_and_crop_lines(segments, width, pad=True))
         strip = Strip(lines[0] if lines else [], width)
-        return strip.apply_style(self.rich_style)
+        return strip.apply_style(self.rich_style).simplify()  # one escape per run of one style
 
     @property
     def plain(self) -> str:
