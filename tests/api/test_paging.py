@@ -131,3 +131,52 @@ async def test_items_that_are_not_objects_are_malformed():
 
     with pytest.raises(MalformedResponse):
         await collect(fetch, paged=False)
+
+
+async def test_a_small_first_page_then_full_pages_each_shown_but_the_last(server, v8):
+    """The first load asks for a screenful first; `on_page` sees the jobs so far after each page
+    but the last, and the whole list is returned in the server's order."""
+    paged = PagedServer(75)
+    server.get("/v8/Jobs").mock(side_effect=paged)
+    seen: list[list[str]] = []
+
+    async def on_page(jobs: list[Any]) -> None:
+        seen.append([job.id for job in jobs])
+
+    jobs = await v8.list_jobs(first_page=5, on_page=on_page)
+    assert [j.id for j in jobs] == [f"job-{n}" for n in range(75)]
+    assert paged.queries == [(0, 5), (5, 20), (25, 20), (45, 20), (65, 20)]
+    assert seen == [[f"job-{n}" for n in range(end)] for end in (5, 25, 45, 65)]
+
+
+async def test_a_first_page_that_is_all_there_is_is_not_shown_early(server, v8):
+    paged = PagedServer(3)
+    server.get("/v8/Jobs").mock(side_effect=paged)
+    seen: list[int] = []
+
+    async def on_page(jobs: list[Any]) -> None:
+        seen.append(len(jobs))
+
+    assert len(await v8.list_jobs(first_page=5, on_page=on_page)) == 3
+    assert paged.queries == [(0, 5)] and seen == []
+
+
+async def test_a_server_that_caps_a_small_first_page_keeps_its_cap(server, v8):
+    paged = PagedServer(25, links=False, cap=4)
+    server.get("/v8/Jobs").mock(side_effect=paged)
+    assert len(await v8.list_jobs(first_page=5)) == 25
+    assert paged.queries == [(0, 4)] + [(offset, 4) for offset in range(4, 28, 4)]
+
+
+async def test_unpaged_versions_ignore_the_first_page(server, make_client):
+    server.post("/v3/token").mock(return_value=token_reply())
+    route = server.get("/v3/Jobs").mock(return_value=httpx.Response(200, json=[job_json(1), job_json(2)]))
+    client = make_client("v3")
+    await client.sign_in("admin", "pw")
+    seen: list[int] = []
+
+    async def on_page(jobs: list[Any]) -> None:
+        seen.append(len(jobs))
+
+    assert len(await client.list_jobs(first_page=1, on_page=on_page)) == 2
+    assert not route.calls.last.request.url.params and seen == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
@@ -38,7 +38,7 @@ from .models import (
     RestoreSession,
     ServiceInstance,
 )
-from .paging import MAX_PAGE_SIZE, collect
+from .paging import MAX_PAGE_SIZE, PageFetcher, collect, pages
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -224,25 +224,49 @@ class VboClient:
         response = await self._request(RequestSpec("GET", path, params=params))
         return expect_object(decode_json(response, "GET", path), response, "GET", path)
 
-    async def _get_all(
-        self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
-    ) -> list[dict[str, Any]]:
+    def _fetcher(self, path: str, params: dict[str, str | int] | None = None) -> PageFetcher:
         async def fetch(page: dict[str, str | int] | None) -> Any:
             merged = {**(params or {}), **(page or {})} or None
             response = await self._request(RequestSpec("GET", path, params=merged))
             return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
 
-        return await collect(fetch, paged=paged, page_size=self.page_size, path=path)
+        return fetch
+
+    async def _get_all(
+        self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
+    ) -> list[dict[str, Any]]:
+        return await collect(self._fetcher(path, params), paged=paged, page_size=self.page_size, path=path)
 
     # --- jobs and organizations
-    async def list_jobs(self) -> list[Job]:
+    async def list_jobs(
+        self,
+        *,
+        first_page: int | None = None,
+        on_page: Callable[[list[Job]], Awaitable[None]] | None = None,
+    ) -> list[Job]:
+        """Every job. Where the API pages (v6+), `first_page` asks for that many first and
+        `on_page` is awaited with the jobs read so far after each page but the last (the list
+        can be shown while the rest comes); each page is parsed as it comes."""
         dialect = await self._ensure_dialect()
-        items = await self._get_all(dialect.path("Jobs"), paged=dialect.jobs_paged())
-        if len(items) < OFF_LOOP_ITEMS:
-            return [Job.from_json(item) for item in items]
-        # Thousands of jobs: parsed in a thread, which yields the GIL to the event loop every
-        # few milliseconds (sys.getswitchinterval), so keys and paints go on meanwhile.
-        return await asyncio.to_thread(_jobs_from_json, items)
+        path = dialect.path("Jobs")
+        jobs: list[Job] = []
+        async for items, last in pages(
+            self._fetcher(path),
+            paged=dialect.jobs_paged(),
+            page_size=self.page_size,
+            first_page=first_page,
+            path=path,
+        ):
+            if len(items) < OFF_LOOP_ITEMS:
+                jobs += [Job.from_json(item) for item in items]
+            else:
+                # Thousands of jobs: parsed in a thread, which yields the GIL to the event loop
+                # every few milliseconds (sys.getswitchinterval), so keys and paints go on meanwhile.
+                jobs += await asyncio.to_thread(_jobs_from_json, items)
+            del items  # a page's JSON goes as soon as it is parsed
+            if on_page is not None and not last:
+                await on_page(list(jobs))
+        return jobs
 
     async def get_job(self, job_id: str) -> Job:
         dialect = await self._ensure_dialect()

@@ -5,7 +5,7 @@ The shape is read from the JSON, not assumed from the version (vbo-api.md §9.1)
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from .errors import UnreadableAnswer, json_type
@@ -31,22 +31,48 @@ async def collect(
     a page is followed either way, and a plain array is taken whole.
     """
     items: list[dict[str, Any]] = []
+    async for results, _last in pages(
+        fetch, paged=paged, page_size=page_size, max_pages=max_pages, path=path
+    ):
+        items.extend(results)
+    return items
+
+
+async def pages(
+    fetch: PageFetcher,
+    *,
+    paged: bool,
+    page_size: int = MAX_PAGE_SIZE,
+    first_page: int | None = None,
+    max_pages: int = MAX_PAGES,
+    path: str | None = None,
+) -> AsyncIterator[tuple[list[dict[str, Any]], bool]]:
+    """A collection a page at a time: (its items, whether it is the last page).
+
+    `first_page`: the first request asks for that many items only (the first screenful of a
+    long list can be shown while the rest comes), the next ones for `page_size`.
+    """
     offset = 0
-    params: dict[str, str | int] | None = {"limit": page_size, "offset": 0} if paged else None
-    for _ in range(max_pages):
+    first_limit = first_page if paged and first_page else page_size
+    params: dict[str, str | int] | None = {"limit": first_limit, "offset": 0} if paged else None
+    for number in range(max_pages):
         body = await fetch(params)
         if isinstance(body, list):
-            return items + _objects(body, path)
+            yield _objects(body, path), True
+            return
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise UnreadableAnswer(
                 "expected a JSON array or a page with a 'results' array", method="GET", path=path
             )
         results = _objects(body["results"], path)
-        items.extend(results)
         limit = _page_limit(body, params, page_size)
-        if not results or len(results) < limit or _says_last_page(body):
-            return items
+        last = not results or len(results) < limit or _says_last_page(body)
+        yield results, last
+        if last:
+            return
         offset += len(results)
+        if number == 0 and first_limit != page_size and limit == first_limit:
+            limit = page_size  # the small first page was honoured: the rest in full pages
         params = {"limit": limit, "offset": offset}
     raise UnreadableAnswer(
         f"the server kept sending pages after {max_pages} of them", method="GET", path=path

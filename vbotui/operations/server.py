@@ -41,6 +41,8 @@ T = TypeVar("T")
 EXPIRED = "Session expired (the server refused the token and its refresh): sign in again."
 # How far apart the server's clock and ours may be when a lost explore answer is looked for.
 CLOCK_SLACK = timedelta(minutes=5)
+# The first page of a first load that is shown as it comes: a screenful and plenty to spare.
+FIRST_PAGE = 500
 QUIT_STATE_CHECK_S = 5.0  # a dead server must not hold the quit for the client's full timeout
 
 
@@ -197,8 +199,17 @@ class ServerOperations:
         return self.read_only
 
     # --- reads
-    async def refresh(self, *, with_orgs: bool = False, first: bool = False) -> list[Job] | None:
-        """Organizations (first time, or asked) and every job; None when the read failed."""
+    async def refresh(
+        self,
+        *,
+        with_orgs: bool = False,
+        first: bool = False,
+        on_page: Callable[[list[Job]], Awaitable[None]] | None = None,
+    ) -> list[Job] | None:
+        """Organizations (first time, or asked) and every job; None when the read failed.
+
+        `on_page` (the first load): awaited with the jobs read so far while more pages come, the
+        first after a first screenful of them (FIRST_PAGE), so a long list shows early."""
         if with_orgs or not self.org_names:
             orgs = await self.perform(
                 "list orgs",
@@ -213,7 +224,7 @@ class ServerOperations:
         result = await self.perform(
             "list jobs" if first else "refresh",
             "jobs",
-            self.client.list_jobs,
+            lambda: self.client.list_jobs(first_page=FIRST_PAGE if on_page else None, on_page=on_page),
             read=True,
             line="always" if first or with_orgs else "on_problem",
             done_note=lambda found: f"{len(found)} jobs",
