@@ -47,7 +47,6 @@ from .driver import CompactDriver
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
-from .screens.quit_sessions import request_quit
 
 if TYPE_CHECKING:  # the sign-in flow (keyring, sign-in screens) is imported when it is used
     from .signin_flow import SignInFlow, SignInSetup
@@ -271,4 +270,6 @@ class VboApp(App[None]):
         if self.ops is None:
             self.exit()
         else:
+            from .screens.quit_sessions import request_quit
+
             request_quit(self, self.ops)

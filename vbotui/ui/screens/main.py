@@ -31,11 +31,9 @@ from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
 from .confirm import ConfirmScreen
-from .explore import ExploreDialog
-from .help import HelpScreen
 from .main_header import header_text, marks_said
-from .quit_sessions import request_quit
-from .restore_sessions import RestoreSessionsScreen
+
+# The dialogs and screens a key opens are imported when it is pressed: start-up paints sooner.
 
 DETAIL_DEBOUNCE_S = 0.3
 FILTER_DEBOUNCE_S = 0.25
@@ -71,6 +69,7 @@ class MainScreen(Screen[None]):
         self.loaded = False
         self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
         self._filter_said: tuple[str, bool] = ("", False)  # the filter line's end, as last shown
+        self._detail_asked = False  # the detail pane has asked for a job's sessions
 
     @property
     def refresh_error(self) -> str | None:
@@ -203,7 +202,12 @@ class MainScreen(Screen[None]):
         self._show_detail()
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        if job_id is not None:
+        if job_id is None:
+            return
+        if not self._detail_asked:  # the first job shown: no keys repeating to wait for
+            self._detail_asked = True
+            self.load_sessions(job_id)
+        else:
             self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(self.load_sessions, job_id))
 
     def _refresh_detail_sessions(self) -> None:
@@ -382,6 +386,8 @@ class MainScreen(Screen[None]):
         if job is None:
             self.notify("No job under the cursor.", severity="warning")
         else:
+            from .explore import ExploreDialog
+
             self.app.push_screen(ExploreDialog(self.ops, job))
 
     # ----- issue 12 in the TUI: copy the id (c), export what the filter shows (w) -----
@@ -418,6 +424,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ExportDialog(len(jobs), default), chosen)
 
     def action_restore_sessions(self) -> None:
+        from .restore_sessions import RestoreSessionsScreen
+
         self.app.push_screen(RestoreSessionsScreen(self.ops))
 
     # ----- issue 11: the job's sessions (enter), start full (S), the pulse (p) -----
@@ -487,10 +495,14 @@ class MainScreen(Screen[None]):
 
     # ----- app-level keys -----
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_quit_app(self) -> None:
         # Restore sessions started from here hold server resources: offer to stop them first.
+        from .quit_sessions import request_quit
+
         request_quit(self.app, self.ops)
 
     def run_palette_action(self, name: str) -> None:

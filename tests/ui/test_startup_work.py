@@ -1,0 +1,59 @@
+"""What start-up does and does not do before the list is painted (issue 10, goal 1)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from vbotui.ui.screens import main as main_module
+from vbotui.ui.widgets.footer import KeyFooter
+
+from .conftest import AppFactory, loaded, wait_until
+
+OPENED_BY_A_KEY = (
+    "vbotui.ui.screens.explore",
+    "vbotui.ui.screens.restore_sessions",
+    "vbotui.ui.screens.quit_sessions",
+    "vbotui.ui.screens.help",
+)
+
+
+def test_the_screens_a_key_opens_are_not_imported_at_start() -> None:
+    code = (
+        "import sys, vbotui.cli, vbotui.ui.app; print(' '.join(m for m in sys.argv[1:] if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code, *OPENED_BY_A_KEY], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == []
+
+
+async def test_the_first_job_s_sessions_are_read_without_the_cursor_s_debounce(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The debounce is for keys that repeat; the first job shown has nothing to wait for.
+    monkeypatch.setattr(main_module, "DETAIL_DEBOUNCE_S", 3600.0)
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)  # waits for the detail pane's sessions
+        assert screen._detail_sessions is not None
+        await pilot.press("j")  # a move: now the debounce applies, nothing is read yet
+        await pilot.pause()
+        assert screen._detail_sessions is None
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(make_app: AppFactory) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        footer = screen.query_one(KeyFooter)
+        keys = list(footer.children)
+        assert keys
+        for _ in range(3):
+            screen.refresh_bindings()
+            await pilot.pause()
+        assert list(footer.children) == keys  # the same widgets: no recompose
+        await pilot.press("slash")  # the filter box has the focus: other keys show
+        await wait_until(pilot, lambda: list(footer.children) != keys, "footer of the filter box")
