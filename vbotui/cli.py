@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
 import httpx
 
@@ -180,8 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"vbotui: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if os.environ.get("SSH_TTY"):
-        os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # before Textual reads its constants
+    textual_defaults(os.environ)  # before Textual reads its constants
     if args.debug:
         debuglog.configure()
     else:
@@ -189,6 +188,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         return asyncio.run(_demo_run(args))
     return asyncio.run(_run(args))
+
+
+def textual_defaults(env: MutableMapping[str, str]) -> None:
+    """Textual's settings from the environment, where the operator has not set them."""
+    if env.get("SSH_TTY"):
+        env.setdefault("TEXTUAL_ANIMATIONS", "none")  # every animated frame is a redraw over the link
+    # Textual paints a frame one period after the app goes idle (at 60 fps, up to 17 ms after a
+    # key's work is done, twice when a frame leaves a scrollbar to repaint): 120 halves that wait.
+    # Frames are still only painted when something changed.
+    env.setdefault("TEXTUAL_FPS", "120")
 
 
 def check_command_line(flags: ProfileFlags, env: Mapping[str, str] | None = None) -> None:

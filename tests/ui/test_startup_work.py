@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from vbotui.cli import textual_defaults
 from vbotui.ui.screens import main as main_module
 from vbotui.ui.widgets.footer import KeyFooter
 
@@ -57,3 +58,12 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(make_app: 
         assert list(footer.children) == keys  # the same widgets: no recompose
         await pilot.press("slash")  # the filter box has the focus: other keys show
         await wait_until(pilot, lambda: list(footer.children) != keys, "footer of the filter box")
+
+
+def test_frames_wait_half_as_long_unless_the_operator_says_otherwise() -> None:
+    env: dict[str, str] = {}
+    textual_defaults(env)
+    assert env == {"TEXTUAL_FPS": "120"}
+    env = {"TEXTUAL_FPS": "30", "SSH_TTY": "/dev/pts/3"}
+    textual_defaults(env)
+    assert env == {"TEXTUAL_FPS": "30", "SSH_TTY": "/dev/pts/3", "TEXTUAL_ANIMATIONS": "none"}
