@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from vbotui.sim import Simulator
-from vbotui.ui.widgets import job_table
+from vbotui.ui.widgets import job_index
 from vbotui.ui.widgets.job_detail import JobDetail
 from vbotui.ui.widgets.job_index import (
     DATE_KEYS,
@@ -70,13 +70,13 @@ async def test_table_is_filled_once_at_start(
 ) -> None:
     """The first list answer may come before the table's first resize: one fill, not two."""
     added: list[str] = []
-    original = job_table.index_row
+    original = job_index.index_row
 
     def index_row(job: Any, org: str) -> Any:
         added.append(job.id)
         return original(job, org)
 
-    monkeypatch.setattr(job_table, "index_row", index_row)
+    monkeypatch.setattr(job_index, "index_row", index_row)  # what the load's diff calls
     app = await make_app()
     async with app.run_test(size=size) as pilot:
         screen = await loaded(pilot)

@@ -123,10 +123,20 @@ class MainScreen(Screen[None]):
     # ----- loading and refresh -----
     @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh")
     async def refresh_jobs(self, with_orgs: bool = False) -> None:
+        async def first_pages(jobs: list[Job]) -> None:
+            # The first load, while more pages come: shown at once; the header says "so far".
+            await self.jobs.load_async(jobs, self.ops.org_names, complete=False)
+            self._sync_detail()
+            self.update_header()
+
         try:
-            jobs = await self.ops.refresh(with_orgs=with_orgs, first=not self.loaded)
+            first = not self.loaded
+            jobs = await self.ops.refresh(
+                with_orgs=with_orgs, first=first, on_page=first_pages if first else None
+            )
             if jobs is not None:
-                self.jobs.load(jobs, self.ops.org_names)
+                # Diffed in slices between which keys and paints go on (10,000s of jobs).
+                await self.jobs.load_async(jobs, self.ops.org_names)
                 self.loaded = True
                 self._sync_detail()
                 self._refresh_detail_sessions()

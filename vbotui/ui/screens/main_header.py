@@ -55,7 +55,10 @@ def header_text(
     # (Separators go in unstyled pieces: SVG screenshots drop a styled piece's leading spaces.)
     total, shown = len(table.jobs), table.row_count
     header.append("  ")
-    header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
+    if table.complete or not total:
+        header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
+    else:  # the first pages of the list: the count is what came so far, not the list's
+        header.append(f"{total} so far" if shown == total else f"{shown} of {total} so far", style="dim")
     if table.marks:
         header.append(", ")
         header.append(marks_said(len(table.marks), table.hidden_marks()), style="bold")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from operator import itemgetter
@@ -15,7 +15,7 @@ from typing import Any, Final
 from rich.cells import cell_len, set_cell_size
 
 from vbotui.api.models import Job
-from vbotui.filtering import index_fields
+from vbotui.filtering import JobFilter, index_fields
 
 MARK = "*"
 # (key, label); name and organization share the free width; the narrow layout drops some.
@@ -168,6 +168,64 @@ def index_row(job: Job, org: str) -> IndexRow:
     fields = index_fields(job.name, org, job.last_status, job.is_enabled)
     sorg = short_org(org).lower()
     return (*fields, job.id, job, sorg, natural_key(fields[1]), natural_key(sorg))
+
+
+@dataclass(frozen=True)
+class JobDiff:
+    """A fresh job list against the index held: what the table takes at once (`JobTable.load`)."""
+
+    jobs: dict[str, Job]  # id -> job; an unchanged job is the object held before (one, not two)
+    index: dict[str, IndexRow]  # every job's row, in the server's order; unchanged ones reused
+    changed: list[str]  # the jobs whose row is new or changed
+    same_ids: bool  # no job came or went
+    moved: bool  # a changed job may have moved: its sort key, or whether the filter shows it
+    full_dates: frozenset[str]  # `full_date_columns` of the fresh list
+
+
+def diff_jobs(
+    jobs: Iterable[Job],
+    held: Mapping[str, IndexRow],
+    org_names: Mapping[str, str],
+    window: YearWindow,
+    sort_key: Callable[[IndexRow], Any],
+    job_filter: JobFilter,
+    *,
+    reindex: bool = False,
+    slice_jobs: int = 1_000,
+) -> Generator[None, None, JobDiff]:
+    """Diff `jobs` against the rows `held`, yielding after each `slice_jobs` jobs (so that a
+    caller on the event loop can let it run in between); returns the JobDiff. Nothing held is
+    changed. `reindex`: every row again (the organizations' names changed)."""
+    listed = list(jobs)
+    every_date = frozenset(DATE_KEYS)
+    fresh: dict[str, Job] = {}
+    index: dict[str, IndexRow] = {}
+    changed: list[str] = []
+    came, moved, full = 0, False, frozenset[str]()
+    filtering = bool(job_filter.terms)
+    for start in range(0, len(listed), slice_jobs):
+        if start:
+            yield
+        chunk = listed[start : start + slice_jobs]
+        for job in chunk:
+            before = held.get(job.id)
+            if before is None:
+                came += 1
+            elif not reindex and before[R_JOB] == job:
+                fresh[job.id], index[job.id] = before[R_JOB], before
+                continue
+            org = org_names.get(job.organization_id or "", job.organization_id or "")
+            row = index[job.id] = index_row(job, org)
+            fresh[job.id] = job
+            changed.append(job.id)
+            if before is not None and not moved:
+                moved = sort_key(before) != sort_key(row) or (
+                    filtering and bool(job_filter.select([before])) != bool(job_filter.select([row]))
+                )
+        if full != every_date:
+            full |= full_date_columns(chunk, window)
+    same_ids = not came and len(fresh) == len(held)
+    return JobDiff(fresh, index, changed, same_ids, moved, full)
 
 
 def _fit(text: str, width: int) -> str:

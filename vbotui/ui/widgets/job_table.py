@@ -9,7 +9,8 @@ repainted. A cursor move repaints two lines. Server text goes through `clean` (s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
@@ -54,6 +55,7 @@ from .job_index import (
     IndexRow,
     YearWindow,
     _fit,
+    diff_jobs,
     fit_middle,
     format_when,
     full_date_columns,
@@ -124,6 +126,7 @@ class JobTable(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("jobs")
+    SLICE_JOBS: ClassVar[int] = 1_000  # jobs diffed between two turns of the event loop (load_async)
 
     class RowHighlighted(Message):
         """The cursor moved to another row (what DataTable.RowHighlighted was for)."""
@@ -176,6 +179,10 @@ class JobTable(ScrollView, can_focus=True):
         self._shown: list[IndexRow] = []  # the filter's rows, in the sort order
         self._pos: dict[str, int] = {}  # job id -> row in `_shown`
         self._sorted_stale = False  # `_sorted` holds tuples of jobs changed since (same order)
+        self.complete = False  # a whole list was loaded (not only its first pages)
+        self._version = 0  # bumped by every change of the jobs held (a sliced load checks it)
+        self._load_seq = 0  # loads begun
+        self._applied_seq = 0  # the latest begun of the loads applied
         self._cursor = 0
         self._styles: dict[str, Style] = {}
 
@@ -436,9 +443,10 @@ class JobTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._shown) + HEADER_LINES)
 
     # ----- order and filter -----
-    def _reorder(self) -> None:
-        """Sort every job, apply the filter, keep the cursor on its job: list work only."""
-        keep = self.cursor_job_id
+    def _reorder(self, keep_top: bool = False) -> None:
+        """Sort every job, apply the filter, keep the cursor on its job (or on the first row):
+        list work only."""
+        keep = None if keep_top else self.cursor_job_id
         key = SORT_KEYS.get(self.sort_column, SORT_KEYS["name"])
         self._sorted = sorted(self._index.values(), key=key, reverse=self.sort_reverse)
         self._sorted_stale = False
@@ -557,28 +565,78 @@ class JobTable(ScrollView, can_focus=True):
             self.move_cursor(row=self.scroll_offset.y + offset.y - HEADER_LINES)
 
     # ----- updates -----
-    def load(self, jobs: Iterable[Job], org_names: Mapping[str, str] | None = None) -> None:
-        """A fresh list of every job, diffed by id against what is held."""
-        orgs_changed = org_names is not None and dict(org_names) != self.org_names
-        if org_names is not None:
-            self.org_names = dict(org_names)
-        new = {job.id: job for job in jobs}
-        old, self.jobs = self.jobs, new
-        window = YearWindow.of(self._now(), self.zone)
-        full_dates = full_date_columns(new.values(), window)
+    def load(
+        self, jobs: Iterable[Job], org_names: Mapping[str, str] | None = None, *, complete: bool = True
+    ) -> None:
+        """A fresh list of every job, diffed by id against what is held, all at once."""
+        for _ in self._load_steps(jobs, org_names, complete):
+            pass
+
+    async def load_async(
+        self, jobs: Iterable[Job], org_names: Mapping[str, str] | None = None, *, complete: bool = True
+    ) -> None:
+        """`load`, with the event loop running between slices of SLICE_JOBS jobs (keys, paints).
+        The table shows what it held until the diff is applied, in one step at the end; the
+        cursor, marks, sort and filter set meanwhile are kept. Cancelled: nothing changes.
+        `complete=False`: the first pages of a list still coming (the header says so)."""
+        for _ in self._load_steps(jobs, org_names, complete):
+            await asyncio.sleep(0)
+
+    def _load_steps(
+        self, jobs: Iterable[Job], org_names: Mapping[str, str] | None, complete: bool
+    ) -> Iterator[None]:
+        self._load_seq += 1
+        seq = self._load_seq
+        names = dict(org_names) if org_names is not None else self.org_names
+        orgs_changed = names != self.org_names
+        zone, version = self.zone, self._version
+        order = (self.sort_column, self.sort_reverse, self.job_filter)
+        window = YearWindow.of(self._now(), zone)
+        sort_key = SORT_KEYS.get(self.sort_column, SORT_KEYS["name"])
+        diff = yield from diff_jobs(
+            jobs,
+            self._index,
+            names,
+            window,
+            sort_key,
+            self.job_filter,
+            reindex=orgs_changed,
+            slice_jobs=self.SLICE_JOBS,
+        )
+        if seq < self._applied_seq:
+            return  # a load that began after this one was applied first: this list is older
+        self._applied_seq = seq
+        # What changed while the diff ran (an action's re-read, another load, the sort, the
+        # filter, the zone) is not known to it: then every row is sorted and shown again.
+        meanwhile = version != self._version or order != (
+            self.sort_column,
+            self.sort_reverse,
+            self.job_filter,
+        )
+        full_dates = diff.full_dates
+        if zone is not self.zone:
+            window = YearWindow.of(self._now(), self.zone)
+            full_dates = full_date_columns(diff.jobs.values(), window)
+        first, top = not self._index, not self.complete and self._cursor == 0
+        orgs_changed = names != self.org_names  # against what is held now
+        self.org_names = names
+        self.jobs = diff.jobs
         layout = window != self._window or full_dates != self._full_dates or orgs_changed
         self._window, self._full_dates = window, full_dates
-        self.marks &= new.keys()
-        if layout or not self._index or orgs_changed or len(new) != len(old) or new.keys() != old.keys():
-            # First load, other organizations, jobs that came or went: the whole index again.
-            org_name = self.org_name
-            self._index = {job_id: index_row(job, org_name(job)) for job_id, job in new.items()}
+        self.marks &= diff.jobs.keys()
+        self._index = diff.index
+        self._version += 1
+        self.complete = complete
+        if layout or first or meanwhile or orgs_changed or diff.moved or not diff.same_ids:
             if layout:
                 self._relayout()
-            self._reorder()
+            # While the list is still coming, a cursor on the first row stays on the first row.
+            self._reorder(keep_top=top)
             return
-        changed = [job for job_id, job in new.items() if old[job_id] != job]
-        self._changed(changed)
+        # Same places: paint reads `self.jobs`; the sorted list takes the new tuples when the
+        # filter next runs over it.
+        self._sorted_stale = True
+        self._refresh_rows(self._pos[job_id] for job_id in diff.changed if job_id in self._pos)
 
     def _changed(self, changed: list[Job]) -> None:
         """Re-index changed jobs; re-sort only if their place may have moved, else repaint the
@@ -618,6 +676,7 @@ class JobTable(ScrollView, can_focus=True):
         if job.id not in self._index:
             return
         self.jobs[job.id] = job
+        self._version += 1  # a load being diffed meanwhile does not know of it
         wider = full_date_columns([job], self._window) - self._full_dates
         if wider and self._window is not None:  # a date outside the year: widen its column
             self._full_dates |= wider
