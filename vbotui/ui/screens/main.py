@@ -22,6 +22,7 @@ from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
+from ..collector import collector_paused, freeze_once
 from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
@@ -131,13 +132,21 @@ class MainScreen(Screen[None]):
 
         try:
             first = not self.loaded
-            jobs = await self.ops.refresh(
-                with_orgs=with_orgs, first=first, on_page=first_pages if first else None
-            )
-            if jobs is not None:
-                # Diffed in slices between which keys and paints go on (10,000s of jobs).
-                await self.jobs.load_async(jobs, self.ops.org_names)
+            # Read, parse and diff with the cyclic collector paused (collector.py): a full
+            # collection walks every job, 100+ ms with the GIL held, and a poll set one off.
+            with collector_paused():
+                jobs = await self.ops.refresh(
+                    with_orgs=with_orgs, first=first, on_page=first_pages if first else None
+                )
+                read = jobs is not None
+                if jobs is not None:
+                    # Diffed in slices between which keys and paints go on (10,000s of jobs).
+                    await self.jobs.load_async(jobs, self.ops.org_names)
+                del jobs  # the fresh copies of unchanged jobs go now (the table kept its own)
+            if read:
                 self.loaded = True
+                if first:
+                    freeze_once()  # what is alive now is never walked by a collection again
                 self._sync_detail()
                 self._refresh_detail_sessions()
         finally:
