@@ -26,6 +26,7 @@ from ..collector import collector_paused, freeze_once
 from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
+from ..sessions_cache import SessionsCache, running
 from ..typeahead import TypeaheadInput
 from ..widgets.footer import KeyFooter
 from ..widgets.job_detail import JobDetail
@@ -71,6 +72,7 @@ class MainScreen(Screen[None]):
         self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
         self._filter_said: tuple[str, bool] = ("", False)  # the filter line's end, as last shown
         self._detail_asked = False  # the detail pane has asked for a job's sessions
+        self._sessions_kept = SessionsCache()  # read sessions, while their job is unchanged
 
     @property
     def refresh_error(self) -> str | None:
@@ -217,25 +219,32 @@ class MainScreen(Screen[None]):
         if job_id == self._detail_id:
             self._show_detail()
             return
-        self._detail_id, self._detail_sessions = job_id, None
+        job = self.jobs.jobs.get(job_id or "")
+        kept = self._sessions_kept.get(job) if job is not None else None
+        self._detail_id, self._detail_sessions = job_id, kept
+        self._sessions_of = job if kept is not None else self._sessions_of
         self._show_detail()
         if self._detail_timer is not None:
             self._detail_timer.stop()
         if job_id is None:
             return
+        # Read when the cursor rests (keys repeat): the job's sessions, or those of its neighbours.
+        then = self.read_ahead if kept is not None else self.load_sessions
         if not self._detail_asked:  # the first job shown: no keys repeating to wait for
             self._detail_asked = True
-            self.load_sessions(job_id)
+            then(job_id)
         else:
-            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(self.load_sessions, job_id))
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(then, job_id))
 
     def _refresh_detail_sessions(self) -> None:
         """After a poll or an action: the sessions again, when the job changed or is running."""
         job = self.jobs.jobs.get(self._detail_id or "")
         if job is None or self._detail_sessions is None:
             return  # none shown yet: the cursor's debounced read is on its way
-        if job != self._sessions_of or (job.last_status or "").lower() == "running":
-            self.load_sessions(job.id)
+        if job != self._sessions_of or running(job):
+            self.load_sessions(job.id)  # and then its neighbours'
+        else:
+            self.read_ahead(job.id)  # the order may have changed: new neighbours
 
     def _show_detail(self, error: str = "") -> None:
         job = self.jobs.jobs.get(self._detail_id or "")
@@ -250,10 +259,28 @@ class MainScreen(Screen[None]):
             if job_id == self._detail_id:
                 self._show_detail(error.describe())
             return
+        job = self.jobs.jobs.get(job_id)
+        if job is not None:
+            self._sessions_kept.put(job, sessions)
         if job_id == self._detail_id:  # drop answers for a job the cursor has left
             self._detail_sessions = sessions
-            self._sessions_of = self.jobs.jobs.get(job_id)
+            self._sessions_of = job
             self._show_detail()
+            self.read_ahead(job_id)
+
+    @work(group="read-ahead", exclusive=True, exit_on_error=False)
+    async def read_ahead(self, job_id: str) -> None:
+        """The sessions of the rows above and below the cursor, for the next step (no line:
+        a glance; a failure shows when the cursor gets there and reads them itself)."""
+        for neighbour in self.jobs.neighbours(job_id):
+            job = self.jobs.jobs.get(neighbour)
+            if job is None or job in self._sessions_kept:
+                continue
+            try:
+                sessions = await self.ops.job_sessions(neighbour, limit=5)
+            except VboError:
+                return
+            self._sessions_kept.put(job, sessions)
 
     # ----- filter, marks, sort -----
     def action_filter(self) -> None:

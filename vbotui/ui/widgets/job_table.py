@@ -210,6 +210,13 @@ class JobTable(ScrollView, can_focus=True):
         """Every job the filter shows, in order (on screen or not)."""
         return [row[R_ID] for row in self._shown]
 
+    def neighbours(self, job_id: str) -> list[str]:
+        """The jobs shown just below and above this one (the next step of the cursor first)."""
+        row = self._pos.get(job_id)
+        if row is None:
+            return []
+        return [self._shown[at][R_ID] for at in (row + 1, row - 1) if 0 <= at < len(self._shown)]
+
     def org_name(self, job: Job) -> str:
         return self.org_names.get(job.organization_id or "", job.organization_id or "")
 
