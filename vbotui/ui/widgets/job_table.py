@@ -177,7 +177,7 @@ class JobTable(ScrollView, can_focus=True):
         self._index: dict[str, IndexRow] = {}  # every job, in the server's order
         self._sorted: list[IndexRow] = []  # every job, in the sort order
         self._shown: list[IndexRow] = []  # the filter's rows, in the sort order
-        self._pos: dict[str, int] = {}  # job id -> row in `_shown`
+        self._row_of: dict[str, int] | None = {}  # job id -> row in `_shown`; None: not built yet
         self._sorted_stale = False  # `_sorted` holds tuples of jobs changed since (same order)
         self.complete = False  # a whole list was loaded (not only its first pages)
         self._version = 0  # bumped by every change of the jobs held (a sliced load checks it)
@@ -205,6 +205,18 @@ class JobTable(ScrollView, can_focus=True):
         if 0 <= self._cursor < len(self._shown):
             return self._shown[self._cursor][R_ID]
         return None
+
+    @property
+    def _pos(self) -> dict[str, int]:
+        if self._row_of is None:
+            self._row_of = {row[R_ID]: index for index, row in enumerate(self._shown)}
+        return self._row_of
+
+    def _find(self, job_id: str, default: int) -> int:
+        """The row of one job: a scan (cheaper than indexing every row after each filter key)."""
+        if self._row_of is not None:
+            return self._row_of.get(job_id, default)
+        return next((index for index, row in enumerate(self._shown) if row[R_ID] == job_id), default)
 
     def visible_ids(self) -> list[str]:
         """Every job the filter shows, in order (on screen or not)."""
@@ -466,11 +478,11 @@ class JobTable(ScrollView, can_focus=True):
             self._sorted = [index[row[R_ID]] for row in self._sorted]
             self._sorted_stale = False
         self._shown = self.job_filter.select(self._sorted) if self.job_filter.terms else list(self._sorted)
-        self._pos = {row[R_ID]: index for index, row in enumerate(self._shown)}
+        self._row_of = None  # built when asked: a filter key at 10,000 jobs need not pay ~5 ms
         if len(self._shown) != before:
             self._set_virtual_size()
         old = self._cursor
-        self._cursor = self._pos.get(keep, min(self._cursor, max(0, len(self._shown) - 1))) if keep else 0
+        self._cursor = self._find(keep, min(self._cursor, max(0, len(self._shown) - 1))) if keep else 0
         self._cursor = min(self._cursor, max(0, len(self._shown) - 1))
         self.refresh()
         self._scroll_to_cursor()
