@@ -9,7 +9,6 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button
-from textual.widgets._footer import FooterKey
 
 from vbotui.config import load_config
 from vbotui.keymap import ACTIONS, BY_ID, CHAINS, SCOPES, check_keymap, effective_key, split_keys
@@ -28,6 +27,7 @@ from vbotui.ui.screens.quit_sessions import StopSessionsOnQuit
 from vbotui.ui.screens.restore_sessions import RestoreSessionsScreen
 from vbotui.ui.screens.session_log import SessionLogScreen
 from vbotui.ui.screens.signin import SignInScreen
+from vbotui.ui.widgets.footer import KeyFooter
 from vbotui.ui.widgets.job_table import JobTable
 
 from .conftest import AppFactory, loaded, wait_until
@@ -144,7 +144,7 @@ async def test_a_keymap_moves_start_to_t_in_the_footer_the_help_and_the_keys(
         screen = await loaded(pilot)
         app.set_keymap({"start": "t"})  # what attach() does with a profile's [profiles.X.keymap]
         await pilot.pause()
-        keys = {k.description: k.key_display for k in screen.query(FooterKey)}
+        keys = {k.description: k.key_display for k in screen.query_one(KeyFooter).entries}
         assert keys["Start"] == "t"
         job_id = next(
             j.id

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets._footer import FooterKey
 
 from vbotui.sim import Simulator
+from vbotui.ui.widgets.footer import KeyFooter
 from vbotui.ui.widgets.job_table import JobTable, natural_key
 
 from .conftest import AppFactory, loaded, wait_until
@@ -19,13 +19,7 @@ def header_line(table: JobTable) -> str:
 
 def shown_footer_keys(pilot: Pilot[Any]) -> list[str]:
     """The footer keys wholly on screen, as `key description`."""
-    width = pilot.app.size.width
-    keys = pilot.app.screen.query(FooterKey)
-    return [
-        f"{key.key_display} {key.description}"
-        for key in keys
-        if key.region.width and key.region.right <= width
-    ]
+    return pilot.app.screen.query_one(KeyFooter).shown
 
 
 # ----- (1) 80x24: the footer shows ? Help and q Quit; every date column can be seen -----

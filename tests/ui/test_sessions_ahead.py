@@ -12,7 +12,7 @@ from vbotui.sim import Simulator
 from vbotui.ui.screens import main as main_module
 from vbotui.ui.sessions_cache import SessionsCache
 
-from .conftest import AppFactory, loaded, wait_until
+from .conftest import AppFactory, loaded
 from .test_detail_pane import session_reads
 
 SIZE = (120, 40)

@@ -88,7 +88,7 @@ class MainScreen(Screen[None]):
         yield self.jobs
         yield JobDetail(self.ops.clock, id="detail", zone=self.ops.zone)
         yield StatusPanel(self.ops.activity, id="status")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.jobs.focus()

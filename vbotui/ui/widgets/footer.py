@@ -1,54 +1,132 @@
-"""The main screen's footer: `? Help` and `q Quit` first, so that no terminal width cuts them off.
+"""The main screen's footer: the screen's keys on one line, `? Help` and `q Quit` first.
+
+One widget that draws the keys itself. Textual's footer is a container with a widget per key:
+each styled, laid out and composed again on every bindings signal (~75 ms of start-up with
+the main screen's 14 keys, and a repaint of the whole screen after the first load). This one
+repaints its own line when the keys it shows change, and nothing else.
 
 Textual's footer lists the bindings in their chain order and clips what does not fit: at 80
 columns the list ended at "^r Re" and the two keys a newcomer needs never showed. This footer
-shows the registry's `FOOTER_FIRST` actions first, then the others in their usual order.
+shows the registry's `FOOTER_FIRST` actions first, then the others in their usual order, and only
+whole keys: what does not fit is left out, never cut in the middle.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
 
 from vbotui.keymap import BY_ID
 
 FOOTER_FIRST = ("help", "quit")
 """Binding ids the footer always shows first, in this order."""
+DISABLED = Style(dim=True)
 
 
-class KeyFooter(Footer):
-    _shown: tuple[Any, ...] | None = None  # the keys last composed
+@dataclass(frozen=True)
+class FooterEntry:
+    key: str  # the key as Textual names it (for a click)
+    key_display: str  # as shown: "?", "^r", "⏎"
+    description: str
+    action: str
+    enabled: bool
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        # Textual recomposes the footer (a widget per key, each styled) on every bindings signal,
-        # which focus changes and the first load send several times with nothing changed
-        # (~25 ms each at start-up): recompose only when what it shows changes.
+
+class KeyFooter(Widget, can_focus=False):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-footer--key", "key-footer--description"}
+    # The look of Textual's compact footer: the key bold in the key colours, a space, the
+    # description, and a space of the footer's background between two keys.
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyFooter > .key-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyFooter > .key-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: tuple[FooterEntry, ...] = ()  # every key of the screen, in footer order
+        self._spans: list[tuple[int, int, FooterEntry]] = []  # what the last paint shows, where
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if not screen.is_current:
             return  # its bindings are not the active ones yet: the screen's resume signals again
-        shown = self._what_it_shows(screen)
-        if shown == self._shown and self._bindings_ready:
-            return
-        self._shown = shown
-        super().bindings_changed(screen)
+        entries = self._entries_of(screen)
+        if entries != self.entries:
+            self.entries = entries
+            self.refresh()  # one line, its size fixed: no layout
 
-    @staticmethod
-    def _what_it_shows(screen: Screen[Any]) -> tuple[Any, ...]:
-        return tuple(
-            (binding.key, binding.key_display, binding.description, binding.action, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show
-        )
-
-    def compose(self) -> ComposeResult:
+    def _entries_of(self, screen: Screen[Any]) -> tuple[FooterEntry, ...]:
         first = [BY_ID[binding_id].action for binding_id in FOOTER_FIRST]
-        widgets = list(super().compose())
+        seen: set[str] = set()
+        entries: list[FooterEntry] = []
+        for _, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue  # one entry per action, as Textual's footer does
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            entries.append(FooterEntry(binding.key, display, binding.description, binding.action, enabled))
 
-        def rank(widget: object) -> int:
-            action = widget.action if isinstance(widget, FooterKey) else ""
-            return first.index(action) if action in first else len(first)
+        def rank(entry: FooterEntry) -> int:
+            return first.index(entry.action) if entry.action in first else len(first)
 
-        yield from sorted(widgets, key=rank)  # stable: the others keep their order
+        return tuple(sorted(entries, key=rank))  # stable: the others keep their order
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+        width = self.size.width
+        text = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        for entry in self.entries:
+            label = f"{entry.key_display} {entry.description}" if entry.description else entry.key_display
+            gap = 1 if text.cell_len else 0
+            if text.cell_len + gap + Text(label).cell_len > width:
+                break  # whole keys only
+            text.append(" " * gap)
+            start = text.cell_len
+            dim = DISABLED if not entry.enabled else Style()
+            text.append(entry.key_display, style=key_style + dim)
+            if entry.description:
+                text.append(" " + entry.description, style=description_style + dim)
+            self._spans.append((start, text.cell_len, entry))
+        return text
+
+    @property
+    def shown(self) -> list[str]:
+        """The keys on screen, as `key description` (tests, and what a screen reader would say)."""
+        return [f"{entry.key_display} {entry.description}" for _, _, entry in self._spans]
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, entry in self._spans:
+            if start <= event.x < end:
+                if entry.enabled:
+                    self.app.simulate_key(entry.key)
+                else:
+                    self.app.bell()
+                return
