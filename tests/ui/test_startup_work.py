@@ -71,3 +71,15 @@ def test_frames_wait_half_as_long_unless_the_operator_says_otherwise() -> None:
     env = {"TEXTUAL_FPS": "30", "SSH_TTY": "/dev/pts/3"}
     textual_defaults(env)
     assert env == {"TEXTUAL_FPS": "30", "SSH_TTY": "/dev/pts/3", "TEXTUAL_ANIMATIONS": "none"}
+
+
+def test_httpx_s_command_line_is_loaded_only_when_it_is_run() -> None:
+    code = (
+        "import sys, vbotui.cli, vbotui.ui.app\n"
+        "print(sorted(m for m in ('click', 'pygments', 'rich.progress') if m in sys.modules))\n"
+        "import httpx\n"
+        "httpx.main(['--help'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[0] == "[]", done.stdout  # not imported at start
+    assert done.returncode == 0 and "Usage:" in done.stdout, done.stdout + done.stderr  # and still runs
