@@ -69,6 +69,7 @@ class Capabilities:
 
 
 @cache
+@cache  # frozen, and asked for on every request (and by the simulator for every field it writes)
 def capabilities_for(version: str) -> Capabilities:
     """The capabilities of `version` ("v3".."v8"); a ValueError for any other."""
     _check_version(version)

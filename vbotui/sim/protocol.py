@@ -30,7 +30,10 @@ def caps(version: int) -> Capabilities:
 
 
 def json_response(data: object, status: int = 200) -> Response:
-    return Response(json.dumps(data).encode(), status_code=status, media_type=JSON_TYPE)
+    # No blanks between items: a list of 10,000 jobs is ~10% smaller and quicker to write.
+    return Response(
+        json.dumps(data, separators=(",", ":")).encode(), status_code=status, media_type=JSON_TYPE
+    )
 
 
 def empty_response(status: int) -> Response:

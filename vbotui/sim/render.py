@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,15 +54,23 @@ def next_run(job: SimJob, now: datetime) -> datetime | None:
     """When the schedule would run the job next (scheduled runs themselves are not simulated)."""
     if not job.is_enabled or job.schedule_type == "ManualOnly":
         return None
-    if job.schedule_type == "Periodically":
-        period = PERIOD_SECONDS.get(job.periodically_every or "Hours1", 3600)
+    # Many jobs share a schedule: a list of 10,000 works out each schedule once per moment.
+    return _next_run(job.schedule_type, job.periodically_every, job.daily_time, job.daily_type, now)
+
+
+@lru_cache(maxsize=256)
+def _next_run(
+    schedule_type: str, periodically_every: str | None, daily_time: str, daily_type: str, now: datetime
+) -> datetime | None:
+    if schedule_type == "Periodically":
+        period = PERIOD_SECONDS.get(periodically_every or "Hours1", 3600)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         passed = (now - midnight).total_seconds()
         return midnight + timedelta(seconds=(passed // period + 1) * period)
-    hour, minute, second = (int(part) for part in job.daily_time.split(":"))
+    hour, minute, second = (int(part) for part in daily_time.split(":"))
     candidate = now.replace(hour=hour, minute=minute, second=second, microsecond=0)
     for _ in range(8):
-        if candidate > now and _runs_on(job.daily_type, candidate.weekday()):
+        if candidate > now and _runs_on(daily_type, candidate.weekday()):
             return candidate
         candidate += timedelta(days=1)
     return None
