@@ -219,6 +219,11 @@ class Bench:
     def jobs_painted(jobs: int) -> bytes:
         return rb"(?<!of )" + str(jobs).encode() + rb" jobs"
 
+    @classmethod
+    def first_screenful(cls, jobs: int) -> bytes:
+        """The header of a list painted progressively ("500 so far"), or of the whole list."""
+        return rb"\d+ (?:of \d+ )?so far|" + cls.jobs_painted(jobs)
+
     # ----- goal 1 and 2: start-up and first paint -----
     def startup(self) -> None:
         sizes = [100, 1000, 10_000]
@@ -234,6 +239,8 @@ class Bench:
                 for n in sizes:
                     pty = self.demo(n)
                     try:
+                        first = pty.wait_for(self.first_screenful(n)) - pty.start
+                        self.figures.add(f"{prefix}demo {n:,} jobs: start -> first screenful", first, "s")
                         pty.wait_for(self.jobs_painted(n))
                         painted = pty.quiet() - pty.start
                         self.figures.add(f"{prefix}demo {n:,} jobs: start -> painted list", painted, "s")
@@ -321,8 +328,10 @@ class Bench:
                     "3600",
                 )
                 try:
-                    pty.wait_for(self.jobs_painted(n), limit=300)
                     label = f"{n:,}"
+                    first = pty.wait_for(self.first_screenful(n), limit=300) - pty.start
+                    figure(f"server {label} jobs: start -> first screenful", first, "s")
+                    pty.wait_for(self.jobs_painted(n), limit=300)
                     painted = pty.quiet() - pty.start
                     figure(f"server {label} jobs: start -> painted list", painted, "s")
                     rss = self.lag(pty)["rss_peak_kb"] / 1024
@@ -430,16 +439,17 @@ GOALS: list[tuple[str, str, str | None, tuple[str, float]]] = [
         "bare Textual app: start -> painted",
         ("ratio", 1.3),
     ),
+    # The first paint may be progressive (issue 10): the first screenful, the rest while it loads.
     (
         "2 first paint, 10,000",
-        "demo 10,000 jobs: start -> painted list",
-        "demo 100 jobs: start -> painted list",
+        "demo 10,000 jobs: start -> first screenful",
+        "demo 100 jobs: start -> first screenful",
         ("ratio", 1.5),
     ),
     (
         "2 first paint, 50,000",
-        "server 50,000 jobs: start -> painted list",
-        "demo 100 jobs: start -> painted list",
+        "server 50,000 jobs: start -> first screenful",
+        "demo 100 jobs: start -> first screenful",
         ("ratio", 2.0),
     ),
     ("3 filter key, 10,000", "filter keystroke 't', 10,000: key -> repainted", None, ("max", 0.030)),
