@@ -231,3 +231,23 @@ async def test_a_cancelled_sliced_load_changes_nothing(make_app: AppFactory, sim
         assert {job_id: status(table, job_id) for job_id in shown} == statuses
         table.load(list(table.jobs.values()))  # and the next load is applied
         assert table.visible_ids() == shown
+
+
+async def test_a_poll_of_the_same_jobs_updates_in_place_and_follows_a_new_server_order(
+    make_app: AppFactory, sim: Simulator
+) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        table, orgs = screen.jobs, screen.ops.org_names
+        held = table.jobs
+        change_tenth(sim, "Failed")
+        await table.load_async(await screen.ops.client.list_jobs(), orgs)
+        assert table.jobs is held  # the changed jobs put in, not a new dict of every job
+        assert all(status(table, job.id) == (job.last_status or "-") for job in sim.jobs.values())
+        items = list(sim.jobs.items())
+        sim.jobs.clear()
+        sim.jobs.update(reversed(items))  # the same jobs, listed the other way round
+        await table.load_async(await screen.ops.client.list_jobs(), orgs)
+        assert list(table.jobs) == list(sim.jobs) and list(table._index) == list(sim.jobs)
+        assert in_order(table) and table.row_count == len(sim.jobs)

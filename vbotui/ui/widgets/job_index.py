@@ -178,6 +178,7 @@ class JobDiff:
     index: dict[str, IndexRow]  # every job's row, in the server's order; unchanged ones reused
     changed: list[str]  # the jobs whose row is new or changed
     same_ids: bool  # no job came or went
+    same_order: bool  # and the server lists them in the same order
     moved: bool  # a changed job may have moved: its sort key, or whether the filter shows it
     full_dates: frozenset[str]  # `full_date_columns` of the fresh list
 
@@ -202,12 +203,16 @@ def diff_jobs(
     index: dict[str, IndexRow] = {}
     changed: list[str] = []
     came, moved, full = 0, False, frozenset[str]()
+    held_order = iter(held)
+    same_order = len(listed) == len(held)
     filtering = bool(job_filter.terms)
     for start in range(0, len(listed), slice_jobs):
         if start:
             yield
         chunk = listed[start : start + slice_jobs]
         for job in chunk:
+            if same_order and next(held_order, None) != job.id:
+                same_order = False
             before = held.get(job.id)
             if before is None:
                 came += 1
@@ -225,7 +230,7 @@ def diff_jobs(
         if full != every_date:
             full |= full_date_columns(chunk, window)
     same_ids = not came and len(fresh) == len(held)
-    return JobDiff(fresh, index, changed, same_ids, moved, full)
+    return JobDiff(fresh, index, changed, same_ids, same_ids and same_order, moved, full)
 
 
 def _fit(text: str, width: int) -> str:

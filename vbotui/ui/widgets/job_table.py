@@ -638,14 +638,20 @@ class JobTable(ScrollView, can_focus=True):
             full_dates = full_date_columns(diff.jobs.values(), window)
         first, top = not self._index, not self.complete and self._cursor == 0
         orgs_changed = names != self.org_names  # against what is held now
-        self.org_names = names
-        self.jobs = diff.jobs
         layout = window != self._window or full_dates != self._full_dates or orgs_changed
         self._window, self._full_dates = window, full_dates
-        self.marks &= diff.jobs.keys()
-        self._index = diff.index
-        self._version += 1
+        self.org_names = names
         self.complete = complete
+        self._version += 1
+        if diff.same_order and not meanwhile:
+            # The same jobs in the same order: only the changed ones are put in, so that no new
+            # dict of every job is made on each poll (young collections would walk it).
+            held, index = self.jobs, self._index
+            for job_id in diff.changed:
+                held[job_id], index[job_id] = diff.jobs[job_id], diff.index[job_id]
+        else:
+            self.jobs, self._index = diff.jobs, diff.index
+            self.marks &= diff.jobs.keys()
         if layout or first or meanwhile or orgs_changed or diff.moved or not diff.same_ids:
             if layout:
                 self._relayout()
@@ -653,9 +659,12 @@ class JobTable(ScrollView, can_focus=True):
             self._reorder(keep_top=top)
             return
         # Same places: paint reads `self.jobs`; the sorted list takes the new tuples when the
-        # filter next runs over it.
+        # filter next runs over it. Only the rows on screen are repainted.
         self._sorted_stale = True
-        self._refresh_rows(self._pos[job_id] for job_id in diff.changed if job_id in self._pos)
+        changed = set(diff.changed)
+        top_row = self.scroll_offset.y
+        shown = self._shown[top_row : top_row + self._page()]
+        self._refresh_rows(top_row + at for at, row in enumerate(shown) if row[R_ID] in changed)
 
     def _changed(self, changed: list[Job]) -> None:
         """Re-index changed jobs; re-sort only if their place may have moved, else repaint the
