@@ -120,3 +120,12 @@ def test_cursor_moves_keep_the_pen() -> None:
 def test_the_app_draws_a_real_terminal_through_the_compactor() -> None:
     app = VboApp(VboClient("https://vbo.invalid"), "test")
     assert app.get_driver_class() is CompactDriver
+
+
+def test_a_style_with_sub_parameters_leaves_the_pen_unknown_until_a_reset() -> None:
+    # 4:3 is a curly underline: written as it came; what follows is written from a reset, so the
+    # underline does not stay on under text Textual meant without it.
+    data = "\x1b[4:3mx\x1b[0m\x1b[31my\x1b[0m"
+    out = compact_sgr(data)
+    assert out == "\x1b[4:3mx\x1b[0;31my\x1b[0m"
+    assert screen_of(out) == screen_of(data)

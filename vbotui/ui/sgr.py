@@ -20,7 +20,7 @@ from dataclasses import dataclass
 # One token: an SGR sequence (group 1: its parameters), a cursor position, another escape or
 # control character, or a run of text.
 _TOKEN = re.compile(
-    r"\x1b\[([0-9;]*)m"  # SGR
+    r"\x1b\[([0-?]*)m"  # SGR (parameters this module does not read, like 4:3, make the pen unknown)
     r"|(\x1b\[[0-9;]*H)"  # cursor position: no style involved
     r"|(\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x1f\x7f])"  # other
 )
@@ -51,6 +51,8 @@ DEFAULT = Pen()
 
 def apply(pen: Pen | None, params: str) -> Pen | None:
     """The pen after one SGR sequence; None when a parameter is not one this module knows."""
+    if params.strip("0123456789;"):
+        return None  # sub-parameters (4:3, 58:2::1:2:3) or private ones: not read here
     numbers = [int(part) if part else 0 for part in params.split(";")] if params else [0]
     if pen is None and numbers[0] != 0:
         return None  # unknown stays unknown until a sequence resets it
