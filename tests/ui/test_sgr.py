@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pyte
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.color import ColorSystem
 from rich.style import Style
+from textual.drivers.linux_driver import LinuxDriver
 
 from vbotui.api.client import VboClient
 from vbotui.ui.app import VboApp
@@ -129,3 +131,17 @@ def test_a_style_with_sub_parameters_leaves_the_pen_unknown_until_a_reset() -> N
     out = compact_sgr(data)
     assert out == "\x1b[4:3mx\x1b[0;31my\x1b[0m"
     assert screen_of(out) == screen_of(data)
+
+
+def test_after_a_suspend_the_first_style_starts_from_a_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Back from ctrl+z or an editor, the terminal's pen is whatever the shell left: the first style
+    # written is a whole one, not a change from the pen before the suspend.
+    written: list[str] = []
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
+    monkeypatch.setattr(LinuxDriver, "write", lambda self, data: written.append(data))
+    driver = CompactDriver.__new__(CompactDriver)
+    driver._compact = SgrCompactor()
+    driver.write("\x1b[1mbold left on")
+    driver.start_application_mode()
+    driver.write("\x1b[0m\x1b[31mred\x1b[0m")
+    assert written[-1] == "\x1b[0;31mred\x1b[0m"

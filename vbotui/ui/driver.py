@@ -16,5 +16,11 @@ class CompactDriver(LinuxDriver):
         super().__init__(*args, **kwargs)
         self._compact = SgrCompactor()
 
+    def start_application_mode(self) -> None:
+        # Also after a suspend (ctrl+z, an editor): the shell may have left any pen; start from a reset.
+        self._compact = SgrCompactor()
+        self._compact.pen = None
+        super().start_application_mode()  # type: ignore[no-untyped-call]
+
     def write(self, data: str) -> None:
         super().write(self._compact(data))
