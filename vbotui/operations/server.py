@@ -42,7 +42,7 @@ EXPIRED = "Session expired (the server refused the token and its refresh): sign 
 # How far apart the server's clock and ours may be when a lost explore answer is looked for.
 CLOCK_SLACK = timedelta(minutes=5)
 # The first page of a first load that is shown as it comes: a screenful and plenty to spare.
-FIRST_PAGE = 500
+FIRST_PAGE = 200
 QUIT_STATE_CHECK_S = 5.0  # a dead server must not hold the quit for the client's full timeout
 
 
