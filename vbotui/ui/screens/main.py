@@ -150,6 +150,7 @@ class MainScreen(Screen[None]):
                 if jobs is not None:
                     # Diffed in slices between which keys and paints go on (10,000s of jobs).
                     await self.jobs.load_async(jobs, self.ops.org_names)
+                    self.update_header()  # the list and how fresh it is, before the freeing below
                     # The fresh copies of unchanged jobs (the table kept its own) freed a slice
                     # at a time: 45,000 at once held the loop for tens of ms.
                     while jobs:
