@@ -110,3 +110,41 @@ def test_hang_up_mid_bulk_sends_nothing_new_and_audits_what_was_sent(tmp_path: P
     assert any(r["outcome"] == "unknown" for r in starts)
     assert all(r["outcome"] in ("unknown", "done") for r in starts)
     assert os.WIFEXITED(status) or os.WIFSIGNALED(status)
+
+
+def test_a_terminal_closed_without_sighup_ends_the_app(tmp_path: Path) -> None:
+    """Started by a script in a pty that is not its controlling terminal, the app hears no SIGHUP
+    when the pty's other side closes: it sees the terminal gone and ends (129), instead of
+    reading end-of-file in a loop at full CPU for ever."""
+    import subprocess
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "vbotui.cli", "--demo", "--demo-jobs", "20", "--demo-latency-ms", "0"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,  # a session of its own, and the pty not its controlling terminal
+    )
+    os.close(slave)
+    screen = bytearray()
+    reader = threading.Thread(target=_drain, args=(master, screen), daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: bytes(screen), lambda seen: b"20 jobs" in seen, "the job list", limit_s=60)
+    finally:
+        os.close(master)  # the terminal goes away; no signal is sent
+    try:
+        assert app.wait(timeout=15) == 129
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

@@ -12,9 +12,11 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -24,6 +26,7 @@ from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from vbotui.api.client import VboClient
@@ -43,7 +46,7 @@ from vbotui.timeparse import display_zone, zone_label
 
 from .actions import bindings_for
 from .commands import SessionCommands, ViewCommands
-from .driver import CompactDriver
+from .driver import CompactDriver, terminal_hung_up
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
@@ -101,6 +104,7 @@ class VboApp(App[None]):
         self.read_only = read_only
         self.refresh_s = max(refresh_s, 2.0)
         self.mouse = mouse
+        self._terminal_check: Timer | None = None  # is the terminal still there (Linux, a real one)
         self.clock: Clock = clock or utc_now
         self.activity = ActivityLog(self.clock, monotonic)
         self.flow: SignInFlow | None = None
@@ -178,6 +182,10 @@ class VboApp(App[None]):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         except (NotImplementedError, RuntimeError, ValueError):  # no signals here (a test's thread)
             pass
+        # macOS's poll() does not work on terminals: the check is Linux's (where jump hosts are).
+        stdin = sys.__stdin__
+        if not self.is_headless and sys.platform.startswith("linux") and stdin is not None and stdin.isatty():
+            self._terminal_check = self.set_interval(1.0, partial(self._check_terminal, stdin.fileno()))
         if self.flow is not None:
             self.run_worker(self.flow.startup(), group="sign-in", exit_on_error=False)
         else:
@@ -250,6 +258,12 @@ class VboApp(App[None]):
         """Textual's palette, but keys typed right after `:` reach its input in order."""
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(OrderedCommandPalette(id="--command-palette"))
+
+    def _check_terminal(self, fd: int) -> None:
+        if terminal_hung_up(fd):
+            if self._terminal_check is not None:
+                self._terminal_check.stop()
+            self.hang_up()
 
     def hang_up(self) -> None:
         """No new request leaves; each action in flight is cancelled, which writes it to the audit log
