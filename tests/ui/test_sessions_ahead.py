@@ -9,7 +9,7 @@ import pytest
 
 from vbotui.api.models import Job, JobSession
 from vbotui.sim import Simulator
-from vbotui.ui.screens import main as main_module
+from vbotui.ui.screens import main_detail as main_module
 from vbotui.ui.sessions_cache import SessionsCache
 
 from .conftest import AppFactory, loaded

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from vbotui.cli import textual_defaults
-from vbotui.ui.screens import main as main_module
+from vbotui.ui.screens import main_detail as main_module
 from vbotui.ui.widgets.footer import KeyFooter
 
 from .conftest import AppFactory, loaded, wait_until

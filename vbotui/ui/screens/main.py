@@ -13,12 +13,10 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from vbotui.api.errors import VboError
-from vbotui.api.models import Job, JobSession
+from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
@@ -28,23 +26,22 @@ from ..collector import collector_paused, freeze_once
 from ..commands import JobCommands
 from ..messages import JobsUpdated
 from ..safe_text import clean
-from ..sessions_cache import SessionsCache, running
 from ..typeahead import TypeaheadInput
 from ..widgets.footer import KeyFooter
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import SORTABLE, JobTable
 from ..widgets.status_panel import StatusPanel
 from .confirm import ConfirmScreen
+from .main_detail import DetailFollowsTheCursor
 from .main_header import header_text, marks_said
 
 # The dialogs and screens a key opens are imported when it is pressed: start-up paints sooner.
 
-DETAIL_DEBOUNCE_S = 0.3
 FILTER_DEBOUNCE_S = 0.25
 MODAL_RECHECK_S = 1.0
 
 
-class MainScreen(Screen[None]):
+class MainScreen(DetailFollowsTheCursor):
     COMMANDS = {JobCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
@@ -65,16 +62,10 @@ class MainScreen(Screen[None]):
         self.insecure = insecure
         self.jobs = JobTable(id="jobs", clock=ops.clock, zone=ops.zone)
         self._refresh_timer: Timer | None = None
-        self._detail_timer: Timer | None = None
         self._filter_timer: Timer | None = None
-        self._detail_id: str | None = None
-        self._detail_sessions: list[JobSession] | None = None
-        self._sessions_of: Job | None = None  # the job as it was when its sessions were read
         self.loaded = False
         self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
         self._filter_said: tuple[str, bool] = ("", False)  # the filter line's end, as last shown
-        self._detail_asked = False  # the detail pane has asked for a job's sessions
-        self._sessions_kept = SessionsCache()  # read sessions, while their job is unchanged
 
     @property
     def refresh_error(self) -> str | None:
@@ -224,75 +215,6 @@ class MainScreen(Screen[None]):
         self._filter_said = (said, error)
         status.update(Text(said, no_wrap=True, overflow="ellipsis"), layout=relayout)
         status.set_class(error, "-error")
-
-    def _sync_detail(self) -> None:
-        """Follow the cursor (a sort or filter moves rows under it without an event)."""
-        job_id = self.jobs.cursor_job_id
-        if job_id == self._detail_id:
-            self._show_detail()
-            return
-        job = self.jobs.jobs.get(job_id or "")
-        kept = self._sessions_kept.get(job) if job is not None else None
-        self._detail_id, self._detail_sessions = job_id, kept
-        self._sessions_of = job if kept is not None else self._sessions_of
-        self._show_detail()
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        if job_id is None:
-            return
-        # Read when the cursor rests (keys repeat): the job's sessions, or those of its neighbours.
-        then = self.read_ahead if kept is not None else self.load_sessions
-        if not self._detail_asked:  # the first job shown: no keys repeating to wait for
-            self._detail_asked = True
-            then(job_id)
-        else:
-            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_S, partial(then, job_id))
-
-    def _refresh_detail_sessions(self) -> None:
-        """After a poll or an action: the sessions again, when the job changed or is running."""
-        job = self.jobs.jobs.get(self._detail_id or "")
-        if job is None or self._detail_sessions is None:
-            return  # none shown yet: the cursor's debounced read is on its way
-        if job != self._sessions_of or running(job):
-            self.load_sessions(job.id)  # and then its neighbours'
-        else:
-            self.read_ahead(job.id)  # the order may have changed: new neighbours
-
-    def _show_detail(self, error: str = "") -> None:
-        job = self.jobs.jobs.get(self._detail_id or "")
-        detail = self.query_one("#detail", JobDetail)
-        detail.show(job, self.jobs.org_name(job) if job else "", self._detail_sessions, error)
-
-    @work(group="detail", exclusive=True, exit_on_error=False)
-    async def load_sessions(self, job_id: str) -> None:
-        try:
-            sessions = await self.ops.job_sessions(job_id, limit=5)
-        except VboError as error:
-            if job_id == self._detail_id:
-                self._show_detail(error.describe())
-            return
-        job = self.jobs.jobs.get(job_id)
-        if job is not None:
-            self._sessions_kept.put(job, sessions)
-        if job_id == self._detail_id:  # drop answers for a job the cursor has left
-            self._detail_sessions = sessions
-            self._sessions_of = job
-            self._show_detail()
-            self.read_ahead(job_id)
-
-    @work(group="read-ahead", exclusive=True, exit_on_error=False)
-    async def read_ahead(self, job_id: str) -> None:
-        """The sessions of the rows above and below the cursor, for the next step (no line:
-        a glance; a failure shows when the cursor gets there and reads them itself)."""
-        for neighbour in self.jobs.neighbours(job_id):
-            job = self.jobs.jobs.get(neighbour)
-            if job is None or job in self._sessions_kept:
-                continue
-            try:
-                sessions = await self.ops.job_sessions(neighbour, limit=5)
-            except VboError:
-                return
-            self._sessions_kept.put(job, sessions)
 
     # ----- filter, marks, sort -----
     def action_filter(self) -> None:
