@@ -35,7 +35,7 @@ async def test_a_poll_loads_with_the_collector_paused(
 ) -> None:
     frozen: list[bool] = []
     monkeypatch.setattr(collector, "_frozen", False)
-    monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))  # not the test process
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))  # not the test process
     original = JobTable.load_async
     enabled: list[bool] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,12 @@ async def test_the_footer_repaints_only_when_its_keys_change(make_app: AppFactor
         assert [entry.action for entry in entries[:2]] == ["help", "quit_app"]
         painted: list[object] = []
         real_refresh = footer.refresh
-        footer.refresh = lambda *a, **k: painted.append(a) or real_refresh(*a, **k)  # type: ignore[method-assign]
+
+        def refresh(*args: Any, **kwargs: Any) -> Any:
+            painted.append(args)
+            return real_refresh(*args, **kwargs)
+
+        footer.refresh = refresh  # type: ignore[method-assign]
         for _ in range(3):
             screen.refresh_bindings()
             await pilot.pause()

@@ -10,7 +10,7 @@ repainted. A cursor move repaints two lines. Server text goes through `clean` (s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
@@ -603,7 +603,7 @@ class JobTable(ScrollView, can_focus=True):
 
     def _load_steps(
         self, jobs: Iterable[Job], org_names: Mapping[str, str] | None, complete: bool
-    ) -> Iterator[None]:
+    ) -> Generator[None, None, None]:
         self._load_seq += 1
         seq = self._load_seq
         names = dict(org_names) if org_names is not None else self.org_names
