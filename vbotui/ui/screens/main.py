@@ -37,7 +37,6 @@ from .main_header import header_text, marks_said
 
 # The dialogs and screens a key opens are imported when it is pressed: start-up paints sooner.
 
-FILTER_DEBOUNCE_S = 0.25
 MODAL_RECHECK_S = 1.0
 
 
@@ -62,7 +61,6 @@ class MainScreen(DetailFollowsTheCursor):
         self.insecure = insecure
         self.jobs = JobTable(id="jobs", clock=ops.clock, zone=ops.zone)
         self._refresh_timer: Timer | None = None
-        self._filter_timer: Timer | None = None
         self.loaded = False
         self._header_text: Text | None = None  # what the header shows (update_header skips a repeat)
         self._filter_said: tuple[str, bool] = ("", False)  # the filter line's end, as last shown
@@ -250,8 +248,6 @@ class MainScreen(DetailFollowsTheCursor):
         self.set_focus(self.jobs)
 
     def _apply_filter(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
         new = parse_filter(self.query_one("#filter", Input).value)
         if new.errors:  # said on the filter line; the list is not filtered by a mistake
             new = JobFilter()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -106,7 +107,7 @@ class KeyFooter(Widget, can_focus=False):
         for entry in self.entries:
             label = f"{entry.key_display} {entry.description}" if entry.description else entry.key_display
             gap = 1 if text.cell_len else 0
-            if text.cell_len + gap + Text(label).cell_len > width:
+            if text.cell_len + gap + cell_len(label) > width:
                 break  # whole keys only
             text.append(" " * gap)
             start = text.cell_len

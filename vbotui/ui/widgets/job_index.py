@@ -183,6 +183,15 @@ class JobDiff:
     full_dates: frozenset[str]  # `full_date_columns` of the fresh list
 
 
+def may_move(
+    before: IndexRow, after: IndexRow, sort_key: Callable[[IndexRow], Any], job_filter: JobFilter | None
+) -> bool:
+    """A job's new row may stand elsewhere: its sort key changed, or whether the filter shows it."""
+    if sort_key(before) != sort_key(after):
+        return True
+    return job_filter is not None and bool(job_filter.select([before])) != bool(job_filter.select([after]))
+
+
 def diff_jobs(
     jobs: Iterable[Job],
     held: Mapping[str, IndexRow],
@@ -224,9 +233,7 @@ def diff_jobs(
             fresh[job.id] = job
             changed.append(job.id)
             if before is not None and not moved:
-                moved = sort_key(before) != sort_key(row) or (
-                    filtering and bool(job_filter.select([before])) != bool(job_filter.select([row]))
-                )
+                moved = may_move(before, row, sort_key, job_filter if filtering else None)
         if full != every_date:
             full |= full_date_columns(chunk, window)
     same_ids = not came and len(fresh) == len(held)

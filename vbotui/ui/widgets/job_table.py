@@ -10,7 +10,7 @@ repainted. A cursor move repaints two lines. Server text goes through `clean` (s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping
 from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
@@ -59,6 +59,7 @@ from .job_index import (
     fit_middle,
     format_when,
     full_date_columns,
+    may_move,
     short_org,
     status_style,
 )
@@ -658,13 +659,7 @@ class JobTable(ScrollView, can_focus=True):
             # While the list is still coming, a cursor on the first row stays on the first row.
             self._reorder(keep_top=top)
             return
-        # Same places: paint reads `self.jobs`; the sorted list takes the new tuples when the
-        # filter next runs over it. Only the rows on screen are repainted.
-        self._sorted_stale = True
-        changed = set(diff.changed)
-        top_row = self.scroll_offset.y
-        shown = self._shown[top_row : top_row + self._page()]
-        self._refresh_rows(top_row + at for at, row in enumerate(shown) if row[R_ID] in changed)
+        self._repaint_in_place(set(diff.changed))
 
     def _changed(self, changed: list[Job]) -> None:
         """Re-index changed jobs; re-sort only if their place may have moved, else repaint the
@@ -672,22 +667,25 @@ class JobTable(ScrollView, can_focus=True):
         if not changed:
             return
         sort_key = SORT_KEYS.get(self.sort_column, SORT_KEYS["name"])
-        filtering = bool(self.job_filter.terms)
+        job_filter = self.job_filter if self.job_filter.terms else None
         reorder = False
         for job in changed:
             before = self._index.get(job.id)
             row = self._index[job.id] = index_row(job, self.org_name(job))
-            if before is None or sort_key(before) != sort_key(row):
-                reorder = True
-            elif filtering and bool(self.job_filter.select([before])) != bool(self.job_filter.select([row])):
+            if before is None or may_move(before, row, sort_key, job_filter):
                 reorder = True
         if reorder:
             self._reorder()
             return
-        # Same places: paint reads `self.jobs`; the sorted list takes the new tuples when the
-        # filter next runs over it.
+        self._repaint_in_place({job.id for job in changed})
+
+    def _repaint_in_place(self, changed: Collection[str]) -> None:
+        """Changed jobs that kept their places: paint reads `self.jobs`, the sorted list takes the
+        new tuples when the filter next runs over it; only their rows on screen are repainted."""
         self._sorted_stale = True
-        self._refresh_rows(self._pos[job.id] for job in changed if job.id in self._pos)
+        top_row = self.scroll_offset.y
+        shown = self._shown[top_row : top_row + self._page()]
+        self._refresh_rows(top_row + at for at, row in enumerate(shown) if row[R_ID] in changed)
 
     def set_zone(self, zone: tzinfo | None) -> None:
         """Show the times in another zone (the palette's UTC / local toggle): every row again."""
