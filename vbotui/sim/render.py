@@ -273,6 +273,16 @@ def restore_session_json(view: View, session: SimRestoreSession) -> Json:
     return data
 
 
+def restore_session_organization_json(view: View, session: SimRestoreSession, org: SimOrganization) -> Json:
+    """GET RestoreSessions/{id}/Organization: the organization whose backups the session shows."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "type": "Office365",
+        "_links": {"self": view.href(f"RestoreSessions/{session.id}/Organization")},
+    }
+
+
 def page(
     view: View,
     path: str,

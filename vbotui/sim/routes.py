@@ -15,7 +15,7 @@ from starlette.responses import Response
 from vbotui.api.dialects import Capabilities
 
 from . import render
-from .data import SimJob
+from .data import SimJob, SimOrganization
 from .protocol import (
     caps,
     empty_response,
@@ -27,7 +27,7 @@ from .protocol import (
     parse_bool,
     parse_point_in_time,
 )
-from .state import SimError, SimState, not_found
+from .state import ExploreRequest, SimError, SimState, not_found
 from .tokens import Grant
 
 Json = dict[str, Any]
@@ -79,24 +79,34 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
             return get_organization
         case ("GET", ["organizations", _, "jobs"]) if c.organization_jobs:
             return list_organization_jobs
+        case ("POST", ["organizations", _, "explore"]) if c.verb_actions:
+            return explore_organization
         case ("GET", ["jobsessions"]):
             return list_job_sessions
         case ("GET", ["jobsessions", _]):
             return get_job_session
         case ("GET", ["jobsessions", _, "logitems"]) if c.session_log_items:
             return list_log_items
+        case ("GET", ["jobsessions", _, "logitems", _]) if c.session_log_items:
+            return get_log_item
         case ("GET", ["jobsessions", _, "processedobjects"]) if c.processed_objects:
             return list_processed_objects
         case ("GET", ["proxies"]):
             return list_proxies
+        case ("GET", ["proxies", _]):
+            return get_proxy
         case ("GET", ["backuprepositories"]):
             return list_repositories
+        case ("GET", ["backuprepositories", _]):
+            return get_repository
         case ("GET", ["license"]):
             return get_license
         case ("GET", ["restoresessions"]):
             return list_restore_sessions
         case ("GET", ["restoresessions", _]):
             return get_restore_session
+        case ("GET", ["restoresessions", _, "organization"]):
+            return get_restore_session_organization
         case ("POST", ["restoresessions", _, "action"]) if not c.verb_actions:
             return stop_restore_session_v3
         case ("POST", ["restoresessions", _, "stop"]) if c.verb_actions:
@@ -174,10 +184,11 @@ async def job_verb(call: Call) -> Response:
         return json_response(_explore(call, job, call.body), 201 if call.caps.explore_created else 200)
     full = False
     if verb == "start":
+        # RESTStartJobOptions is required, its `full` optional: `{}` starts an incremental run.
         options = lower_keys(call.body) if isinstance(call.body, dict) else None
-        if options is None or not isinstance(options.get("full"), bool):
+        if options is None:
             raise invalid('The request body must contain the start options, e.g. {"full": false}.')
-        full = options["full"]
+        full = parse_bool(options.get("full"), "full")
     session = await _simple_action(call, job, verb, full)
     if verb == "start" and call.caps.start_returns_session and session is not None:
         return json_response(render.job_session_json(call.view, session))
@@ -198,10 +209,12 @@ async def _simple_action(call: Call, job: SimJob, action: str, full: bool) -> An
 
 
 def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
-    opts = lower_keys(options)
-    session = call.state.explore(
-        job,
-        call.now,
+    session = call.state.explore(job, call.now, _explore_request(call, lower_keys(options)))
+    return render.restore_session_json(call.view, session)
+
+
+def _explore_request(call: Call, opts: dict[str, Any]) -> ExploreRequest:
+    return ExploreRequest(
         point_in_time=parse_point_in_time(opts.get("datetime"), call.now),
         type_code=explore_type(opts.get("type"), call.version),
         show_deleted=parse_bool(opts.get("showdeleted"), "showDeleted"),
@@ -209,7 +222,24 @@ def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
         user=call.user,
         client_host=call.client_host,
     )
-    return render.restore_session_json(call.view, session)
+
+
+async def explore_organization(call: Call) -> Response:
+    """v6+: POST /Organizations/{id}/explore, how the Restore Portal starts a session (v8 may name
+    the repository to read; a job's explore reads its job's)."""
+    org = _organization_of(call)
+    if not isinstance(call.body, dict):
+        raise invalid("The request body must contain the explore options.")
+    opts = lower_keys(call.body)
+    # `repositoryId` is a field of v8's RESTOrganizationExploreOptions; v6/v7 bind no such field.
+    repository_id = opts.get("repositoryid") if call.version >= 8 else None
+    if repository_id is not None:
+        if not isinstance(repository_id, str):
+            raise invalid(f"The value '{repository_id}' is not valid for repositoryId.")
+        call.state.repository(repository_id)  # 404 for one the server does not have
+    session = call.state.explore_organization(org, call.now, _explore_request(call, opts))
+    status = 201 if call.caps.explore_created else 200
+    return json_response(render.restore_session_json(call.view, session), status)
 
 
 # -- organizations ------------------------------------------------------------------------------
@@ -231,11 +261,15 @@ async def list_organizations(call: Call) -> Response:
     return _collection(call, "Organizations", items, paged=paged, query=query)
 
 
-async def get_organization(call: Call) -> Response:
+def _organization_of(call: Call) -> SimOrganization:
     org = call.state.organizations.get(call.segments[1].lower())
     if org is None:
         raise not_found("Organization", call.segments[1])
-    return json_response(render.organization_json(call.view, org, _extended(call)))
+    return org
+
+
+async def get_organization(call: Call) -> Response:
+    return json_response(render.organization_json(call.view, _organization_of(call), _extended(call)))
 
 
 async def list_organization_jobs(call: Call) -> Response:
@@ -293,6 +327,15 @@ async def list_log_items(call: Call) -> Response:
     )
 
 
+async def get_log_item(call: Call) -> Response:
+    session = call.state.job_session(call.segments[1])
+    wanted = call.segments[3].lower()
+    for item in call.state.log_of(session, call.now):
+        if item.id == wanted:
+            return json_response(render.log_item_json(call.view, session.id, item))
+    raise not_found("Log item", call.segments[3])
+
+
 async def list_processed_objects(call: Call) -> Response:
     session = call.state.job_session(call.segments[1])
     objects = call.state.processed_of(session)
@@ -314,9 +357,17 @@ async def list_proxies(call: Call) -> Response:
     return _collection(call, "Proxies", items, paged=call.caps.proxies_paged)
 
 
+async def get_proxy(call: Call) -> Response:
+    return json_response(render.proxy_json(call.view, call.state.proxy(call.segments[1])))
+
+
 async def list_repositories(call: Call) -> Response:
     items = [render.repository_json(call.view, repository) for repository in call.state.repositories]
     return _collection(call, "BackupRepositories", items, paged=call.caps.proxies_paged)
+
+
+async def get_repository(call: Call) -> Response:
+    return json_response(render.repository_json(call.view, call.state.repository(call.segments[1])))
 
 
 async def get_license(call: Call) -> Response:
@@ -343,6 +394,13 @@ async def get_restore_session(call: Call) -> Response:
     return json_response(render.restore_session_json(call.view, session))
 
 
+async def get_restore_session_organization(call: Call) -> Response:
+    """The organization whose backups the session shows (RESTBackupOrganization)."""
+    session = call.state.restore_session(call.segments[1])
+    org = call.state.organizations[session.organization_id]
+    return json_response(render.restore_session_organization_json(call.view, session, org))
+
+
 async def stop_restore_session_v3(call: Call) -> Response:
     session = call.state.restore_session(call.segments[1])
     body = lower_keys(call.body) if isinstance(call.body, dict) else {}
@@ -355,7 +413,7 @@ async def stop_restore_session_v3(call: Call) -> Response:
 async def stop_restore_session(call: Call) -> Response:
     session = call.state.restore_session(call.segments[1])
     call.state.stop_restore_session(session, call.now)
-    return empty_response(204)
+    return empty_response(204 if call.caps.ends_answer_204 else 200)
 
 
 __all__ = ["Call", "Handler", "SimError", "route"]
