@@ -138,6 +138,7 @@ def job_json(view: View, job: SimJob) -> Json:
         data.update(isEnabled=job.is_enabled, lastStatus=job.last_status)
         if view.caps.etags:
             data["eTag"] = job.etag
+    _sent_as(data, job.wire)
     links = {
         "self": view.href(f"Jobs/{job.id}"),
         "organization": view.href(f"Organizations/{job.organization_id}"),
@@ -149,6 +150,13 @@ def job_json(view: View, job: SimJob) -> Json:
         links["jobsessions"] = {"href": f"/v{v}/JobSessions?jobId={job.id}"}
     data["_links"] = links
     return data
+
+
+def _sent_as(data: Json, wire: Json) -> None:
+    """A quirky server's values in place of the fields it would write (only fields it writes)."""
+    for key, value in wire.items():
+        if key in data:
+            data[key] = value
 
 
 def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
@@ -175,6 +183,7 @@ def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
         data["isBackedup"] = org.is_backed_up
         if org.is_backed_up:
             data.update(firstBackuptime=api_time(org.first_backup), lastBackuptime=api_time(org.last_backup))
+    _sent_as(data, org.wire)
     links = {"self": view.href(f"Organizations/{org.id}")}
     if view.caps.organization_jobs:
         links["jobs"] = view.href(f"Organizations/{org.id}/Jobs")
@@ -232,7 +241,7 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
         data["endTime"] = api_time(session.end_time)
     data.update(retryCount=0, progress=session.progress)
     if v >= 7:
-        data.update(jobWillBeRetried=False, jobType="Backup")
+        data.update(jobWillBeRetried=False, jobType=session.job_type)
     if v >= 8:
         data["jobSessionConfigType"] = session.config_type
     data.update(status=session.status, statistics=statistics)
@@ -275,12 +284,10 @@ def restore_session_json(view: View, session: SimRestoreSession) -> Json:
 
 def restore_session_organization_json(view: View, session: SimRestoreSession, org: SimOrganization) -> Json:
     """GET RestoreSessions/{id}/Organization: the organization whose backups the session shows."""
-    return {
-        "id": org.id,
-        "name": org.name,
-        "type": "Office365",
-        "_links": {"self": view.href(f"RestoreSessions/{session.id}/Organization")},
-    }
+    data: Json = {"id": org.id, "name": org.name, "type": "Office365"}
+    _sent_as(data, org.wire)
+    data["_links"] = {"self": view.href(f"RestoreSessions/{session.id}/Organization")}
+    return data
 
 
 def page(

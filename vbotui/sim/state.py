@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import SimConfig
-from .data import SimJob, SimOrganization, generate, new_uuid
+from .data import DATA_MODES, SimJob, SimOrganization, add_quirks, generate, new_uuid
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -67,6 +67,7 @@ class SimJobSession:
     end_time: datetime | None = None
     progress: int = 0
     config_type: str = "Incremental"
+    job_type: str = "Backup"
     etag: int = 1
     planned_s: float | None = None  # how long the run was to take (its log's time scale)
 
@@ -119,6 +120,10 @@ class SimState:
     def __init__(self, config: SimConfig, now: datetime) -> None:
         self.config = config
         orgs, jobs = generate(config.seed, config.jobs, now)
+        if config.data not in DATA_MODES:
+            raise ValueError(f"unknown data mode {config.data!r}; the simulator has {', '.join(DATA_MODES)}")
+        if config.data == "quirks":
+            add_quirks(orgs, jobs)
         self.organizations: dict[str, SimOrganization] = {o.id: o for o in orgs}
         self.jobs: dict[str, SimJob] = {j.id: j for j in jobs}
         self.job_sessions: dict[str, SimJobSession] = {}
@@ -192,6 +197,7 @@ class SimState:
                 status=status,
                 bytes_per_object=rng.randint(20_000, 400_000),
                 config_type="Incremental",
+                job_type=job.job_type,
             )
             session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
             session.planned_s = (session.end_time - start).total_seconds()
@@ -287,6 +293,7 @@ class SimState:
             objects=job.objects,
             final_status=final,
             config_type="Full" if full or not job.session_ids else "Incremental",
+            job_type=job.job_type,
         )
         self.job_sessions[session.id] = session
         job.session_ids.append(session.id)
