@@ -119,7 +119,7 @@ async def test_read_endpoints_conform(sim_client, sign_in, seed_job, sim, versio
     assert_conforms(version, one)
 
 
-async def test_actions_and_sessions_conform(sim_client, sign_in, seed_job, sim_clock, version) -> None:
+async def test_actions_and_sessions_conform(sim_client, sign_in, seed_job, sim, sim_clock, version) -> None:
     auth = await sign_in(version)
     start = await sim_client.post(f"/{version}/Jobs/{seed_job}/start", json={"full": False}, headers=auth)
     if version == "v8":
@@ -141,11 +141,98 @@ async def test_actions_and_sessions_conform(sim_client, sign_in, seed_job, sim_c
         assert explore.status_code == (201 if version == "v8" else 200)
         assert_conforms(version, explore)
     session_id = explore.json()["id"]
-    await sim_client.post(f"/{version}/RestoreSessions/{session_id}/Stop", headers=auth)
+    organization = await sim_client.get(explore.json()["_links"]["organization"]["href"], headers=auth)
+    assert organization.status_code == 200, organization.text
+    assert_conforms(version, organization)
+    assert organization.json()["id"] == sim.jobs[seed_job].organization_id
+    stop = await sim_client.post(f"/{version}/RestoreSessions/{session_id}/Stop", headers=auth)
+    assert (stop.status_code, stop.content) == (204 if version == "v8" else 200, b"")  # as documented
+    assert documented_statuses(version, "POST", stop.request.url.path) == {stop.status_code}
     stopped = await sim_client.get(f"/{version}/RestoreSessions/{session_id}", headers=auth)
     assert stopped.json()["state"] == "Stopped"
     assert_conforms(version, stopped)
     assert_conforms(version, await sim_client.get(f"/{version}/RestoreSessions", headers=auth))
+
+
+async def test_explore_by_organization_conforms(sim_client, sign_in, sim, version) -> None:
+    auth = await sign_in(version)
+    org_id = next(iter(sim.organizations))
+    body: dict[str, object] = {"dateTime": "2024-05-01T00:00:00Z", "type": "Vex", "showDeleted": False}
+    if version == "v8":
+        body["repositoryId"] = sim.organizations[org_id].repository_id
+    explore = await sim_client.post(f"/{version}/Organizations/{org_id}/explore", json=body, headers=auth)
+    assert explore.status_code == (201 if version == "v8" else 200), explore.text
+    assert documented_statuses(version, "POST", explore.request.url.path) == {explore.status_code}
+    assert_conforms(version, explore)
+    assert explore.json()["organization"] == sim.organizations[org_id].name
+    assert explore.json()["id"] in sim.restore_sessions
+    missing = await sim_client.post(f"/{version}/Organizations/{MISSING}/explore", json=body, headers=auth)
+    assert missing.status_code == 404
+    assert_conforms(version, missing)
+
+
+async def test_linked_resources_are_served_and_conform(sim_client, sign_in, seed_job, sim, version) -> None:
+    """Every `_links` href of a job, a session's log item, a proxy and a repository answers."""
+    auth = await sign_in(version)
+    job = (await sim_client.get(f"/{version}/Jobs/{seed_job}", headers=auth)).json()
+    session_id = sim.jobs[seed_job].session_ids[-1] if sim.jobs[seed_job].session_ids else None
+    if session_id is None:
+        sessions_path = (
+            f"/Jobs/{seed_job}/JobSessions" if version == "v6" else f"/JobSessions?jobId={seed_job}"
+        )
+        await sim_client.get(f"/{version}{sessions_path}", headers=auth)
+        session_id = sim.jobs[seed_job].session_ids[-1]
+    log = (await sim_client.get(f"/{version}/JobSessions/{session_id}/LogItems", headers=auth)).json()
+    proxies = (await sim_client.get(f"/{version}/Proxies", headers=auth)).json()
+    repositories = (await sim_client.get(f"/{version}/BackupRepositories", headers=auth)).json()
+    if version == "v8":  # paged from v8 on
+        proxies, repositories = proxies["results"], repositories["results"]
+    hrefs = [
+        job["_links"]["backupRepository"]["href"],
+        job["_links"]["organization"]["href"],
+        log["results"][0]["_links"]["self"]["href"],
+        proxies[0]["_links"]["self"]["href"],
+        repositories[0]["_links"]["self"]["href"],
+    ]
+    for href in hrefs:
+        response = await sim_client.get(href, headers=auth)
+        assert response.status_code == 200, (href, response.text)
+        assert documented_statuses(version, "GET", response.request.url.path) == {200}
+        assert_conforms(version, response)
+    assert (await sim_client.get(hrefs[2], headers=auth)).json() == log["results"][0]
+    for missing in (
+        f"Proxies/{MISSING}",
+        f"BackupRepositories/{MISSING}",
+        f"JobSessions/{session_id}/LogItems/{MISSING}",
+    ):
+        response = await sim_client.get(f"/{version}/{missing}", headers=auth)
+        assert response.status_code == 404, missing
+        assert_conforms(version, response)
+
+
+async def test_service_instance_wants_a_token(sim_client, sign_in, version) -> None:
+    """The documents give ServiceInstance no anonymous mark (Health on v8 has one: x-anonymous)."""
+    anonymous = await sim_client.get(f"/{version}/ServiceInstance")
+    assert anonymous.status_code == 401
+    assert not spec(version)["paths"][f"/{version}/ServiceInstance"]["get"].get("x-anonymous")
+    signed_in = await sim_client.get(f"/{version}/ServiceInstance", headers=await sign_in(version))
+    assert signed_in.status_code == 200
+    assert_conforms(version, signed_in)
+    if version == "v8":
+        assert spec(version)["paths"]["/v8/Health"]["get"]["x-anonymous"] is True
+        health = await sim_client.get("/v8/Health")
+        assert health.status_code == 200
+        assert_conforms(version, health)
+
+
+def documented_statuses(version: str, method: str, path: str) -> set[int]:
+    """The success statuses the document gives an operation (`default` is its error answer)."""
+    document = spec(version)
+    for template, operations in document["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path, re.IGNORECASE) and method.lower() in operations:
+            return {int(status) for status in operations[method.lower()]["responses"] if status.isdigit()}
+    raise AssertionError(f"{method} {path} is not in the {version} document")
 
 
 async def test_error_bodies_conform(sim_client, sign_in, seed_job, version) -> None:
@@ -153,7 +240,7 @@ async def test_error_bodies_conform(sim_client, sign_in, seed_job, version) -> N
     responses = [
         await sim_client.get(f"/{version}/Jobs/{MISSING}", headers=auth),
         await sim_client.post(f"/{version}/Jobs/{seed_job}/stop", headers=auth),
-        await sim_client.post(f"/{version}/Jobs/{seed_job}/start", json={}, headers=auth),
+        await sim_client.post(f"/{version}/Jobs/{seed_job}/start", json={"full": "maybe"}, headers=auth),
         await sim_client.get(f"/{version}/Organizations/{MISSING}", headers=auth),
     ]
     for response in responses:

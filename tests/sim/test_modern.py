@@ -65,10 +65,21 @@ async def test_v6_v7_verbs_answer_204(sim_client, sign_in, seed_job, sim, versio
 
 async def test_start_needs_its_options(sim_client, sign_in, seed_job) -> None:
     auth = await sign_in("v7")
-    options: list[dict[str, object]] = [{}, {"json": {}}, {"json": {"full": "maybe"}}]
+    options: list[dict[str, object]] = [{}, {"json": []}, {"json": {"full": "maybe"}}]
     for kwargs in options:
         response = await sim_client.post(f"/v7/Jobs/{seed_job}/start", headers=auth, **kwargs)
         assert response.status_code == 400, kwargs
+
+
+@pytest.mark.parametrize("version", ["v6", "v7", "v8"])
+async def test_start_takes_empty_options(sim_client, sign_in, seed_job, sim, version) -> None:
+    """RESTStartJobOptions is a required body whose `full` is optional: `{}` is an incremental run."""
+    start = await sim_client.post(
+        f"/{version}/Jobs/{seed_job}/start", json={}, headers=await sign_in(version)
+    )
+    assert start.status_code == (200 if version == "v8" else 204), start.text
+    running = sim.job_sessions[sim.jobs[seed_job].running_session_id or ""]
+    assert running.config_type == "Incremental"
 
 
 async def test_v8_start_returns_a_running_session_that_finishes(
@@ -107,7 +118,7 @@ async def test_explore_status_per_version(sim_client, sign_in, seed_job) -> None
     assert (v6.status_code, v8.status_code) == (200, 201)
     assert v8.json()["type"] == "Vex" and v8.json()["state"] == "Working"
     stop = await sim_client.post(f"/v8/RestoreSessions/{v8.json()['id']}/Stop", headers=await sign_in("v8"))
-    assert stop.status_code == 204
+    assert (stop.status_code, stop.content) == (204, b"")
     page = (await sim_client.get("/v8/RestoreSessions", headers=await sign_in("v8"))).json()
     states = {s["id"]: s["state"] for s in page["results"]}
     assert states == {v8.json()["id"]: "Stopped", v6.json()["id"]: "Working"}

@@ -69,9 +69,21 @@ async def test_faults_apply_to_the_log(sim_client, sign_in, seed_job, sim) -> No
     assert (await sim_client.get(f"/v8/JobSessions/{session}/LogItems", headers=auth)).status_code == 200
 
 
-async def test_health_names_an_offline_proxy(sim_client, sign_in, sim) -> None:
-    sim.state.proxies[0].status = "Offline"
+async def test_health_reports_nats_and_the_configuration_database(sim_client, sim) -> None:
+    """What the v8 document says Health checks: the NATS server and the PostgreSQL database."""
+    body = (await sim_client.get("/v8/Health")).json()
+    assert body == {
+        "status": "Healthy",
+        "entries": {
+            "NATS": {"status": "Healthy", "description": None},
+            "PostgreSQL": {"status": "Healthy", "description": None},
+        },
+    }
+    sim.state.unhealthy["PostgreSQL"] = "Failed to connect to 127.0.0.1:5432"
     body = (await sim_client.get("/v8/Health")).json()
     assert body["status"] == "Unhealthy"
-    assert body["entries"]["Proxies"]["status"] == "Unhealthy"
-    assert sim.state.proxies[0].host_name in body["entries"]["Proxies"]["description"]
+    assert body["entries"]["PostgreSQL"] == {
+        "status": "Unhealthy",
+        "description": "Failed to connect to 127.0.0.1:5432",
+    }
+    assert body["entries"]["NATS"]["status"] == "Healthy"

@@ -80,7 +80,7 @@ async def test_logout_kills_both_tokens(sim_client) -> None:
     tokens = (await sim_client.post("/v7/token", data=PASSWORD_GRANT)).json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
     logout = await sim_client.post("/v7/token/logout", headers=auth)
-    assert (logout.status_code, logout.content) == (204, b"")
+    assert (logout.status_code, logout.content) == (200, b"")  # the v7 document: 200 (v8: 204)
     assert (await sim_client.get("/v7/Jobs", headers=auth)).status_code == 401
     refresh = await sim_client.post(
         "/v7/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
@@ -89,9 +89,19 @@ async def test_logout_kills_both_tokens(sim_client) -> None:
     assert (await sim_client.post("/v6/token/logout", headers=auth)).status_code == 404  # v7+ only
 
 
-async def test_anonymous_probes(sim_client, sim) -> None:
-    for version in ("v3", "v6", "v8"):
-        response = await sim_client.get(f"/{version}/ServiceInstance")
+async def test_v8_logout_answers_204(sim_client) -> None:
+    tokens = (await sim_client.post("/v8/token", data=PASSWORD_GRANT)).json()
+    logout = await sim_client.post(
+        "/v8/token/logout", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert (logout.status_code, logout.content) == (204, b"")
+
+
+async def test_anonymous_probes(sim_client, sim, sign_in) -> None:
+    """ServiceInstance wants a token (an anonymous probe: 401 = served); v8 Health is anonymous."""
+    for version in ("v3", "v6", "v7", "v8"):
+        assert (await sim_client.get(f"/{version}/ServiceInstance")).status_code == 401
+        response = await sim_client.get(f"/{version}/ServiceInstance", headers=await sign_in(version))
         assert response.status_code == 200 and response.json()["installationId"] == sim.state.installation_id
     assert (await sim_client.get("/v8/Health")).json()["status"] == "Healthy"
     assert (await sim_client.get("/v7/Health")).status_code == 404
@@ -104,6 +114,6 @@ async def test_unserved_versions_are_404() -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url="http://t") as client:
         assert (await client.get("/v8/ServiceInstance")).status_code == 404
         assert (await client.get("/v3/ServiceInstance")).status_code == 404
-        assert (await client.get("/v7/ServiceInstance")).status_code == 200
+        assert (await client.get("/v7/ServiceInstance")).status_code == 401
     with pytest.raises(ValueError, match="v9"):
         Simulator(SimConfig(versions=("v9",)))

@@ -62,6 +62,7 @@ class Capabilities:
     etags: bool  # v8: resources carry `eTag`
     explore_created: bool  # v8: explore answers 201 Created (before: 200)
     start_returns_session: bool  # v8: start answers the new JobSession (before: no body)
+    ends_answer_204: bool  # v8: a restore session's Stop and token/logout answer 204 (v6/v7: 200)
 
     @property
     def number(self) -> int:
@@ -103,6 +104,7 @@ def capabilities_for(version: str) -> Capabilities:
         etags=n >= 8,
         explore_created=n >= 8,
         start_returns_session=n >= 8,
+        ends_answer_204=n >= 8,
     )
 
 

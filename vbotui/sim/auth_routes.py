@@ -1,4 +1,5 @@
-"""The endpoints that need no token: /token (password and refresh grants), ServiceInstance, Health."""
+"""The server's own endpoints: /token (password and refresh grants) and v8 Health, which need no token;
+logout and ServiceInstance, which do."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ async def issue_token(call: Call, config: SimConfig, tokens: IssuedTokens) -> Re
 
 
 async def logout(call: Call, tokens: IssuedTokens) -> Response:
-    """POST /v7|v8/token/logout: the access and refresh tokens of this sign-in stop working."""
+    """POST /v7|v8/token/logout: the access and refresh tokens of this sign-in stop working.
+    200 on v7, 204 on v8 (as their documents say)."""
     if call.grant is not None:
         tokens.logout(call.grant)
-    return empty_response(204)
+    return empty_response(204 if call.caps.ends_answer_204 else 200)
 
 
 async def service_instance(call: Call) -> Response:
@@ -64,7 +66,7 @@ async def service_instance(call: Call) -> Response:
 
 
 async def health(call: Call) -> Response:
-    """v8: Healthy, or Unhealthy naming what is not (an offline proxy, an expired licence)."""
+    """v8: the NATS server and the PostgreSQL configuration database, each Healthy or Unhealthy."""
     overall, parts = call.state.health()
     entries = {name: {"status": status, "description": note} for name, (status, note) in parts.items()}
     return json_response({"status": overall, "entries": entries})

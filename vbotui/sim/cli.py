@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .certs import make_self_signed, sha256_fingerprint
 from .config import SimConfig
-from .data import FIRST_JOB_ID
+from .data import DATA_MODES, FIRST_JOB_ID
 from .faults import __doc__ as FAULTS_DOC
 from .faults import parse_fault
 
@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token lifetime, seconds")
     parser.add_argument("--run-seconds", type=float, default=20.0, help="how long a started job runs")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault")
+    parser.add_argument(
+        "--data",
+        choices=DATA_MODES,
+        default="normal",
+        help="normal, or quirks: nulls where the documents promise a value, enum values they do not list",
+    )
     return parser
 
 
@@ -109,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         run_seconds=args.run_seconds,
         faults=tuple(args.fault),
+        data=args.data,
     )
     with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
         try:

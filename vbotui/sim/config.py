@@ -30,6 +30,8 @@ class SimConfig:
     run_seconds: float = 20.0
     faults: Sequence[str] = ()
     versions: Sequence[str] = ALL_VERSIONS
+    # What the generated data look like: "normal", or "quirks" (data.DATA_MODES).
+    data: str = "normal"
     # When set, explore fails with HTTP 500 and this message, as a server without the
     # Veeam Explorers does ("Restore session cannot be created.").
     explore_refusal: str | None = None

@@ -11,6 +11,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 # The job of the seed document's examples, so they work literally against the simulator.
 FIRST_JOB_ID = "3396ba22-21b1-4666-a631-0edfc12a59cd"
@@ -71,6 +72,10 @@ PERIOD_SECONDS = {
 }
 
 
+# "quirks": what real servers send beside their documents (add_quirks).
+DATA_MODES = ("normal", "quirks")
+
+
 def new_uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -87,6 +92,7 @@ class SimOrganization:
     is_sharepoint_online: bool = True
     is_teams_online: bool = True
     repository_id: str = ""
+    wire: dict[str, Any] = field(default_factory=dict)  # sent in place of the model's fields (quirks)
 
     @property
     def is_backed_up(self) -> bool:
@@ -114,6 +120,8 @@ class SimJob:
     etag: int = 1
     running_session_id: str | None = None
     session_ids: list[str] = field(default_factory=list)  # oldest first
+    job_type: str = "Backup"  # what its sessions say they are (v7+ `jobType`: Backup | Copy)
+    wire: dict[str, Any] = field(default_factory=dict)  # sent in place of the model's fields (quirks)
 
 
 def organization_count(jobs: int) -> int:
@@ -206,3 +214,22 @@ def generate(seed: int, jobs: int, now: datetime) -> tuple[list[SimOrganization]
             job.last_backup = job.last_backup or job.last_run + timedelta(minutes=12)
         result.append(job)
     return orgs, result
+
+
+def add_quirks(orgs: list[SimOrganization], jobs: list[SimJob]) -> None:
+    """What real servers send beside their documents (a client built on the documents had to patch
+    for both): null where a value is promised (a job's isEnabled and lastRun, an organization's
+    name) and enum values no document lists (lastStatus "Idle", a session's jobType "Backup2").
+    Every few jobs get one; the first job (the seed's examples) and the first organization get none."""
+    for index, job in enumerate(jobs[1:], start=1):
+        match index % 5:
+            case 1:
+                job.wire["isEnabled"] = None
+            case 2:
+                job.last_run, job.last_status = None, "Idle"
+            case 3:
+                job.last_status = "Idle"
+            case 4:
+                job.job_type = "Backup2"
+    for org in orgs[1:2]:
+        org.wire["name"] = None

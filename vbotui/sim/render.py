@@ -18,7 +18,6 @@ from vbotui.api.dialects import Capabilities
 
 from .data import PERIOD_SECONDS, SimJob, SimOrganization
 from .protocol import caps
-from .sessions import SimLicense, SimLogItem, SimProcessedObject, SimProxy, SimRepository
 from .state import SimJobSession, SimRestoreSession
 
 Json = dict[str, Any]
@@ -138,6 +137,7 @@ def job_json(view: View, job: SimJob) -> Json:
         data.update(isEnabled=job.is_enabled, lastStatus=job.last_status)
         if view.caps.etags:
             data["eTag"] = job.etag
+    _sent_as(data, job.wire)
     links = {
         "self": view.href(f"Jobs/{job.id}"),
         "organization": view.href(f"Organizations/{job.organization_id}"),
@@ -149,6 +149,13 @@ def job_json(view: View, job: SimJob) -> Json:
         links["jobsessions"] = {"href": f"/v{v}/JobSessions?jobId={job.id}"}
     data["_links"] = links
     return data
+
+
+def _sent_as(data: Json, wire: Json) -> None:
+    """A quirky server's values in place of the fields it would write (only fields it writes)."""
+    for key, value in wire.items():
+        if key in data:
+            data[key] = value
 
 
 def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
@@ -175,6 +182,7 @@ def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:
         data["isBackedup"] = org.is_backed_up
         if org.is_backed_up:
             data.update(firstBackuptime=api_time(org.first_backup), lastBackuptime=api_time(org.last_backup))
+    _sent_as(data, org.wire)
     links = {"self": view.href(f"Organizations/{org.id}")}
     if view.caps.organization_jobs:
         links["jobs"] = view.href(f"Organizations/{org.id}/Jobs")
@@ -232,7 +240,7 @@ def job_session_json(view: View, session: SimJobSession) -> Json:
         data["endTime"] = api_time(session.end_time)
     data.update(retryCount=0, progress=session.progress)
     if v >= 7:
-        data.update(jobWillBeRetried=False, jobType="Backup")
+        data.update(jobWillBeRetried=False, jobType=session.job_type)
     if v >= 8:
         data["jobSessionConfigType"] = session.config_type
     data.update(status=session.status, statistics=statistics)
@@ -273,6 +281,14 @@ def restore_session_json(view: View, session: SimRestoreSession) -> Json:
     return data
 
 
+def restore_session_organization_json(view: View, session: SimRestoreSession, org: SimOrganization) -> Json:
+    """GET RestoreSessions/{id}/Organization: the organization whose backups the session shows."""
+    data: Json = {"id": org.id, "name": org.name, "type": "Office365"}
+    _sent_as(data, org.wire)
+    data["_links"] = {"self": view.href(f"RestoreSessions/{session.id}/Organization")}
+    return data
+
+
 def page(
     view: View,
     path: str,
@@ -296,100 +312,4 @@ def page(
     if with_total:
         data["totalCount"] = total
     data["_links"] = links
-    return data
-
-
-# -- log items, processed objects, the server's parts (issue 11) ---------------------------------
-
-
-def log_item_json(view: View, session_id: str, item: SimLogItem) -> Json:
-    """v3-v7: a `title` ("[Success] Job started at ..."); v8: `type` and `message` (vbo-api.md §6)."""
-    data: Json = {"id": item.id, "usn": item.usn}
-    if view.version >= 8:
-        data.update(type=item.type, message=item.message)
-    else:
-        data["title"] = item.title
-    data.update(creationTime=api_time(item.creation_time), endTime=api_time(item.end_time))
-    data["_links"] = {
-        "self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}"),
-        "jobSession": view.href(f"JobSessions/{session_id}"),
-    }
-    return data
-
-
-def processed_object_json(view: View, session_id: str, item: SimProcessedObject) -> Json:
-    return {
-        "id": item.id,
-        "type": item.type,
-        "status": item.status,
-        "_links": {"jobSession": view.href(f"JobSessions/{session_id}")},
-    }
-
-
-def proxy_json(view: View, proxy: SimProxy) -> Json:
-    data: Json = {"type": proxy.type, "useInternetProxy": False, "id": proxy.id, "hostName": proxy.host_name}
-    if view.version >= 7:
-        data["fqdn"] = proxy.host_name
-    data.update(description=f"Backup proxy {proxy.host_name.split('.')[0]}", port=proxy.port)
-    if view.version <= 7:
-        data["threadsNumber"] = proxy.threads
-    data.update(enableNetworkThrottling=False, status=proxy.status)
-    if view.version >= 8:
-        data.update(maintenanceModeState="Disabled", version=BUILD_OF_PROXIES)
-    data["_links"] = {"self": view.href(f"Proxies/{proxy.id}")}
-    return data
-
-
-BUILD_OF_PROXIES = "8.1.0.331"
-
-
-def repository_json(view: View, repository: SimRepository) -> Json:
-    data: Json = {
-        "capacityBytes": repository.capacity_bytes,
-        "freeSpaceBytes": repository.free_bytes,
-        "id": repository.id,
-        "name": repository.name,
-        "description": "",
-        "path": repository.path,
-        "retentionType": "SnapshotBased",
-        "retentionPeriodType": "Yearly",
-        "yearlyRetentionPeriod": "Years3",
-        "retentionFrequencyType": "Daily",
-        "dailyTime": "18:00:00",
-        "dailyType": "Everyday",
-        "proxyId": repository.proxy_id,
-        "isLongTerm": False,
-    }
-    if view.version >= 6:
-        data["isOutOfSync"] = repository.is_out_of_sync
-    if view.version >= 8:
-        data.update(
-            organizationId=repository.organization_id,
-            isOutdated=False,
-            isIndexed=True,
-            isMigrationLocked=False,
-            isOutOfOrder=False,
-        )
-    data["_links"] = {"self": view.href(f"BackupRepositories/{repository.id}")}
-    return data
-
-
-def license_json(view: View, license: SimLicense) -> Json:
-    data: Json = {
-        "licenseID": "6f1b3d0e-8a52-4c39-9d0f-1b2c3d4e5f60",
-        "email": "licensing@contoso.com",
-        "status": license.status,
-    }
-    if view.version >= 7:
-        data.update(licenseExpires=api_time(license.expires), gracePeriodExpires=api_time(license.expires))
-    else:
-        data["expirationDate"] = api_time(license.expires)
-    data.update(
-        type=license.type,
-        licensedTo=license.licensed_to,
-        totalNumber=license.total,
-        usedNumber=license.used,
-        newNumber=0,
-        supportID="01234567",
-    )
     return data

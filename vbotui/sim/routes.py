@@ -5,17 +5,25 @@ Each handler gets a `Call` and returns a Starlette `Response` or raises `SimErro
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
 
-from vbotui.api.dialects import Capabilities
-
-from . import render
-from .data import SimJob
+from . import render, render_parts
+from .call import Call, Handler, Json, collection
+from .data import SimJob, SimOrganization
+from .part_routes import (
+    get_license,
+    get_proxy,
+    get_repository,
+    get_restore_session,
+    get_restore_session_organization,
+    list_proxies,
+    list_repositories,
+    list_restore_sessions,
+    stop_restore_session,
+    stop_restore_session_v3,
+)
 from .protocol import (
     caps,
     empty_response,
@@ -27,36 +35,7 @@ from .protocol import (
     parse_bool,
     parse_point_in_time,
 )
-from .state import SimError, SimState, not_found
-from .tokens import Grant
-
-Json = dict[str, Any]
-
-
-@dataclass
-class Call:
-    state: SimState
-    method: str
-    version: int
-    segments: list[str]  # after the version, original case
-    query: dict[str, str]  # names lowercased
-    body: object | None
-    now: datetime
-    view: render.View
-    client_host: str = "127.0.0.1"
-    grant: Grant | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def user(self) -> str:
-        return self.grant.user_name if self.grant else ""
-
-    @property
-    def caps(self) -> Capabilities:
-        return caps(self.version)
-
-
-Handler = Callable[[Call], Awaitable[Response]]
+from .state import ExploreRequest, SimError, not_found
 
 
 def route(method: str, version: int, parts: list[str]) -> Handler | None:
@@ -79,44 +58,39 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
             return get_organization
         case ("GET", ["organizations", _, "jobs"]) if c.organization_jobs:
             return list_organization_jobs
+        case ("POST", ["organizations", _, "explore"]) if c.verb_actions:
+            return explore_organization
         case ("GET", ["jobsessions"]):
             return list_job_sessions
         case ("GET", ["jobsessions", _]):
             return get_job_session
         case ("GET", ["jobsessions", _, "logitems"]) if c.session_log_items:
             return list_log_items
+        case ("GET", ["jobsessions", _, "logitems", _]) if c.session_log_items:
+            return get_log_item
         case ("GET", ["jobsessions", _, "processedobjects"]) if c.processed_objects:
             return list_processed_objects
         case ("GET", ["proxies"]):
             return list_proxies
+        case ("GET", ["proxies", _]):
+            return get_proxy
         case ("GET", ["backuprepositories"]):
             return list_repositories
+        case ("GET", ["backuprepositories", _]):
+            return get_repository
         case ("GET", ["license"]):
             return get_license
         case ("GET", ["restoresessions"]):
             return list_restore_sessions
         case ("GET", ["restoresessions", _]):
             return get_restore_session
+        case ("GET", ["restoresessions", _, "organization"]):
+            return get_restore_session_organization
         case ("POST", ["restoresessions", _, "action"]) if not c.verb_actions:
             return stop_restore_session_v3
         case ("POST", ["restoresessions", _, "stop"]) if c.verb_actions:
             return stop_restore_session
     return None
-
-
-def _collection(
-    call: Call,
-    path: str,
-    items: list[Json],
-    paged: bool,
-    with_total: bool = False,
-    query: dict[str, str] | None = None,
-) -> Response:
-    if not paged:
-        return json_response(items)
-    offset, limit = paging(call.query)
-    window = items[offset : offset + limit]
-    return json_response(render.page(call.view, path, window, offset, limit, len(items), query, with_total))
 
 
 # -- jobs -------------------------------------------------------------------------------------
@@ -174,10 +148,11 @@ async def job_verb(call: Call) -> Response:
         return json_response(_explore(call, job, call.body), 201 if call.caps.explore_created else 200)
     full = False
     if verb == "start":
+        # RESTStartJobOptions is required, its `full` optional: `{}` starts an incremental run.
         options = lower_keys(call.body) if isinstance(call.body, dict) else None
-        if options is None or not isinstance(options.get("full"), bool):
+        if options is None:
             raise invalid('The request body must contain the start options, e.g. {"full": false}.')
-        full = options["full"]
+        full = parse_bool(options.get("full"), "full")
     session = await _simple_action(call, job, verb, full)
     if verb == "start" and call.caps.start_returns_session and session is not None:
         return json_response(render.job_session_json(call.view, session))
@@ -198,10 +173,12 @@ async def _simple_action(call: Call, job: SimJob, action: str, full: bool) -> An
 
 
 def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
-    opts = lower_keys(options)
-    session = call.state.explore(
-        job,
-        call.now,
+    session = call.state.explore(job, call.now, _explore_request(call, lower_keys(options)))
+    return render.restore_session_json(call.view, session)
+
+
+def _explore_request(call: Call, opts: dict[str, Any]) -> ExploreRequest:
+    return ExploreRequest(
         point_in_time=parse_point_in_time(opts.get("datetime"), call.now),
         type_code=explore_type(opts.get("type"), call.version),
         show_deleted=parse_bool(opts.get("showdeleted"), "showDeleted"),
@@ -209,7 +186,24 @@ def _explore(call: Call, job: SimJob, options: dict[str, Any]) -> Json:
         user=call.user,
         client_host=call.client_host,
     )
-    return render.restore_session_json(call.view, session)
+
+
+async def explore_organization(call: Call) -> Response:
+    """v6+: POST /Organizations/{id}/explore, how the Restore Portal starts a session (v8 may name
+    the repository to read; a job's explore reads its job's)."""
+    org = _organization_of(call)
+    if not isinstance(call.body, dict):
+        raise invalid("The request body must contain the explore options.")
+    opts = lower_keys(call.body)
+    # `repositoryId` is a field of v8's RESTOrganizationExploreOptions; v6/v7 bind no such field.
+    repository_id = opts.get("repositoryid") if call.version >= 8 else None
+    if repository_id is not None:
+        if not isinstance(repository_id, str):
+            raise invalid(f"The value '{repository_id}' is not valid for repositoryId.")
+        call.state.repository(repository_id)  # 404 for one the server does not have
+    session = call.state.explore_organization(org, call.now, _explore_request(call, opts))
+    status = 201 if call.caps.explore_created else 200
+    return json_response(render.restore_session_json(call.view, session), status)
 
 
 # -- organizations ------------------------------------------------------------------------------
@@ -228,14 +222,18 @@ async def list_organizations(call: Call) -> Response:
     items = [render.organization_json(call.view, org, extended) for org in call.state.organizations.values()]
     paged = call.caps.organizations_paged
     query = {"extendedView": "true"} if extended and paged else {}
-    return _collection(call, "Organizations", items, paged=paged, query=query)
+    return collection(call, "Organizations", items, paged=paged, query=query)
 
 
-async def get_organization(call: Call) -> Response:
+def _organization_of(call: Call) -> SimOrganization:
     org = call.state.organizations.get(call.segments[1].lower())
     if org is None:
         raise not_found("Organization", call.segments[1])
-    return json_response(render.organization_json(call.view, org, _extended(call)))
+    return org
+
+
+async def get_organization(call: Call) -> Response:
+    return json_response(render.organization_json(call.view, _organization_of(call), _extended(call)))
 
 
 async def list_organization_jobs(call: Call) -> Response:
@@ -252,7 +250,7 @@ async def list_organization_jobs(call: Call) -> Response:
 async def list_job_sessions_of_job(call: Call) -> Response:
     job = _job_of(call)
     items = [render.job_session_json(call.view, s) for s in call.state.sessions_of(job)]
-    return _collection(
+    return collection(
         call, f"Jobs/{job.id}/JobSessions", items, paged=call.caps.job_sessions_of_job_paged, with_total=True
     )
 
@@ -267,7 +265,7 @@ async def list_job_sessions(call: Call) -> Response:
         sessions = sorted(state.job_sessions.values(), key=lambda s: s.creation_time, reverse=True)
     items = [render.job_session_json(call.view, s) for s in sessions]
     query = {"jobId": job_id} if job_id else {}
-    return _collection(
+    return collection(
         call,
         "JobSessions",
         items,
@@ -285,77 +283,34 @@ async def list_log_items(call: Call) -> Response:
     """Paged on every version (real v3 output is a page too), oldest first."""
     session = call.state.job_session(call.segments[1])
     log = call.state.log_of(session, call.now)
-    items = [render.log_item_json(call.view, session.id, item) for item in log]
+    items = [render_parts.log_item_json(call.view, session.id, item) for item in log]
     if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
         items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
-    return _collection(
+    return collection(
         call, f"JobSessions/{session.id}/LogItems", items, paged=True, with_total=call.caps.total_count
     )
+
+
+async def get_log_item(call: Call) -> Response:
+    session = call.state.job_session(call.segments[1])
+    wanted = call.segments[3].lower()
+    for item in call.state.log_of(session, call.now):
+        if item.id == wanted:
+            return json_response(render_parts.log_item_json(call.view, session.id, item))
+    raise not_found("Log item", call.segments[3])
 
 
 async def list_processed_objects(call: Call) -> Response:
     session = call.state.job_session(call.segments[1])
     objects = call.state.processed_of(session)
-    items = [render.processed_object_json(call.view, session.id, item) for item in objects]
-    return _collection(
+    items = [render_parts.processed_object_json(call.view, session.id, item) for item in objects]
+    return collection(
         call,
         f"JobSessions/{session.id}/ProcessedObjects",
         items,
         paged=True,
         with_total=call.caps.total_count,
     )
-
-
-# -- the server's parts ---------------------------------------------------------------------------
-
-
-async def list_proxies(call: Call) -> Response:
-    items = [render.proxy_json(call.view, proxy) for proxy in call.state.proxies]
-    return _collection(call, "Proxies", items, paged=call.caps.proxies_paged)
-
-
-async def list_repositories(call: Call) -> Response:
-    items = [render.repository_json(call.view, repository) for repository in call.state.repositories]
-    return _collection(call, "BackupRepositories", items, paged=call.caps.proxies_paged)
-
-
-async def get_license(call: Call) -> Response:
-    return json_response(render.license_json(call.view, call.state.license))
-
-
-# -- restore sessions ---------------------------------------------------------------------------
-
-
-async def list_restore_sessions(call: Call) -> Response:
-    ordered = call.caps.restore_sessions_order
-    ascending = parse_bool(call.query.get("orderasc"), "orderAsc") if ordered else False
-    sessions = sorted(
-        call.state.restore_sessions.values(), key=lambda s: s.creation_time, reverse=not ascending
-    )
-    items = [render.restore_session_json(call.view, s) for s in sessions]
-    return _collection(
-        call, "RestoreSessions", items, paged=call.caps.sessions_paged, with_total=call.caps.total_count
-    )
-
-
-async def get_restore_session(call: Call) -> Response:
-    session = call.state.restore_session(call.segments[1])
-    return json_response(render.restore_session_json(call.view, session))
-
-
-async def stop_restore_session_v3(call: Call) -> Response:
-    session = call.state.restore_session(call.segments[1])
-    body = lower_keys(call.body) if isinstance(call.body, dict) else {}
-    if list(body) != ["stop"]:
-        raise invalid('The request body must contain the stop action: {"stop": null}.')
-    call.state.stop_restore_session(session, call.now)
-    return empty_response(200)
-
-
-async def stop_restore_session(call: Call) -> Response:
-    session = call.state.restore_session(call.segments[1])
-    call.state.stop_restore_session(session, call.now)
-    return empty_response(204)
 
 
 __all__ = ["Call", "Handler", "SimError", "route"]

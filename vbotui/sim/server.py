@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,8 +21,8 @@ from . import auth_routes, render
 from .config import ALL_VERSIONS, RecordedRequest, SimConfig, real_now
 from .data import SimJob, SimOrganization, new_uuid
 from .faults import Fault, FaultPlan
-from .protocol import error_response, json_response, unauthorized
-from .routes import Call, route
+from .protocol import caps, error_response, json_response, unauthorized
+from .routes import Call, Handler, route
 from .state import SimError, SimJobSession, SimRestoreSession, SimState
 from .tokens import IssuedTokens
 
@@ -154,15 +155,12 @@ class Simulator:
         can = call.caps
         if method == "POST" and parts == ["token"]:
             return await auth_routes.issue_token(call, self.config, self.tokens)
-        if method == "GET" and parts == ["serviceinstance"]:
-            return await auth_routes.service_instance(call)
         if method == "GET" and parts == ["health"] and can.health:
-            return await auth_routes.health(call)
-        is_logout = method == "POST" and parts == ["token", "logout"] and can.logout
-        handler = None if is_logout else route(method, v, parts)
-        if handler is None and not is_logout:
+            return await auth_routes.health(call)  # the v8 document marks it x-anonymous
+        handler = self._authorized(method, v, parts)
+        if handler is None:
             other = "POST" if method == "GET" else "GET"
-            if route(other, v, parts) is not None:
+            if self._authorized(other, v, parts) is not None:
                 return json_response(
                     {"message": f"The requested resource does not support http method '{method}'."}, 405
                 )
@@ -173,10 +171,16 @@ class Simulator:
         call.grant = self.tokens.check(token, call.now) if token else None
         if call.grant is None:
             return unauthorized(v)
-        if is_logout:
-            return await auth_routes.logout(call, self.tokens)
-        assert handler is not None
         return await handler(call)
+
+    def _authorized(self, method: str, version: int, parts: list[str]) -> Handler | None:
+        """The handler of a resource that needs a token. ServiceInstance is one (the documents give
+        it no anonymous mark): an anonymous probe gets 401 where a version is served, 404 where not."""
+        if method == "GET" and parts == ["serviceinstance"]:
+            return auth_routes.service_instance
+        if method == "POST" and parts == ["token", "logout"] and caps(version).logout:
+            return partial(auth_routes.logout, tokens=self.tokens)
+        return route(method, version, parts)
 
 
 class _Endpoint:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import SimConfig
-from .data import SimJob, SimOrganization, generate, new_uuid
+from .data import DATA_MODES, SimJob, SimOrganization, add_quirks, generate, new_uuid
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -67,6 +67,7 @@ class SimJobSession:
     end_time: datetime | None = None
     progress: int = 0
     config_type: str = "Incremental"
+    job_type: str = "Backup"
     etag: int = 1
     planned_s: float | None = None  # how long the run was to take (its log's time scale)
 
@@ -78,7 +79,7 @@ class SimJobSession:
 @dataclass
 class SimRestoreSession:
     id: str
-    job_id: str
+    job_id: str  # "" for a session explored by organization
     organization_id: str
     organization: str
     type: str  # Vex | Veod | Vesp | Vet
@@ -98,10 +99,31 @@ class SimRestoreSession:
     etag: int = 1
 
 
+@dataclass(frozen=True)
+class ExploreRequest:
+    """What an explore asks for (by job or by organization) and who asks."""
+
+    point_in_time: datetime
+    type_code: str  # a RESTORE_TYPES key
+    show_deleted: bool
+    show_all_versions: bool
+    user: str
+    client_host: str
+
+
+# What GET /v8/Health checks, as the v8 document describes it: "the NATS server and the
+# PostgreSQL configuration database".
+HEALTH_PARTS = ("NATS", "PostgreSQL")
+
+
 class SimState:
     def __init__(self, config: SimConfig, now: datetime) -> None:
         self.config = config
         orgs, jobs = generate(config.seed, config.jobs, now)
+        if config.data not in DATA_MODES:
+            raise ValueError(f"unknown data mode {config.data!r}; the simulator has {', '.join(DATA_MODES)}")
+        if config.data == "quirks":
+            add_quirks(orgs, jobs)
         self.organizations: dict[str, SimOrganization] = {o.id: o for o in orgs}
         self.jobs: dict[str, SimJob] = {j.id: j for j in jobs}
         self.job_sessions: dict[str, SimJobSession] = {}
@@ -113,6 +135,8 @@ class SimState:
         self._rng = random.Random(f"{config.seed}:runtime")
         self._running: set[str] = set()
         self._with_history: set[str] = set()
+        # A part of HEALTH_PARTS named here is down, with this description (tests arrange it).
+        self.unhealthy: dict[str, str] = {}
 
     def new_id(self) -> str:
         return new_uuid(self._rng)
@@ -173,6 +197,7 @@ class SimState:
                 status=status,
                 bytes_per_object=rng.randint(20_000, 400_000),
                 config_type="Incremental",
+                job_type=job.job_type,
             )
             session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
             session.planned_s = (session.end_time - start).total_seconds()
@@ -223,16 +248,25 @@ class SimState:
         return processed_objects(self.config.seed, session.id, session.progress, session.status)
 
     def health(self) -> tuple[str, dict[str, tuple[str, str | None]]]:
-        """The overall status and each part's (status, description): offline proxies make it Unhealthy."""
-        offline = [proxy.host_name for proxy in self.proxies if proxy.status != "Online"]
+        """The overall status and each part's (status, description): a part in `unhealthy` is down."""
         entries: dict[str, tuple[str, str | None]] = {
-            "Database": ("Healthy", None),
-            "Proxies": ("Unhealthy", f"Offline: {', '.join(offline)}") if offline else ("Healthy", None),
-            "Repositories": ("Healthy", None),
-            "Licensing": ("Healthy", None) if self.license.status == "Valid" else ("Unhealthy", "Expired"),
+            part: ("Unhealthy", self.unhealthy[part]) if part in self.unhealthy else ("Healthy", None)
+            for part in HEALTH_PARTS
         }
         overall = "Healthy" if all(status == "Healthy" for status, _ in entries.values()) else "Unhealthy"
         return overall, entries
+
+    def proxy(self, proxy_id: str) -> SimProxy:
+        for proxy in self.proxies:
+            if proxy.id == proxy_id.lower():
+                return proxy
+        raise not_found("Proxy", proxy_id)
+
+    def repository(self, repository_id: str) -> SimRepository:
+        for repository in self.repositories:
+            if repository.id == repository_id.lower():
+                return repository
+        raise not_found("Backup repository", repository_id)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -259,6 +293,7 @@ class SimState:
             objects=job.objects,
             final_status=final,
             config_type="Full" if full or not job.session_ids else "Incremental",
+            job_type=job.job_type,
         )
         self.job_sessions[session.id] = session
         job.session_ids.append(session.id)
@@ -277,21 +312,23 @@ class SimState:
             job.is_enabled = enabled
             job.etag += 1
 
-    def explore(
-        self,
-        job: SimJob,
-        now: datetime,
-        point_in_time: datetime,
-        type_code: str,
-        show_deleted: bool,
-        show_all_versions: bool,
-        user: str,
-        client_host: str,
+    def explore(self, job: SimJob, now: datetime, request: ExploreRequest) -> SimRestoreSession:
+        """A restore session of the job's organization, named after the job."""
+        org = self.organizations[job.organization_id]
+        return self._explore(org, now, request, job.id, job.name)
+
+    def explore_organization(
+        self, org: SimOrganization, now: datetime, request: ExploreRequest
+    ) -> SimRestoreSession:
+        return self._explore(org, now, request, "", org.name)
+
+    def _explore(
+        self, org: SimOrganization, now: datetime, request: ExploreRequest, job_id: str, named_after: str
     ) -> SimRestoreSession:
         if self.config.explore_refusal:
             raise SimError(500, self.config.explore_refusal)
-        org = self.organizations[job.organization_id]
-        kind = RESTORE_TYPE_NAMES[type_code]
+        point_in_time = request.point_in_time
+        kind = RESTORE_TYPE_NAMES[request.type_code]
         if org.first_backup is None or point_in_time < org.first_backup:
             restore_point = None
             reason = "The specified point in time precedes the organization's first backup."
@@ -306,20 +343,20 @@ class SimState:
             details = f"Showing {kind} data of {org.name} as of the specified point in time."
         session = SimRestoreSession(
             id=self.new_id(),
-            job_id=job.id,
+            job_id=job_id,
             organization_id=org.id,
             organization=org.name,
-            type=RESTORE_TYPES[type_code],
-            name=f"{kind} restore session ({job.name})",
+            type=RESTORE_TYPES[request.type_code],
+            name=f"{kind} restore session ({named_after})",
             creation_time=now,
-            initiated_by=user,
-            client_host=client_host,
+            initiated_by=request.user,
+            client_host=request.client_host,
             point_in_time=point_in_time,
             restore_point=restore_point,
             details=details,
             reason=reason,
-            show_deleted=show_deleted,
-            show_all_versions=show_all_versions,
+            show_deleted=request.show_deleted,
+            show_all_versions=request.show_all_versions,
         )
         self.restore_sessions[session.id] = session
         return session
