@@ -445,21 +445,34 @@ ACTIONS: tuple[Action, ...] = (
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
-CHAINS: tuple[tuple[str, ...], ...] = (
-    ("jobs", "main", "app"),
-    ("restore-sessions", "app"),
-    ("job-sessions", "app"),
-    ("session-log", "app"),
-    ("pulse", "app"),
-    ("explore", "explore-type", "app"),
-    ("explore", "explore-flag", "app"),
-    ("confirm", "app"),
-    ("quit-offer", "app"),
-    ("certificate", "app"),
-    ("signin", "app"),
-    ("help", "app"),
-    ("export", "app"),
+SCREEN_CHAINS: tuple[tuple[str, ...], ...] = (
+    ("jobs", "main"),
+    ("restore-sessions",),
+    ("job-sessions",),
+    ("session-log",),
+    ("pulse",),
+    ("explore", "explore-type"),
+    ("explore", "explore-flag"),
+    ("confirm",),
+    ("quit-offer",),
+    ("certificate",),
+    ("signin",),
+    ("help",),
+    ("export",),
 )
+"""Scopes of one screen whose bindings are live at the same time, the app's scope apart."""
+
+
+def live_chains() -> tuple[tuple[str, ...], ...]:
+    """Every set of scopes live at once: each screen's chain and the app's scope, which is live on
+    every screen (added here, not listed per chain, so that no chain can forget it); a scope no
+    chain names is a chain of its own."""
+    named = {scope for chain in SCREEN_CHAINS for scope in chain}
+    alone = tuple((scope,) for scope in SCOPES if scope != "app" and scope not in named)
+    return tuple((*chain, "app") for chain in (*SCREEN_CHAINS, *alone))
+
+
+CHAINS: tuple[tuple[str, ...], ...] = live_chains()
 """Scopes whose bindings are live at the same time: one key must not mean two actions in one chain."""
 
 _TEXTUAL_APP = {"ctrl+p": "Textual's command palette", "ctrl+c": "Textual's copy"}
