@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
+from vbotui.api.models import Job
+from vbotui.operations.sessions import OrganizationPulse
 from vbotui.sim import Simulator
 from vbotui.textclean import clean
-from vbotui.ui.screens.pulse import PulseScreen
+from vbotui.ui.screens.pulse import PulseScreen, figure_filter, organization_filter
 
 from .conftest import AppFactory, main_loaded, wait_until
 
@@ -79,3 +81,16 @@ async def test_a_negated_exact_organization_in_the_list_shows_every_other_one(
         await pilot.press("slash", *"!org:=contoso", "enter")
         await wait_until(pilot, lambda: set(main.jobs.visible_ids()) == others, "every job but contoso's")
         assert len(others) < len(sim.jobs)
+
+
+@pytest.mark.parametrize("given", ["o1\x1b]0;x\x07", "o 1", 'o"1', "", "o\u202e1"])
+def test_an_id_that_is_not_plain_gives_no_shortcut(given: str) -> None:
+    org = OrganizationPulse("Adatum Corp", [Job(id="j1", name="Mail", organization_id=given)])
+    assert organization_filter(org) == "" and figure_filter(org, "failed") == ""
+
+
+def test_a_plain_id_gives_the_shortcut() -> None:
+    org = OrganizationPulse("Adatum Corp", [Job(id="j1", name="Mail", organization_id="9aF-0+/=")])
+    assert organization_filter(org) == "orgid:=9aF-0+/="
+    assert figure_filter(org, "failed") == "orgid:=9aF-0+/= status:=failed"
+    assert figure_filter(org, "disabled") == "orgid:=9aF-0+/= enabled:no"

@@ -332,4 +332,4 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
         self.dismiss(None)
 
 
-__all__ = ["FIGURES", "PulseScreen", "Shortcut", "figure_filter", "server_lines"]
+__all__ = ["FIGURES", "PulseScreen", "Shortcut", "figure_filter", "organization_filter", "server_lines"]
