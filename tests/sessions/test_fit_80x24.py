@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from vbotui.sim import Simulator
-from vbotui.ui.screens.job_sessions import JobSessionsScreen
+from vbotui.ui.screens.job_sessions import JobSessionsScreen, human_bytes
 from vbotui.ui.screens.pulse import PulseScreen
 
 from .conftest import AppFactory, main_loaded, wait_until
@@ -68,3 +68,18 @@ async def test_the_sessions_table_shows_every_rate_whole(
             assert re.fullmatch(r"\d+(\.\d)? [KMGT]?B/s", rate), rate
             shown = next(line for line in lines if line.startswith(f" {start} "))
             assert shown.rstrip().endswith(rate) or f" {rate} " in shown, (shown, rate)
+
+
+def test_sizes_have_three_significant_digits_at_most() -> None:
+    assert [human_bytes(n) for n in (None, 0, 999, 1000, 1536, 99 * 1024 + 900, 100 * 1024)] == [
+        "-",
+        "0 B",
+        "999 B",
+        "1.0 KB",  # 1000 bytes are 0.98 KB: never "1000 B", which is four digits wide
+        "1.5 KB",
+        "99.9 KB",
+        "100 KB",
+    ]
+    assert human_bytes(5 * 1024**4) == "5.0 TB" and human_bytes(999 * 1024**6) == "999 EB"
+    assert human_bytes(1000 * 1024**6) == "11529215046… B"  # no unit says it: the digits, cut
+    assert human_bytes(-2048) == "-2.0 KB"
