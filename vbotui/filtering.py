@@ -9,6 +9,8 @@ Terms are separated by spaces and all must hold (AND):
 - `=` after the colon matches the whole value, not a substring: `org:=contoso` (or
   `org:=contoso.onmicrosoft.com`) but not contoso-emea, `name:=Teams`, `status:=failed` (the
   pulse's shortcuts into the list use it);
+- `orgid:=UUID` matches the organization's id, whole (case-insensitive; `orgid:UUID` is the same):
+  the pulse's shortcuts use it, as a name may hold spaces and quotes or be shared;
 - double quotes keep spaces in a term: `name:="Adatum - Teams"`, `"exchange online"`;
 - an unknown key (`foo:bar`) or an `enabled:` that is not yes/no is an error (`JobFilter.errors`):
   the list shows it and filters nothing, rather than silently matching nothing; a key still being
@@ -24,22 +26,31 @@ from typing import Any, TypeVar
 
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
-FIELDS = ("status", "org", "enabled", "name")
+FIELDS = ("status", "org", "enabled", "name", "orgid")
+EXACT_FIELDS = ("name", "org", "status", "orgid")
 ORG_SUFFIX = ".onmicrosoft.com"  # `org:=contoso` is the tenant the list shows as contoso
 
-# The index a list filters over: plain tuples whose first five items are these (a caller may add
+# The index a list filters over: plain tuples whose first six items are these (a caller may add
 # more after them). `hay` is "name\norg": a term's value never holds whitespace, so one `in`
 # on it is "in the name or in the organization".
-HAY, NAME, ORG, STATUS, ENABLED = range(5)
+HAY, NAME, ORG, STATUS, ENABLED, ORG_ID = range(6)
+INDEX_FIELDS = 6
 Row = TypeVar("Row", bound=tuple[Any, ...])
 
 
 def index_fields(
-    name: str, organization: str, status: str | None, enabled: bool | None
-) -> tuple[str, str, str, str, bool | None]:
-    """The five filter fields of one job, lowercased once (at load, not per keystroke)."""
+    name: str, organization: str, status: str | None, enabled: bool | None, organization_id: str | None
+) -> tuple[str, str, str, str, bool | None, str]:
+    """The six filter fields of one job, lowercased once (at load, not per keystroke)."""
     name_l, org_l = name.lower(), organization.lower()
-    return (f"{name_l}\n{org_l}", name_l, org_l, (status or "").lower(), enabled)
+    return (
+        f"{name_l}\n{org_l}",
+        name_l,
+        org_l,
+        (status or "").lower(),
+        enabled,
+        (organization_id or "").lower(),
+    )
 
 
 @dataclass(frozen=True)
@@ -49,11 +60,17 @@ class Term:
     negated: bool = False
     exact: bool = False  # the whole field, not a substring (`org:=name`)
 
-    def matches(self, name: str, organization: str, status: str, enabled: bool | None) -> bool:
-        return self._test(name, organization, status, enabled) != self.negated
+    def matches(
+        self, name: str, organization: str, status: str, enabled: bool | None, organization_id: str = ""
+    ) -> bool:
+        return self._test(name, organization, status, enabled, organization_id) != self.negated
 
-    def _test(self, name: str, organization: str, status: str, enabled: bool | None) -> bool:
+    def _test(
+        self, name: str, organization: str, status: str, enabled: bool | None, organization_id: str
+    ) -> bool:
         value = self.value
+        if self.field == "orgid":
+            return value == organization_id.lower()
         if self.exact and self.field in ("name", "org", "status"):
             whole = {"name": name, "org": organization, "status": status}[self.field].lower()
             return value == whole or (self.field == "org" and value + ORG_SUFFIX == whole)
@@ -83,10 +100,15 @@ class JobFilter:
         return not self.terms
 
     def matches(
-        self, name: str, organization: str = "", status: str | None = None, enabled: bool | None = None
+        self,
+        name: str,
+        organization: str = "",
+        status: str | None = None,
+        enabled: bool | None = None,
+        organization_id: str | None = None,
     ) -> bool:
-        status_text = status or ""
-        return all(term.matches(name, organization, status_text, enabled) for term in self.terms)
+        status_text, org_id = status or "", organization_id or ""
+        return all(term.matches(name, organization, status_text, enabled, org_id) for term in self.terms)
 
     def select(self, rows: Sequence[Row]) -> list[Row]:
         """The rows (index tuples, see `index_fields`) that match, in their order: one list
@@ -111,7 +133,7 @@ def _keep(term: Term, rows: list[Row]) -> list[Row]:
         if negated:
             return [row for row in rows if row[ENABLED] is not want]
         return [row for row in rows if row[ENABLED] is want]
-    at = {None: HAY, "name": NAME, "org": ORG, "status": STATUS}[term.field]
+    at = {None: HAY, "name": NAME, "org": ORG, "status": STATUS, "orgid": ORG_ID}[term.field]
     if term.exact:
         if term.field == "org":
             tenant = value + ORG_SUFFIX
@@ -151,10 +173,10 @@ def parse_filter(text: str) -> JobFilter:
         if sep and key == "enabled" and value.lower() not in _TRUE | _FALSE:
             errors.append(f"enabled:{value}: enabled is yes or no")
             continue
-        exact = (
-            sep and field.lower() in ("name", "org", "status") and value.startswith("=") and len(value) > 1
-        )
-        if exact:
+        exact = sep and key in EXACT_FIELDS and value.startswith("=") and len(value) > 1
+        if key == "orgid" and sep:  # an id is matched whole, with or without the =
+            terms.append(Term(key, value.removeprefix("=").lower(), negated, exact=True))
+        elif exact:
             terms.append(Term(field.lower(), value[1:].lower(), negated, exact=True))
         elif sep and field.lower() in FIELDS and value:
             terms.append(Term(field.lower(), value.lower(), negated))

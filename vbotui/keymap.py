@@ -37,6 +37,9 @@ class Action:
     """Handled before the focused widget sees the key."""
     palette: str | None = None
     """The palette's title for it, or None when the palette does not offer it."""
+    rank: int = 50
+    """Its place in the footer: lowest first; a narrow footer keeps the lowest ranks that fit (rank
+    0, the help key, always). Tied to the id, not the key, so a remapped key keeps its place."""
 
 
 SCOPES: dict[str, str] = {
@@ -99,6 +102,7 @@ ACTIONS: tuple[Action, ...] = (
         "a leading ! negates; enter keeps, esc clears",
         priority=True,
         palette="Filter",
+        rank=2,
     ),
     Action(
         "clear-filter",
@@ -110,7 +114,7 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
         palette="Clear filter",
     ),
-    Action("mark", "space", "mark", "main", "Mark", "mark / unmark the job under the cursor"),
+    Action("mark", "space", "mark", "main", "Mark", "mark / unmark the job under the cursor", rank=9),
     Action(
         "mark-shown",
         "asterisk",
@@ -129,11 +133,19 @@ ACTIONS: tuple[Action, ...] = (
         "Start",
         f"start {_ANY_JOBS} (asks first for more than one)",
         palette="Start",
+        rank=4,
     ),
-    Action("stop", "x", "stop", "main", "Stop", f"stop {_ANY_JOBS} (asks first)", palette="Stop"),
-    Action("enable", "e", "enable", "main", "Enable", f"enable {_ANY_JOBS}", palette="Enable"),
+    Action("stop", "x", "stop", "main", "Stop", f"stop {_ANY_JOBS} (asks first)", palette="Stop", rank=5),
+    Action("enable", "e", "enable", "main", "Enable", f"enable {_ANY_JOBS}", palette="Enable", rank=10),
     Action(
-        "disable", "d", "disable", "main", "Disable", f"disable {_ANY_JOBS} (asks first)", palette="Disable"
+        "disable",
+        "d",
+        "disable",
+        "main",
+        "Disable",
+        f"disable {_ANY_JOBS} (asks first)",
+        palette="Disable",
+        rank=11,
     ),
     Action(
         "explore",
@@ -143,6 +155,7 @@ ACTIONS: tuple[Action, ...] = (
         "Explore",
         "explore: open a restore session for the job under the cursor",
         palette="Explore",
+        rank=12,
     ),
     Action(
         "restore-sessions",
@@ -152,6 +165,7 @@ ACTIONS: tuple[Action, ...] = (
         "Restores",
         "restore sessions: the server's list, to stop one",
         palette="Restore sessions",
+        rank=8,
     ),
     Action(
         "sessions",
@@ -161,6 +175,7 @@ ACTIONS: tuple[Action, ...] = (
         "Sessions",
         "the job's sessions (enter on a session: its log)",
         palette="Job sessions",
+        rank=3,
     ),
     Action(
         "start-full",
@@ -170,6 +185,7 @@ ACTIONS: tuple[Action, ...] = (
         "Full",
         f"start full: an active full backup of {_ANY_JOBS} (API v6+; asks first)",
         palette="Start full",
+        rank=6,
     ),
     Action(
         "pulse",
@@ -179,6 +195,7 @@ ACTIONS: tuple[Action, ...] = (
         "Pulse",
         "pulse: server version, health, proxies, repositories, licence, jobs by status per organization",
         palette="Pulse",
+        rank=7,
     ),
     Action(
         "sort-next",
@@ -208,8 +225,9 @@ ACTIONS: tuple[Action, ...] = (
         "Refresh",
         "refresh now (jobs and organizations)",
         palette="Refresh now",
+        rank=13,
     ),
-    Action("help", "question_mark", "help", "main", "Help", "this help: every key", palette="Help"),
+    Action("help", "question_mark", "help", "main", "Help", "this help: every key", palette="Help", rank=0),
     Action(
         "palette",
         "colon",
@@ -230,6 +248,7 @@ ACTIONS: tuple[Action, ...] = (
         "Quit",
         "quit (offers to stop restore sessions started here that still work)",
         palette="Quit",
+        rank=1,
     ),
     Action("quit-now", "ctrl+q", "quit", "app", "Quit", "quit, from any screen", show=False, priority=True),
     Action(
@@ -254,12 +273,22 @@ ACTIONS: tuple[Action, ...] = (
     ),
     # The restore sessions screen (R).
     Action(
+        "restore-sessions.help",
+        "question_mark",
+        "help",
+        "restore-sessions",
+        "Help",
+        "this help: every key",
+        rank=0,
+    ),
+    Action(
         "restore-sessions.stop",
         "x",
         "stop_session",
         "restore-sessions",
         "Stop session",
         "stop the restore session under the cursor (asks first)",
+        rank=2,
     ),
     Action(
         "restore-sessions.refresh",
@@ -268,8 +297,17 @@ ACTIONS: tuple[Action, ...] = (
         "restore-sessions",
         "Refresh",
         "refresh the restore sessions now",
+        rank=3,
     ),
-    Action("restore-sessions.back", "escape,q", "back", "restore-sessions", "Back", "back to the job list"),
+    Action(
+        "restore-sessions.back",
+        "escape,q",
+        "back",
+        "restore-sessions",
+        "Back",
+        "back to the job list",
+        rank=1,
+    ),
     Action("restore-sessions.down", "j", "cursor(1)", "restore-sessions", "Down", "move down", show=False),
     Action("restore-sessions.up", "k", "cursor(-1)", "restore-sessions", "Up", "move up", show=False),
     Action(
@@ -293,6 +331,7 @@ ACTIONS: tuple[Action, ...] = (
         priority=True,
     ),
     # The job sessions screen (enter on a job).
+    Action("sessions.help", "question_mark", "help", "job-sessions", "Help", "this help: every key", rank=0),
     Action(
         "sessions.log",
         "enter",
@@ -301,10 +340,16 @@ ACTIONS: tuple[Action, ...] = (
         "Log",
         "the log of the session under the cursor",
         priority=True,
+        rank=2,
     ),
-    Action("sessions.refresh", "ctrl+r", "refresh", "job-sessions", "Refresh", "refresh the sessions now"),
-    Action("sessions.back", "escape,q", "back", "job-sessions", "Back", "back to the job list"),
+    Action(
+        "sessions.refresh", "ctrl+r", "refresh", "job-sessions", "Refresh", "refresh the sessions now", rank=3
+    ),
+    Action("sessions.back", "escape,q", "back", "job-sessions", "Back", "back to the job list", rank=1),
     # The session log screen (enter on a session).
+    Action(
+        "session-log.help", "question_mark", "help", "session-log", "Help", "this help: every key", rank=0
+    ),
     Action(
         "session-log.search",
         "slash",
@@ -313,9 +358,12 @@ ACTIONS: tuple[Action, ...] = (
         "Search",
         "search the log: matches highlighted; enter keeps the search, esc clears it",
         priority=True,
+        rank=2,
     ),
-    Action("session-log.next", "n", "next_match", "session-log", "Next", "the next match"),
-    Action("session-log.previous", "N", "previous_match", "session-log", "Previous", "the previous match"),
+    Action("session-log.next", "n", "next_match", "session-log", "Next", "the next match", rank=3),
+    Action(
+        "session-log.previous", "N", "previous_match", "session-log", "Previous", "the previous match", rank=4
+    ),
     Action(
         "session-log.follow",
         "G,end",
@@ -323,6 +371,7 @@ ACTIONS: tuple[Action, ...] = (
         "session-log",
         "Follow",
         "go to the end and follow it while the session runs (scrolling up stops following)",
+        rank=5,
     ),
     Action(
         "session-log.tab",
@@ -331,6 +380,7 @@ ACTIONS: tuple[Action, ...] = (
         "session-log",
         "Objects",
         "switch between the log and the processed objects (API v7+)",
+        rank=6,
     ),
     Action(
         "session-log.refresh",
@@ -341,8 +391,9 @@ ACTIONS: tuple[Action, ...] = (
         "read the log again now",
         show=False,
     ),
-    Action("session-log.back", "escape,q", "back", "session-log", "Back", "back to the sessions"),
+    Action("session-log.back", "escape,q", "back", "session-log", "Back", "back to the sessions", rank=1),
     # The pulse screen (p).
+    Action("pulse.help", "question_mark", "help", "pulse", "Help", "this help: every key", rank=0),
     Action(
         "pulse.open",
         "enter",
@@ -351,9 +402,12 @@ ACTIONS: tuple[Action, ...] = (
         "Show jobs",
         "show exactly the jobs behind the figure under the cursor in the job list",
         priority=True,
+        rank=2,
     ),
-    Action("pulse.refresh", "ctrl+r", "refresh", "pulse", "Refresh", "read the server's pulse again now"),
-    Action("pulse.back", "escape,q", "back", "pulse", "Back", "back to the job list"),
+    Action(
+        "pulse.refresh", "ctrl+r", "refresh", "pulse", "Refresh", "read the server's pulse again now", rank=3
+    ),
+    Action("pulse.back", "escape,q", "back", "pulse", "Back", "back to the job list", rank=1),
     # The explore dialog (o), its type buttons and its check boxes.
     Action("explore.send", "enter", "explore", "explore", "Explore", "start the restore session"),
     Action("explore.close", "escape", "close", "explore", "Close", "close the dialog"),
@@ -445,21 +499,34 @@ ACTIONS: tuple[Action, ...] = (
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
-CHAINS: tuple[tuple[str, ...], ...] = (
-    ("jobs", "main", "app"),
-    ("restore-sessions", "app"),
-    ("job-sessions", "app"),
-    ("session-log", "app"),
-    ("pulse", "app"),
-    ("explore", "explore-type", "app"),
-    ("explore", "explore-flag", "app"),
-    ("confirm", "app"),
-    ("quit-offer", "app"),
-    ("certificate", "app"),
-    ("signin", "app"),
-    ("help", "app"),
-    ("export", "app"),
+SCREEN_CHAINS: tuple[tuple[str, ...], ...] = (
+    ("jobs", "main"),
+    ("restore-sessions",),
+    ("job-sessions",),
+    ("session-log",),
+    ("pulse",),
+    ("explore", "explore-type"),
+    ("explore", "explore-flag"),
+    ("confirm",),
+    ("quit-offer",),
+    ("certificate",),
+    ("signin",),
+    ("help",),
+    ("export",),
 )
+"""Scopes of one screen whose bindings are live at the same time, the app's scope apart."""
+
+
+def live_chains() -> tuple[tuple[str, ...], ...]:
+    """Every set of scopes live at once: each screen's chain and the app's scope, which is live on
+    every screen (added here, not listed per chain, so that no chain can forget it); a scope no
+    chain names is a chain of its own."""
+    named = {scope for chain in SCREEN_CHAINS for scope in chain}
+    alone = tuple((scope,) for scope in SCOPES if scope != "app" and scope not in named)
+    return tuple((*chain, "app") for chain in (*SCREEN_CHAINS, *alone))
+
+
+CHAINS: tuple[tuple[str, ...], ...] = live_chains()
 """Scopes whose bindings are live at the same time: one key must not mean two actions in one chain."""
 
 _TEXTUAL_APP = {"ctrl+p": "Textual's command palette", "ctrl+c": "Textual's copy"}

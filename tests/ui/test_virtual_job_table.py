@@ -200,6 +200,12 @@ async def test_a_change_in_the_sort_column_moves_the_row(painted: list[str]) -> 
         "zzz",
         "fabrikam.onmicrosoft",
         "status:",
+        "org:=adatum",
+        "!org:=adatum",
+        "!org:=contoso.com",
+        "!status:=failed",
+        "orgid:=O2",
+        "!orgid:=o2",
     ],
 )
 async def test_filter_and_sort_give_the_grammars_answers(text: str) -> None:
@@ -217,7 +223,11 @@ async def test_filter_and_sort_give_the_grammars_answers(text: str) -> None:
                     job
                     for job in jobs
                     if job_filter.matches(
-                        job.name, ORGS[job.organization_id or ""], job.last_status, job.is_enabled
+                        job.name,
+                        ORGS[job.organization_id or ""],
+                        job.last_status,
+                        job.is_enabled,
+                        job.organization_id,
                     )
                 ]
                 shown = table.visible_ids()
@@ -249,18 +259,26 @@ def test_select_agrees_with_matches() -> None:
             rnd.choice(list(ORGS.values())),
             rnd.choice(STATUSES),
             rnd.choice((True, False, None)),
+            rnd.choice(list(ORGS)),
         )
         for _ in range(500)
     ]
     for _ in range(200):
         terms = []
         for _ in range(rnd.randrange(1, 4)):
-            field = rnd.choice(["", "name:", "org:", "status:", "enabled:"])
-            value = rnd.choice(["yes", "no", "maybe"]) if field == "enabled:" else rnd.choice(words)
+            field = rnd.choice(["", "name:", "org:", "status:", "enabled:", "org:=", "orgid:="])
+            if field == "enabled:":
+                value = rnd.choice(["yes", "no", "maybe"])
+            elif field == "org:=":
+                value = rnd.choice(["adatum", "contoso.com", "fabrikam", "con"])
+            elif field == "orgid:=":
+                value = rnd.choice([*ORGS, "O3", "o"])
+            else:
+                value = rnd.choice(words)
             terms.append(("!" if rnd.random() < 0.3 else "") + field + value)
         job_filter = parse_filter(" ".join(terms))
         selected = job_filter.select(rows)
-        assert selected == [row for row in rows if job_filter.matches(row[1], row[2], row[3], row[4])]
+        assert selected == [row for row in rows if job_filter.matches(row[1], row[2], row[3], row[4], row[5])]
 
 
 async def test_server_text_is_painted_literally() -> None:

@@ -127,7 +127,9 @@ def filtered(ctx: Context, jobs: Sequence[Job], job_filter: JobFilter | None) ->
         if in_org(ctx, job, org)
         and (
             job_filter is None
-            or job_filter.matches(job.name, org_name(ctx, job), job.last_status, job.is_enabled)
+            or job_filter.matches(
+                job.name, org_name(ctx, job), job.last_status, job.is_enabled, job.organization_id
+            )
         )
     ]
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from vbotui.api.models import Job, JobSession
@@ -27,8 +27,10 @@ from vbotui.operations.sessions import read_job_sessions
 from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
-from ..safe_text import safe_text
+from ..safe_text import cut, safe_text
+from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
+from .help import open_help
 
 Clock = Callable[[], datetime]
 RUNNING_REFRESH_S = 2.0
@@ -47,18 +49,37 @@ COLUMNS = (
 )
 NARROW_COLUMNS = ("start", "duration", "status", "type", "objects", "transferred", "rate")
 WIDE_FROM = 110
+KINDS = {"full": "full", "incremental": "incremental"}
+NARROW_KINDS = {"full": "full", "incremental": "incr"}
 STATUS_STYLES = {"failed": "bold red", "warning": "yellow", "running": "bold green", "stopped": "dim"}
 
 
+BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EB")
+# Past this many bytes no unit says it (a float cannot even hold 400 digits): the digits as given.
+HUGE_BYTES = 1000 * 1024 ** (len(BYTE_UNITS) - 1)
+NUMBER_WIDTH = 12  # a count or a size that long is cut with an ellipsis, not let widen its column
+
+
+def as_given(number: int) -> str:
+    """A number as the server gave it, cut with an ellipsis past NUMBER_WIDTH cells."""
+    return cut(str(number), NUMBER_WIDTH)
+
+
 def human_bytes(count: int | None) -> str:
+    """Three significant digits at most ("1.6 MB", "273 KB"), so that a rate fits 80 columns."""
     if count is None:
         return "-"
+    if abs(count) >= HUGE_BYTES:
+        return f"{as_given(count)} B"
     value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+    unit = BYTE_UNITS[0]
+    for unit in BYTE_UNITS:
+        if abs(value) < 1000 or unit == BYTE_UNITS[-1]:
+            break
         value /= 1024
-    return f"{value:.1f} PB"
+    if unit == "B":
+        return f"{value:.0f} B"
+    return f"{value:.1f} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
 
 
 def duration_text(session: JobSession, now: datetime) -> str:
@@ -73,16 +94,52 @@ def duration_text(session: JobSession, now: datetime) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def in_zone(value: datetime, zone: tzinfo) -> datetime | None:
+    """`value` in `zone`; None when the zone moves it past year 1 or 9999 (a server's edge dates)."""
+    try:
+        return value.astimezone(zone)
+    except (OverflowError, ValueError):
+        return None
+
+
+def stamp(value: datetime, *, date: bool = True, year: bool = True) -> str:
+    """ "2024-05-06 09:30", four-digit years always (strftime leaves year 1 as "1")."""
+    clock = f"{value.hour:02d}:{value.minute:02d}"
+    if not date:
+        return clock
+    day = f"{value.month:02d}-{value.day:02d}"
+    return f"{value.year:04d}-{day} {clock}" if year else f"{day} {clock}"
+
+
+def as_sent(value: datetime) -> str:
+    """A time the display zone cannot hold, as the server sent it (UTC, said so)."""
+    zone = value.tzname() or ""
+    return f"{stamp(value)} {zone}".rstrip()
+
+
 def local_time(value: datetime | None, zone: tzinfo) -> str:
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "-"
+    if value is None:
+        return "-"
+    shown = in_zone(value, zone)
+    return as_sent(value) if shown is None else stamp(shown)
+
+
+def local_date(value: datetime, zone: tzinfo) -> str:
+    """The date in `zone` ("2025-02-20"), or the time as sent when the zone cannot hold it."""
+    shown = in_zone(value, zone)
+    return as_sent(value) if shown is None else stamp(shown)[:10]
 
 
 def end_time(session: JobSession, zone: tzinfo) -> str:
     """The end, without the date it shares with the start (the row then fits 120 columns)."""
     if session.end_time is None or session.creation_time is None:
         return local_time(session.end_time, zone)
-    end, start = session.end_time.astimezone(zone), session.creation_time.astimezone(zone)
-    return end.strftime("%H:%M" if end.date() == start.date() else "%m-%d %H:%M")
+    end, start = in_zone(session.end_time, zone), in_zone(session.creation_time, zone)
+    if end is None or start is None:
+        return local_time(session.end_time, zone)
+    if end.date() == start.date():
+        return stamp(end, date=False)
+    return stamp(end, year=end.year != start.year)
 
 
 def session_cells(
@@ -91,24 +148,26 @@ def session_cells(
     stats = session.statistics
     status = session.status or "-"
     objects = stats.processed_objects if stats.processed_objects is not None else session.progress
-    kind = {"full": "full", "incremental": "incremental"}.get((session.config_type or "").lower(), "-")
+    # Narrow, "incr" leaves the rate its room.
+    kinds = KINDS if "bottleneck" in columns else NARROW_KINDS
+    kind = kinds.get((session.config_type or "").lower(), "-")
     cells = {
         "start": Text(local_time(session.creation_time, zone)),
         "end": Text(
             "running" if session.is_running and session.end_time is None else end_time(session, zone)
         ),
         "duration": Text(duration_text(session, now)),
-        "status": safe_text(status, style=STATUS_STYLES.get(status.lower(), "")),
+        "status": safe_text(status, style=STATUS_STYLES.get(status.lower(), ""), width=NUMBER_WIDTH),
         "type": Text(kind),
-        "retries": Text("-" if session.retry_count is None else str(session.retry_count)),
-        "objects": Text("-" if objects is None else str(objects)),
+        "retries": Text("-" if session.retry_count is None else as_given(session.retry_count)),
+        "objects": Text("-" if objects is None else as_given(objects)),
         "transferred": Text(human_bytes(stats.transferred_bytes)),
         "rate": Text(
             f"{human_bytes(stats.processing_rate_bytes)}/s"
             if stats.processing_rate_bytes is not None
             else "-"
         ),
-        "bottleneck": safe_text(stats.bottleneck or "-"),
+        "bottleneck": safe_text(stats.bottleneck or "-", width=20),
     }
     return [cells[key] for key in columns]
 
@@ -131,7 +190,7 @@ class JobSessionsScreen(InTheAppsZone, Screen[None]):
         yield DataTable(id="job-sessions-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="job-sessions-detail", classes="sessions-line")
         yield Static("Reading sessions...", id="job-sessions-status", classes="sessions-line")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.relayout()
@@ -259,6 +318,9 @@ class JobSessionsScreen(InTheAppsZone, Screen[None]):
     # --- keys
     def action_refresh(self) -> None:
         self.load_sessions()
+
+    def action_help(self) -> None:
+        open_help(self)
 
     def action_back(self) -> None:
         self.dismiss(None)

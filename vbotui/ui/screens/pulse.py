@@ -3,42 +3,55 @@
 The server's version and build (ServiceInstance), its health (Health, API v8), proxies and
 repositories with their state, the licence's use; then per organization: jobs by last status,
 running, disabled, never run, and the oldest last backup. Each figure is a shortcut into the job
-list: Enter on "Failed 7" shows exactly those seven (an exact organization and status match, not a
-substring); Enter on the oldest backup goes to that job.
+list: Enter on "Failed 7" shows exactly those seven (the organization's id and an exact status, not
+a substring of a name); Enter on the oldest backup goes to that job.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from vbotui.api.models import Job
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import OrganizationPulse, ServerPulse, organizations_pulse, read_pulse
 
 from ..actions import bindings_for
-from ..safe_text import safe_text
+from ..safe_text import clean, safe_text
+from ..widgets.footer import KeyFooter
+from ..widgets.job_index import fit_middle
 from ..zone import InTheAppsZone
-from .job_sessions import human_bytes
+from .help import open_help
+from .job_sessions import as_given, human_bytes, local_date
 
-# The figure columns: (key, title).
+# The figure columns: (key, title, title in two lines for a narrow screen).
 FIGURES = (
-    ("failed", "Failed"),
-    ("warning", "Warning"),
-    ("success", "Success"),
-    ("running", "Running"),
-    ("disabled", "Disabled"),
-    ("never", "Never run"),
+    ("failed", "Failed", "Failed"),
+    ("warning", "Warning", "Warning"),
+    ("success", "Success", "Success"),
+    ("running", "Running", "Running"),
+    ("disabled", "Disabled", "Disabled"),
+    ("never", "Never run", "Never\nrun"),
 )
+OLDEST = ("oldest last backup", "Oldest\nbackup")
+WIDE_FROM = 110  # below it the titles take two lines, so that every column fits 80
+ORG_WIDTH = 28  # at most; narrower when the screen is
+ORG_MIN = len("organization")
+SCROLLBAR = 2  # kept free for the table's scroll bar, when there are more organizations than lines
+LICENCE_TYPE_WIDTH = 24  # a long licence type must not push its status out of sight
+# A filter value is printable ASCII without spaces or quotes: anything else is not put in the box.
+_PLAIN_ID = re.compile(r"[!#-~]{1,512}")
 
 
 @dataclass(frozen=True)
@@ -48,11 +61,6 @@ class Shortcut:
     filter: str = ""
     job_id: str = ""
     count: int = 0
-
-
-def _token(value: str) -> str:
-    """A filter value never holds whitespace: a name with spaces is matched on its first word."""
-    return value.split()[0] if value.split() else value
 
 
 def figure_jobs(org: OrganizationPulse, key: str) -> list[Job]:
@@ -65,9 +73,27 @@ def figure_jobs(org: OrganizationPulse, key: str) -> list[Job]:
     return org.by_status(key)
 
 
+def organization_id(org: OrganizationPulse) -> str | None:
+    """The id the jobs of `org` share, when it can go into the filter box as it is (the box's value
+    is written to the terminal: no escape, no space, no quote); else None."""
+    given = org.jobs[0].organization_id if org.jobs else None
+    if not given or _PLAIN_ID.fullmatch(given) is None:
+        return None
+    return given
+
+
+def organization_filter(org: OrganizationPulse) -> str:
+    """The `/` filter of every job of `org`: by its id (a name may hold spaces, quotes, escapes and
+    may be shared); "" when the id cannot be put in the box."""
+    given = organization_id(org)
+    return f"orgid:={given}" if given is not None else ""
+
+
 def figure_filter(org: OrganizationPulse, key: str) -> str:
-    """The `/` filter that shows exactly the jobs behind a figure of `org`."""
-    where = f"org:={_token(org.name.lower())}"
+    """The `/` filter that shows exactly the jobs behind a figure of `org` ("" when none can)."""
+    where = organization_filter(org)
+    if not where:
+        return ""
     if key == "disabled":
         return f"{where} enabled:no"
     if key == "never":
@@ -139,7 +165,7 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
             for repo in pulse.repositories
             if repo.capacity_bytes
             and repo.free_bytes is not None
-            and repo.free_bytes / repo.capacity_bytes < 0.1
+            and repo.free_bytes * 10 < repo.capacity_bytes  # whole numbers: any size, no float
         ]
         text.append(f"{len(pulse.repositories)}, {len(pulse.repositories) - len(problems)} OK")
         for repo in problems:
@@ -153,12 +179,15 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     head("\nLicence")
     if pulse.license is not None:
         lic = pulse.license
-        used = "?" if lic.used is None else str(lic.used)
-        total = "?" if lic.total is None else str(lic.total)
-        text.append_text(safe_text(f"{used} of {total} used, {lic.type or '?'}, "))
-        text.append_text(safe_text(lic.status or "?", style="green" if lic.status == "Valid" else "bold red"))
+        used = "?" if lic.used is None else as_given(lic.used)
+        total = "?" if lic.total is None else as_given(lic.total)
+        # The status first: whatever the type holds, "Expired" stays in sight.
+        style = "green" if lic.status == "Valid" else "bold red"
+        text.append_text(safe_text(lic.status or "?", style=style, width=LICENCE_TYPE_WIDTH))
+        text.append(f", {used} of {total} used, ")
+        text.append_text(safe_text(lic.type or "?", width=LICENCE_TYPE_WIDTH))
         if lic.expires is not None:
-            text.append(f", expires {lic.expires.astimezone(zone):%Y-%m-%d}")
+            text.append(f", expires {local_date(lic.expires, zone)}")
     else:
         missing("license")
     return text
@@ -197,33 +226,64 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
             id="pulse-status",
             classes="sessions-line",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("organization", key="organization")
-        for key, title in FIGURES:
-            table.add_column(title, key=key)
-        table.add_column("oldest last backup", key="oldest")
-        self.fill_table()
+        self.relayout()
         table.focus()
         if table.row_count:
             table.move_cursor(row=0, column=1)
         self.load()
 
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        """The columns for the screen's width: below WIDE_FROM the titles take two lines and the
+        organizations' names give way, so that every figure and the oldest backup stay in sight."""
+        table = self.query_one(DataTable)
+        narrow = self.app.size.width < WIDE_FROM
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        table.header_height = 2 if narrow else 1
+        table.add_column("organization", key="organization")
+        for key, title, short in FIGURES:
+            table.add_column(short if narrow else title, key=key)
+        table.add_column(OLDEST[1] if narrow else OLDEST[0], key="oldest")
+        self.fill_table()
+        if table.row_count:
+            table.move_cursor(row=cursor.row, column=cursor.column)
+
     def fill_table(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         now = self.ops.clock()
-        for index, org in enumerate(self.orgs):
-            cells: list[Text] = [safe_text(org.name.removesuffix(".onmicrosoft.com"), width=28)]
-            for key, _ in FIGURES:
+        rows: list[list[Text]] = []
+        for org in self.orgs:
+            cells: list[Text] = []
+            for key, _, _ in FIGURES:
                 count = len(figure_jobs(org, key))
                 style = {"failed": "bold red", "warning": "yellow", "running": "bold green"}.get(key, "")
                 cells.append(Text(str(count), style=style if count else "dim"))
             job, when = org.oldest_backup
             cells.append(Text(ago(when, now) if job is not None else "-"))
-            table.add_row(*cells, key=str(index))
+            rows.append(cells)
+        width = self.organization_width(rows)
+        for index, (org, cells) in enumerate(zip(self.orgs, rows, strict=True)):
+            name = fit_middle(clean(org.name.removesuffix(".onmicrosoft.com")), width).rstrip()
+            table.add_row(Text(name), *cells, key=str(index))
+
+    def organization_width(self, rows: list[list[Text]]) -> int:
+        """What is left for the names once the figures have their room (ORG_MIN..ORG_WIDTH)."""
+        table = self.query_one(DataTable)
+        columns = list(table.columns.values())[1:]
+        used = 0
+        for at, column in enumerate(columns):
+            title = max((cell_len(line) for line in column.label.plain.split("\n")), default=0)
+            used += max([title, *(row[at].cell_len for row in rows)]) + 2 * table.cell_padding
+        room = self.app.size.width - used - 2 * table.cell_padding - SCROLLBAR
+        return max(ORG_MIN, min(ORG_WIDTH, room))
 
     @work(exclusive=True, group="pulse", exit_on_error=False, description="pulse")
     async def load(self) -> None:
@@ -245,8 +305,7 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
         row, column = table.cursor_coordinate
         org = self.orgs[row]
         if column == 0:
-            where = f"org:={_token(org.name.lower())}"
-            return Shortcut(filter=where, count=len(org.jobs))
+            return Shortcut(filter=organization_filter(org), count=len(org.jobs))
         if column <= len(FIGURES):
             key = FIGURES[column - 1][0]
             return Shortcut(filter=figure_filter(org, key), count=len(figure_jobs(org, key)))
@@ -263,6 +322,9 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
             return
         self.dismiss(shortcut)
 
+    def action_help(self) -> None:
+        open_help(self)
+
     def action_refresh(self) -> None:
         self.load()
 
@@ -270,4 +332,4 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
         self.dismiss(None)
 
 
-__all__ = ["FIGURES", "PulseScreen", "Shortcut", "figure_filter", "server_lines"]
+__all__ = ["FIGURES", "PulseScreen", "Shortcut", "figure_filter", "organization_filter", "server_lines"]

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from vbotui.api.models import RestoreSession
@@ -27,8 +27,10 @@ from vbotui.timeparse import zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 
+from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
 from .confirm import ConfirmDialog
+from .help import open_help
 
 Clock = Callable[[], datetime]
 COLUMNS = ("id", "type", "state", "result", "organization", "created", "ended")
@@ -168,7 +170,7 @@ class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
             id="sessions-outcome",
             classes="sessions-line",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_title()
@@ -320,6 +322,9 @@ class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
     def action_last(self) -> None:
         table = self.query_one(DataTable)
         table.move_cursor(row=max(0, table.row_count - 1))
+
+    def action_help(self) -> None:
+        open_help(self)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
@@ -35,7 +35,9 @@ from vbotui.timeparse import zone_label
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
 from ..typeahead import TypeaheadInput
+from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
+from .help import open_help
 
 POLL_S = 2.0
 KIND_STYLES = {
@@ -190,7 +192,7 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
                     yield DataTable(id="session-objects", cursor_type="row", zebra_stripes=True)
         yield TypeaheadInput(placeholder="search the log (enter keeps, esc clears)", id="log-search")
         yield Static("Reading the log...", id="session-log-status", classes="sessions-line")
-        yield Footer()
+        yield KeyFooter()
 
     def title_text(self) -> Text:
         title = Text("Log of ", style="bold")
@@ -339,6 +341,9 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_help(self) -> None:
+        open_help(self)
 
     def action_back(self) -> None:
         box = self.query_one("#log-search", Input)

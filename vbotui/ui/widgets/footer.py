@@ -1,4 +1,4 @@
-"""The main screen's footer: the screen's keys on one line, `? Help` and `q Quit` first.
+"""Every screen's footer: the screen's keys on one line, in the registry's footer ranks.
 
 One widget that draws the keys itself. Textual's footer is a container with a widget per key:
 each styled, laid out and composed again on every bindings signal (~75 ms of start-up with
@@ -7,8 +7,9 @@ repaints its own line when the keys it shows change, and nothing else.
 
 Textual's footer lists the bindings in their chain order and clips what does not fit: at 80
 columns the list ended at "^r Re" and the two keys a newcomer needs never showed. This footer
-shows the registry's `FOOTER_FIRST` actions first, then the others in their usual order, and only
-whole keys: what does not fit is left out, never cut in the middle.
+orders the keys by their `rank` in the registry (by binding id, so a remapped key keeps its
+place) and shows the lowest ranks that fit, whole: what does not fit is left out, never cut in the
+middle. Rank 0 (`?`) is always shown.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from textual.widget import Widget
 
 from vbotui.keymap import BY_ID
 
-FOOTER_FIRST = ("help", "quit")
-"""Binding ids the footer always shows first, in this order."""
+UNRANKED = 100  # a binding outside the registry (Textual's own) comes after every ranked one
 DISABLED = Style(dim=True)
 
 
@@ -37,6 +37,7 @@ class FooterEntry:
     description: str
     action: str
     enabled: bool
+    rank: int = UNRANKED
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -83,7 +84,6 @@ class KeyFooter(Widget, can_focus=False):
             self.refresh()  # one line, its size fixed: no layout
 
     def _entries_of(self, screen: Screen[Any]) -> tuple[FooterEntry, ...]:
-        first = [BY_ID[binding_id].action for binding_id in FOOTER_FIRST]
         seen: set[str] = set()
         entries: list[FooterEntry] = []
         for _, binding, enabled, _tooltip in screen.active_bindings.values():
@@ -91,25 +91,21 @@ class KeyFooter(Widget, can_focus=False):
                 continue  # one entry per action, as Textual's footer does
             seen.add(binding.action)
             display = self.app.get_key_display(binding)
-            entries.append(FooterEntry(binding.key, display, binding.description, binding.action, enabled))
-
-        def rank(entry: FooterEntry) -> int:
-            return first.index(entry.action) if entry.action in first else len(first)
-
-        return tuple(sorted(entries, key=rank))  # stable: the others keep their order
+            declared = BY_ID.get(binding.id or "")
+            rank = declared.rank if declared is not None else UNRANKED
+            entries.append(
+                FooterEntry(binding.key, display, binding.description, binding.action, enabled, rank)
+            )
+        return tuple(sorted(entries, key=lambda entry: entry.rank))  # stable: ties keep their order
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
-        width = self.size.width
+        shown = fitting(self.entries, self.size.width)
         text = Text(no_wrap=True, overflow="crop")
         self._spans = []
-        for entry in self.entries:
-            label = f"{entry.key_display} {entry.description}" if entry.description else entry.key_display
-            gap = 1 if text.cell_len else 0
-            if text.cell_len + gap + cell_len(label) > width:
-                break  # whole keys only
-            text.append(" " * gap)
+        for entry in shown:
+            text.append(" " if text.cell_len else "")
             start = text.cell_len
             dim = DISABLED if not entry.enabled else Style()
             text.append(entry.key_display, style=key_style + dim)
@@ -121,7 +117,7 @@ class KeyFooter(Widget, can_focus=False):
     @property
     def shown(self) -> list[str]:
         """The keys on screen, as `key description` (tests, and what a screen reader would say)."""
-        return [f"{entry.key_display} {entry.description}" for _, _, entry in self._spans]
+        return [label(entry) for _, _, entry in self._spans]
 
     def on_click(self, event: events.Click) -> None:
         for start, end, entry in self._spans:
@@ -131,3 +127,21 @@ class KeyFooter(Widget, can_focus=False):
                 else:
                     self.app.bell()
                 return
+
+
+def label(entry: FooterEntry) -> str:
+    return f"{entry.key_display} {entry.description}" if entry.description else entry.key_display
+
+
+def fitting(entries: tuple[FooterEntry, ...], width: int) -> list[FooterEntry]:
+    """The entries (in rank order) that one line of `width` cells shows: rank 0 always, then each
+    next-ranked key whose whole label still fits after a space; one that does not is left out and
+    a lower-ranked, shorter one may still fit."""
+    shown: list[FooterEntry] = []
+    used = 0
+    for entry in entries:
+        needed = cell_len(label(entry)) + (1 if shown else 0)
+        if entry.rank == 0 or used + needed <= width:
+            shown.append(entry)
+            used += needed
+    return shown

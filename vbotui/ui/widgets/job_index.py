@@ -51,14 +51,14 @@ STATUS_STYLES = {
 }
 HEADER_LINES = 1
 
-# One job in the index: the five filter fields (vbotui.filtering), then these.
-R_ID: Final = 5
-R_JOB: Final = 6
-R_SORG: Final = 7
-R_NAT_NAME: Final = 8  # natural sort keys: "mailboxes 2" before "mailboxes 10"
-R_NAT_ORG: Final = 9
+# One job in the index: the filter's fields (vbotui.filtering.INDEX_FIELDS of them), then these.
+R_ID: Final = 6
+R_JOB: Final = 7
+R_SORG: Final = 8
+R_NAT_NAME: Final = 9  # natural sort keys: "mailboxes 2" before "mailboxes 10"
+R_NAT_ORG: Final = 10
 NaturalKey = tuple["str | int", ...]
-IndexRow = tuple[str, str, str, str, "bool | None", str, Job, str, NaturalKey, NaturalKey]
+IndexRow = tuple[str, str, str, str, "bool | None", str, str, Job, str, NaturalKey, NaturalKey]
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -165,7 +165,7 @@ SORT_KEYS: dict[str, Callable[[IndexRow], Any]] = {
 
 def index_row(job: Job, org: str) -> IndexRow:
     """The index tuple of one job (`org`: its organization's full name)."""
-    fields = index_fields(job.name, org, job.last_status, job.is_enabled)
+    fields = index_fields(job.name, org, job.last_status, job.is_enabled, job.organization_id)
     sorg = short_org(org).lower()
     return (*fields, job.id, job, sorg, natural_key(fields[1]), natural_key(sorg))
 

@@ -234,7 +234,9 @@ class JobTable(ScrollView, can_focus=True):
         return self.org_names.get(job.organization_id or "", job.organization_id or "")
 
     def matches(self, job: Job) -> bool:
-        return self.job_filter.matches(job.name, self.org_name(job), job.last_status, job.is_enabled)
+        return self.job_filter.matches(
+            job.name, self.org_name(job), job.last_status, job.is_enabled, job.organization_id
+        )
 
     def get_cell(self, job_id: str, column: str) -> Text:
         """What a cell shows (tests and the palette; painting does not build `Text`)."""
