@@ -110,7 +110,7 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
         palette="Clear filter",
     ),
-    Action("mark", "space", "mark", "main", "Mark", "mark / unmark the job under the cursor"),
+    Action("mark", "space", "mark", "main", "Mark", "mark / unmark the job under the cursor, then move down"),
     Action(
         "mark-shown",
         "asterisk",
@@ -127,11 +127,19 @@ ACTIONS: tuple[Action, ...] = (
         "start",
         "main",
         "Start",
-        f"start {_ANY_JOBS} (asks first for more than one)",
+        f"start {_ANY_JOBS} (asks first for more than one or a job not under the cursor)",
         palette="Start",
     ),
     Action("stop", "x", "stop", "main", "Stop", f"stop {_ANY_JOBS} (asks first)", palette="Stop"),
-    Action("enable", "e", "enable", "main", "Enable", f"enable {_ANY_JOBS}", palette="Enable"),
+    Action(
+        "enable",
+        "e",
+        "enable",
+        "main",
+        "Enable",
+        f"enable {_ANY_JOBS} (asks first for more than one or a job not under the cursor)",
+        palette="Enable",
+    ),
     Action(
         "disable", "d", "disable", "main", "Disable", f"disable {_ANY_JOBS} (asks first)", palette="Disable"
     ),

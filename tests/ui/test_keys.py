@@ -230,7 +230,7 @@ async def test_refresh_in_place_keeps_cursor_and_marks(make_app: AppFactory, sim
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         table = screen.jobs
-        await pilot.press("j", "j", "j", "j", "j", "space")
+        await pilot.press("j", "j", "j", "j", "j", "space", "k")  # space moved down: back
         cursor_job = table.cursor_job_id
         assert cursor_job is not None
         other = next(j for j in sim.jobs.values() if j.id != cursor_job)

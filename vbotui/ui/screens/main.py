@@ -260,6 +260,7 @@ class MainScreen(DetailFollowsTheCursor):
     def action_mark(self) -> None:
         if (job_id := self.jobs.cursor_job_id) is not None:
             self.jobs.toggle_mark(job_id)
+            self.jobs.action_cursor_down()  # the next job is the likely next mark (as k9s, mutt)
             self.update_header()
 
     def action_mark_shown(self) -> None:
@@ -304,6 +305,22 @@ class MainScreen(DetailFollowsTheCursor):
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         return [job] if job else []
 
+    def _only_the_cursor_row(self, jobs: list[Job]) -> bool:
+        """An action on anything but the job under the cursor is never sent without a question."""
+        return [job.id for job in jobs] == [self.jobs.cursor_job_id]
+
+    def _away_from_cursor(self, jobs: list[Job]) -> str:
+        """The question's note when the marks are elsewhere: the cursor is not what is acted on."""
+        if self.jobs.cursor_job_id in {job.id for job in jobs}:
+            return ""
+        return "Marked earlier: not the job under the cursor."
+
+    def _sent(self, jobs: list[Job]) -> None:
+        """The action on these jobs left: their marks are spent, whatever the outcome. A later key
+        must not act on them again by surprise (they may be off screen by then)."""
+        if self.jobs.marks & {job.id for job in jobs}:
+            self.jobs.clear_marks()
+
     def request_action(self, action: str) -> None:
         if self.ops.refuse_read_only(action):
             return
@@ -316,9 +333,9 @@ class MainScreen(DetailFollowsTheCursor):
             actions.claim(action, jobs)  # says "already in progress"
             return
         hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
-        if hidden or needs_confirmation(action, len(jobs)):
+        if hidden or needs_confirmation(action, len(jobs)) or not self._only_the_cursor_row(jobs):
             # Marks the filter hides are acted on too, but never without saying so.
-            note = marks_said(len(jobs), hidden) if hidden else ""
+            note = marks_said(len(jobs), hidden) if hidden else self._away_from_cursor(jobs)
             confirm = ConfirmScreen(action, [job.name for job in jobs], note=note)
             self.app.push_screen(confirm, callback=partial(self._confirmed, action, jobs))
         else:
@@ -334,8 +351,7 @@ class MainScreen(DetailFollowsTheCursor):
         free = self.ops.jobs.claim(action, jobs)
         if not free:
             return
-        if len(jobs) > 1:
-            self.jobs.clear_marks()  # done with them: a later key must not hit 100 jobs by surprise
+        self._sent(jobs)
         # On the app, not this screen: a sign-in screen on top must not cancel actions in flight.
         self.app.run_worker(
             self.ops.jobs.run(action, free), group="action", exit_on_error=False, description=f"{action} jobs"
@@ -442,8 +458,7 @@ class MainScreen(DetailFollowsTheCursor):
             free = self.ops.jobs.claim("start", jobs)
             if not free:
                 return
-            if len(jobs) > 1:
-                self.jobs.clear_marks()
+            self._sent(jobs)
             self.app.run_worker(
                 start_full(self.ops, free), group="action", exit_on_error=False, description="start full jobs"
             )
