@@ -9,6 +9,7 @@ reached the server: the operator must check before retrying, and the re-read sho
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,7 @@ class JobActions:
         return outcome
 
     async def run_bulk(self, action: str, jobs: Sequence[Job], *, full: bool = False) -> list[Outcome]:
-        total, answered, problems, unknown = len(jobs), 0, 0, 0
+        total, answered, problems = len(jobs), 0, 0
         one_by_one = total <= REREAD_ONE_BY_ONE_UP_TO
         entry = self.ops.activity.begin(action, f"{total} jobs")
         gate = asyncio.Semaphore(self.concurrency)
@@ -141,7 +142,7 @@ class JobActions:
         outcomes: list[Outcome] = [Outcome(NOT_SENT, None, "not sent") for _ in jobs]
 
         async def run(index: int, job: Job) -> None:
-            nonlocal answered, problems, unknown
+            nonlocal answered, problems
             async with gate:
                 if stopped:
                     return
@@ -149,7 +150,6 @@ class JobActions:
             outcomes[index] = outcome
             answered += 1
             problems += outcome.kind != DONE
-            unknown += outcome.kind == UNKNOWN
             entry.progress(f"{answered}/{total} answered, {problems} not done")
 
         tasks = [asyncio.ensure_future(run(index, job)) for index, job in enumerate(jobs)]
@@ -170,7 +170,7 @@ class JobActions:
             raise
         if not one_by_one:
             await self._reread_all(jobs)
-        summary = bulk_summary(total, problems, unknown)
+        summary = bulk_summary(outcomes)
         if problems:
             entry.finished_with_failures(summary)
         else:
@@ -184,14 +184,20 @@ class JobActions:
             self.in_flight.discard((action, job.id))
 
 
-def bulk_summary(total: int, problems: int, unknown: int = 0) -> str:
-    """`7/10 done, 3 failed`; says how many may have happened anyway; `3/3 succeeded` if all did."""
-    if not problems:
+def bulk_summary(outcomes: Sequence[Outcome]) -> str:
+    """`21 done, 3 refused`, each outcome counted in its own word; `3/3 succeeded` if all were done."""
+    total = len(outcomes)
+    count = Counter(outcome.kind for outcome in outcomes)
+    if count[DONE] == total:
         return f"{total}/{total} succeeded"
-    summary = f"{total - problems}/{total} done, {problems} failed"
-    if unknown:
-        summary += f" ({unknown} outcome unknown: may have reached the server; check before retrying)"
-    return summary
+    parts = [f"{count[DONE]} done"]
+    if count[REFUSED]:
+        parts.append(f"{count[REFUSED]} refused")
+    if count[UNKNOWN]:
+        parts.append(f"{count[UNKNOWN]} outcome unknown (may have reached the server; check before retrying)")
+    if count[NOT_SENT]:
+        parts.append(f"{count[NOT_SENT]} not sent")
+    return ", ".join(parts)
 
 
 def job_state(job: Job) -> str:
