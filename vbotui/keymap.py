@@ -246,7 +246,8 @@ ACTIONS: tuple[Action, ...] = (
         "copy_id",
         "main",
         "Copy id",
-        "copy the id of the job under the cursor to the clipboard (OSC 52; in tmux: set-clipboard on)",
+        "send the id of the job under the cursor to the terminal's clipboard "
+        "(OSC 52; in tmux: set-clipboard on)",
         show=False,
         palette="Copy job id",
     ),

@@ -132,9 +132,8 @@ class SignInFlow:
         return {k: v for k, v in env.items() if k not in _ENV_SERVER_KEYS}
 
     def tell(self, action: str, text: str, severity: str = "information") -> None:
-        """A line in the status panel, and a notification."""
-        self.app.activity.note(action, text)
-        self.app.notify(clean(text), severity=severity, markup=False, timeout=8)  # type: ignore[arg-type]
+        """A line in the status panel (and on a screen without it)."""
+        self.app.say(text, severity, action=action)
 
     async def store(self) -> TokenStore:
         async with self._store_lock:
@@ -147,8 +146,8 @@ class SignInFlow:
                     self.app.activity.note("keyring", fact)
                     if recipe:
                         self.app.activity.note("keyring", recipe)
-                    # The toast says only the fact: the recipe would cover the screen for seconds.
-                    self.app.notify(clean(fact), severity="warning", markup=False, timeout=10)
+                    # The sign-in screen's own line says only the fact (one line; the panel has both).
+                    self.app.say(fact, "warning", logged=True)
             return self._store
 
     def sign_in_screen(self, profile: Profile | None, **options: object) -> SignInScreen:

@@ -29,6 +29,7 @@ from vbotui.timeparse import zone_label
 from ..actions import bindings_for
 from ..safe_text import safe_text
 from ..zone import InTheAppsZone
+from .base import AppScreen
 
 Clock = Callable[[], datetime]
 RUNNING_REFRESH_S = 2.0
@@ -113,7 +114,7 @@ def session_cells(
     return [cells[key] for key in columns]
 
 
-class JobSessionsScreen(InTheAppsZone, Screen[None]):
+class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("job-sessions")
 
     def __init__(self, ops: ServerOperations, job: Job, *, local_tz: tzinfo | None = None) -> None:
@@ -266,7 +267,7 @@ class JobSessionsScreen(InTheAppsZone, Screen[None]):
     def action_open_log(self) -> None:
         session = self.session_under_cursor()
         if session is None:
-            self.notify("No session under the cursor.", severity="warning")
+            self.say("No session under the cursor.", "warning")
             return
         from .session_log import SessionLogScreen
 

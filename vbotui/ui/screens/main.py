@@ -22,6 +22,7 @@ from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
 
 from ..actions import bindings_for
+from ..clipboard import copy_refusal
 from ..collector import collector_paused, freeze_once
 from ..commands import JobCommands
 from ..messages import JobsUpdated
@@ -326,7 +327,7 @@ class MainScreen(DetailFollowsTheCursor):
             return
         jobs = self._targets()
         if not jobs:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
             return
         actions = self.ops.jobs
         if actions.all_in_flight(action, jobs):
@@ -376,7 +377,7 @@ class MainScreen(DetailFollowsTheCursor):
             return
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         if job is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
         else:
             from .explore import ExploreDialog
 
@@ -386,11 +387,15 @@ class MainScreen(DetailFollowsTheCursor):
     def action_copy_id(self) -> None:
         job_id = self.jobs.cursor_job_id
         if job_id is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
+            return
+        if (why := copy_refusal(job_id)) is not None:
+            said = f"not copied: the job's id is not a plausible id ({why}): {job_id}"
+            self.say(said, "warning", action="copy")
             return
         self.app.copy_to_clipboard(job_id)  # OSC 52: the terminal (or tmux set-clipboard on) keeps it
-        self.ops.activity.note("copy", f"job id {job_id} sent to the clipboard (OSC 52)")
-        self.notify(f"Copied {job_id}", markup=False)
+        # Sent, not "copied": the terminal may ignore OSC 52, and nothing tells vbotui whether it did.
+        self.say(f"job id {job_id} sent to the terminal's clipboard (OSC 52)", action="copy")
 
     def action_export(self) -> None:
         from ..export import ExportDialog, export_jobs
@@ -406,12 +411,10 @@ class MainScreen(DetailFollowsTheCursor):
             try:
                 kind = export_jobs(jobs, self.jobs.org_name, path)  # type: ignore[arg-type]
             except OSError as error:
-                self.ops.activity.note("export", f"not written: {error}")
-                self.notify(clean(f"Export failed: {error}"), severity="error", markup=False)
+                self.say(f"not written: {error}", "error", action="export")
                 return
             said = f"{len(jobs)} jobs written to {path} ({kind})"
-            self.ops.activity.note("export", said)
-            self.notify(clean(said), markup=False)
+            self.say(said, action="export")
 
         self.app.push_screen(ExportDialog(len(jobs), default), chosen)
 
@@ -426,7 +429,7 @@ class MainScreen(DetailFollowsTheCursor):
 
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         if job is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
         else:
             self.app.push_screen(JobSessionsScreen(self.ops, job))
 
@@ -437,7 +440,7 @@ class MainScreen(DetailFollowsTheCursor):
             return
         jobs = self._targets()
         if not jobs:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
             return
         if full_start_refusal(self.ops) is not None:  # v3-v5: says why on a line, sends nothing
             self.app.run_worker(start_full(self.ops, jobs), group="action", exit_on_error=False)

@@ -20,11 +20,12 @@ from vbotui.operations import ServerOperations
 from ..sessions_cache import SessionsCache, running
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import JobTable
+from .base import AppScreen
 
 DETAIL_DEBOUNCE_S = 0.3
 
 
-class DetailFollowsTheCursor(Screen[None]):
+class DetailFollowsTheCursor(AppScreen, Screen[None]):
     """A screen with a job list (`jobs`) and a detail pane (`#detail`) for the job under its cursor."""
 
     ops: ServerOperations

@@ -28,6 +28,7 @@ from vbotui.operations.sessions import OrganizationPulse, ServerPulse, organizat
 from ..actions import bindings_for
 from ..safe_text import safe_text
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .job_sessions import human_bytes
 
 # The figure columns: (key, title).
@@ -164,7 +165,7 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     return text
 
 
-class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
+class PulseScreen(AppScreen, InTheAppsZone, Screen[Shortcut | None]):
     """Dismissed with the Shortcut of the figure Enter was pressed on (None: back)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("pulse")
@@ -256,10 +257,10 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
     def action_open_figure(self) -> None:
         shortcut = self.shortcut_under_cursor()
         if shortcut is None or (not shortcut.filter and not shortcut.job_id):
-            self.notify("No shortcut into the job list for this figure.", severity="warning")
+            self.say("No shortcut into the job list for this figure.", "warning")
             return
         if shortcut.count == 0:
-            self.notify("No jobs behind this figure.", severity="information")
+            self.say("No jobs behind this figure.")
             return
         self.dismiss(shortcut)
 

@@ -28,6 +28,7 @@ from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .confirm import ConfirmDialog
 
 Clock = Callable[[], datetime]
@@ -135,7 +136,7 @@ class ConfirmStopSession(ConfirmDialog):
         self.session = session
 
 
-class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
+class RestoreSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("restore-sessions")
 
     def __init__(

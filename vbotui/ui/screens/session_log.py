@@ -36,6 +36,7 @@ from ..actions import bindings_for
 from ..safe_text import clean, safe_text
 from ..typeahead import TypeaheadInput
 from ..zone import InTheAppsZone
+from .base import AppScreen
 
 POLL_S = 2.0
 KIND_STYLES = {
@@ -151,7 +152,7 @@ class LogView(ScrollView, can_focus=True):
         return strip.apply_style(self.rich_style)
 
 
-class SessionLogScreen(InTheAppsZone, Screen[None]):
+class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("session-log")
 
     def __init__(
@@ -318,10 +319,10 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
 
     def _step(self, forward: bool) -> None:
         if not self.log_view.term:
-            self.notify("No search: / searches the log.", severity="warning")
+            self.say("No search: / searches the log.", "warning")
             return
         if self.log_view.step(forward) is None:
-            self.notify(f"No match of {self.log_view.term!r}.", severity="warning", markup=False)
+            self.say(f"No match of {self.log_view.term!r}.", "warning")
         self.show_status(self.status_text())
 
     def action_next_match(self) -> None:
@@ -333,7 +334,7 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         if not self.with_objects:
-            self.notify("Processed objects: API v7 and later.", severity="information")
+            self.say("Processed objects: API v7 and later.")
             return
         tabs.active = "objects-tab" if tabs.active == "log-tab" else "log-tab"
 
