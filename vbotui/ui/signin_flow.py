@@ -71,16 +71,19 @@ class SignInSetup:
     env: Mapping[str, str] | None = None
 
 
-def trust_text(profile: Profile | None, insecure: bool = False) -> Text:
-    """One line saying how the server's certificate is checked (red when it is not)."""
-    tls = profile.tls if profile else None
+def trust_text(
+    profile: Profile | None, insecure: bool = False, *, session: ServerSession | None = None
+) -> Text:
+    """One line saying how the server's certificate is checked (red when it is not). With the
+    `session`, the trust in force: a pin in the known-servers file (accepted on an earlier run)."""
+    tls = session.trust if session is not None else profile.tls if profile else None
     if insecure or (tls is not None and tls.mode == "insecure"):
         return Text("INSECURE: TLS not verified (--insecure)", style="bold red")
     if tls is None or tls.mode == "system":
         return Text("TLS: system trust store; a self-signed certificate is shown to accept")
     if tls.mode == "ca_file":
         return Text(f"TLS: certificates signed by the CA file {clean(tls.ca_file)}")
-    return Text(f"TLS: pinned certificate {tls.pin_sha256 or '(accepted on first use)'}")
+    return Text(f"TLS: pinned SHA-256 {tls.pin_sha256 or '(accepted on first use)'}")
 
 
 def describe_failure(error: BaseException, url: str) -> str:
@@ -197,7 +200,7 @@ class SignInFlow:
                 await session.accept_certificate(problem.certificate, replace=answer == REPLACE)
                 verb = "replaced the pin with" if answer == REPLACE else "trusted"
                 self.app.activity.note("certificate", f"{verb} {problem.certificate.sha256}")
-                pinned = Text(f"TLS: pinned certificate {problem.certificate.sha256} (accepted now)")
+                pinned = Text(f"TLS: pinned SHA-256 {problem.certificate.sha256} (accepted now)")
                 for screen in self.app.screen_stack:  # no longer "system trust store"
                     if isinstance(screen, SignInScreen):
                         screen.set_trust(pinned)
@@ -236,6 +239,7 @@ class SignInFlow:
         while True:
             screen.set_busy(f"Signing in to {profile.name}...")
             session = self.setup.new_session(profile, await self.store())
+            screen.set_trust(trust_text(profile, session=session))  # a pin from an earlier run
             try:
                 outcome = await self._trusting(session, session.start)
                 break
