@@ -25,6 +25,7 @@ from vbotui.api.models import Job, JobSession
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_job_sessions
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..safe_text import safe_text
@@ -194,7 +195,7 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
             every = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
             words = "a session is running: " if running else ""
             self.show_status(
-                Text(f"{len(sessions)} sessions, newest first; {words}refreshed every {every:g} s")
+                Text(f"{counted(len(sessions), 'session')}, newest first; {words}refreshed every {every:g} s")
             )
         if self.poll_timer is not None:
             self.poll_timer.stop()

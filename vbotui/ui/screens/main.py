@@ -20,6 +20,7 @@ from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..clipboard import copy_refusal
@@ -413,7 +414,7 @@ class MainScreen(DetailFollowsTheCursor):
             except OSError as error:
                 self.say(f"not written: {error}", "error", action="export")
                 return
-            said = f"{len(jobs)} jobs written to {path} ({kind})"
+            said = f"{counted(len(jobs), 'job')} written to {path} ({kind})"
             self.say(said, action="export")
 
         self.app.push_screen(ExportDialog(len(jobs), default), chosen)

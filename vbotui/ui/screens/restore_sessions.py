@@ -26,6 +26,7 @@ from vbotui.operations import DONE, ServerOperations
 from vbotui.timeparse import zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
+from vbotui.words import counted
 
 from ..zone import InTheAppsZone
 from .base import AppScreen
@@ -240,7 +241,9 @@ class RestoreSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
             self.apply(sessions)
             self.loaded = True
             self.show_status(
-                Text(f"{len(sessions)} restore sessions; refreshed every {self.refresh_seconds:g} s")
+                Text(
+                    f"{counted(len(sessions), 'restore session')}; refreshed every {self.refresh_seconds:g} s"
+                )
             )
         # One timer at most, even when ctrl+r starts a refresh between polls.
         if self.poll_timer is not None:

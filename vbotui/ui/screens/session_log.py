@@ -31,6 +31,7 @@ from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_log, read_processed_objects, read_session
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
@@ -265,7 +266,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
 
     def status_text(self) -> Text:
         log = self.log_view
-        parts = [f"{len(log.lines)} lines"]
+        parts = [counted(len(log.lines), "line")]
         if self.session.is_running:
             parts.append(
                 "following the end (scroll up to stop, G or End to follow)"
