@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -90,8 +90,10 @@ class VboApp(App[None]):
         ansi: bool | None = None,
         utc: bool = False,
         accent: str | None = None,
+        reread_later: bool = True,
     ) -> None:
         super().__init__()
+        self.reread_later = reread_later
         # Times in UTC (--utc, VBOTUI_UTC=1, utc = true) or local time: one zone for every screen,
         # held by the operations object the screens read it from; the palette toggles it.
         self.utc = utc
@@ -129,7 +131,15 @@ class VboApp(App[None]):
             client, self.activity, label=label, read_only=self.read_only, audit=audit, zone=self.zone
         )
         ops.subscribe(lambda event: self._ops_event(ops, event))
+        if self.reread_later:  # acted jobs are read again a few seconds later (jobs.REREAD_AFTER_S)
+            ops.jobs.scheduler = self._reread_later
         return ops
+
+    def _reread_later(self, delay: float, read: Callable[[], Awaitable[None]]) -> None:
+        def start() -> None:
+            self.run_worker(read(), group="re-read", exit_on_error=False, description="re-read job")
+
+        self.set_timer(max(delay, 0.01), start)  # a timer of 0 s never fires
 
     @property
     def zone(self) -> tzinfo:
