@@ -56,6 +56,7 @@ SCOPES: dict[str, str] = {
     "job-sessions": "Job sessions screen",
     "session-log": "Session log screen",
     "pulse": "Pulse screen",
+    "status-panel": "Status panel (Tab moves the focus there)",
 }
 """Every scope and the title of its part of the help screen."""
 
@@ -446,6 +447,15 @@ ACTIONS: tuple[Action, ...] = (
         "Retry now",
         "try an unreachable server now instead of waiting for the countdown",
     ),
+    Action(
+        "status-panel.newest",
+        "end",
+        "scroll_end",
+        "status-panel",
+        "Newest",
+        "the newest line, followed from then on (up/down, PgUp/PgDn and Home read back)",
+        show=False,
+    ),
     Action("help.close", "escape,q,question_mark", "close", "help", "Close", "close this help"),
     Action(
         "export.cancel", "escape", "cancel", "export", "Cancel", "close the export dialog, nothing written"
@@ -456,6 +466,7 @@ BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 CHAINS: tuple[tuple[str, ...], ...] = (
     ("jobs", "main", "app"),
+    ("status-panel", "main", "app"),
     ("restore-sessions", "app"),
     ("job-sessions", "app"),
     ("session-log", "app"),

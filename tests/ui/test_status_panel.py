@@ -7,6 +7,7 @@ from textual.geometry import Region
 
 from vbotui.operations.activity import HISTORY, ActivityLog
 from vbotui.sim import Simulator
+from vbotui.ui.actions import help_sections
 from vbotui.ui.widgets.status_panel import StatusPanel
 
 from .conftest import AppFactory, loaded
@@ -127,3 +128,9 @@ async def test_a_line_added_to_a_full_history_repaints_every_row(make_app: AppFa
         rows = painted(panel)
         assert rows == fresh(panel)
         assert sum("the newest" in row for row in rows) == 1
+
+
+def test_the_help_says_how_to_reach_and_scroll_the_panel() -> None:
+    sections = dict(help_sections())
+    [(keys, does)] = sections["Status panel (Tab moves the focus there)"]
+    assert keys == "end" and "newest line" in does and "PgUp" in does and "Home" in does

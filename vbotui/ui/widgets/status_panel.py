@@ -8,19 +8,26 @@ unless the operator scrolled up to read back; it takes focus (Tab) and scrolls b
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.text import Text
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vbotui.operations.activity import ActivityEntry, ActivityLog
 
+from ..actions import bindings_for
+
 EMPTY = Text("No requests yet.", style="dim")
 
 
 class StatusPanel(ScrollView, can_focus=True):
     """Renders `ActivityLog`; newest line at the bottom, scrolled there unless read back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("status-panel")
 
     def __init__(self, activity: ActivityLog, *, id: str | None = None) -> None:
         super().__init__(id=id)
