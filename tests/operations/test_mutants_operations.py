@@ -143,6 +143,7 @@ async def test_a_bulk_action_returns_each_jobs_outcome_in_order_and_lines_only_i
     lines = entries(world, "start")
     assert [line.target for line in lines] == [jobs[2].name, "4 jobs"]  # the summary stays the newest
     assert lines[1].note == "3 done, 1 refused"
+    assert "FAIL" not in lines[1].render().plain  # 3 of 4 were done: the summary is no failure
     assert not entries(world, "re-read")  # every answer came: each job is re-read silently
     [notice] = notices(world)
     assert (notice.message, notice.severity) == ("start: 3 done, 1 refused", "error")
