@@ -450,7 +450,8 @@ class MainScreen(DetailFollowsTheCursor):
             self.ops.jobs.claim("start", jobs)  # says "already in progress"
             return
         hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
-        note = f"{FULL_NOTE} {marks_said(len(jobs), hidden)}" if hidden else FULL_NOTE
+        where = marks_said(len(jobs), hidden) if hidden else self._away_from_cursor(jobs)
+        note = f"{FULL_NOTE} {where}" if where else FULL_NOTE
         confirm = ConfirmScreen("start full", [job.name for job in jobs], note=note)
 
         def answered(answer: bool | None) -> None:
