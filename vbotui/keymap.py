@@ -59,6 +59,7 @@ SCOPES: dict[str, str] = {
     "job-sessions": "Job sessions screen",
     "session-log": "Session log screen",
     "pulse": "Pulse screen",
+    "status-panel": "Status panel (Tab moves the focus there)",
 }
 """Every scope and the title of its part of the help screen."""
 
@@ -114,7 +115,15 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
         palette="Clear filter",
     ),
-    Action("mark", "space", "mark", "main", "Mark", "mark / unmark the job under the cursor", rank=9),
+    Action(
+        "mark",
+        "space",
+        "mark",
+        "main",
+        "Mark",
+        "mark / unmark the job under the cursor, then move down",
+        rank=9,
+    ),
     Action(
         "mark-shown",
         "asterisk",
@@ -131,12 +140,21 @@ ACTIONS: tuple[Action, ...] = (
         "start",
         "main",
         "Start",
-        f"start {_ANY_JOBS} (asks first for more than one)",
+        f"start {_ANY_JOBS} (asks first for more than one or a job not under the cursor)",
         palette="Start",
         rank=4,
     ),
     Action("stop", "x", "stop", "main", "Stop", f"stop {_ANY_JOBS} (asks first)", palette="Stop", rank=5),
-    Action("enable", "e", "enable", "main", "Enable", f"enable {_ANY_JOBS}", palette="Enable", rank=10),
+    Action(
+        "enable",
+        "e",
+        "enable",
+        "main",
+        "Enable",
+        f"enable {_ANY_JOBS} (asks first for more than one or a job not under the cursor)",
+        palette="Enable",
+        rank=10,
+    ),
     Action(
         "disable",
         "d",
@@ -257,7 +275,8 @@ ACTIONS: tuple[Action, ...] = (
         "copy_id",
         "main",
         "Copy id",
-        "copy the id of the job under the cursor to the clipboard (OSC 52; in tmux: set-clipboard on)",
+        "send the id of the job under the cursor to the terminal's clipboard "
+        "(OSC 52; in tmux: set-clipboard on)",
         show=False,
         palette="Copy job id",
     ),
@@ -491,6 +510,15 @@ ACTIONS: tuple[Action, ...] = (
         "Retry now",
         "try an unreachable server now instead of waiting for the countdown",
     ),
+    Action(
+        "status-panel.newest",
+        "end",
+        "scroll_end",
+        "status-panel",
+        "Newest",
+        "the newest line, followed from then on (up/down, PgUp/PgDn and Home read back)",
+        show=False,
+    ),
     Action("help.close", "escape,q,question_mark", "close", "help", "Close", "close this help"),
     Action(
         "export.cancel", "escape", "cancel", "export", "Cancel", "close the export dialog, nothing written"
@@ -501,6 +529,7 @@ BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 SCREEN_CHAINS: tuple[tuple[str, ...], ...] = (
     ("jobs", "main"),
+    ("status-panel", "main"),
     ("restore-sessions",),
     ("job-sessions",),
     ("session-log",),

@@ -120,7 +120,7 @@ async def test_a_bulk_summary_counts_each_kind_and_stays_the_newest_line(
     assert len(posts(sim, "start")) == 6
     summary = world.ops.activity.entries[-1]
     assert summary.target == "6 jobs"
-    assert "3/6 done, 3 failed" in summary.note and "1 outcome unknown" in summary.note
+    assert "3 done, 2 refused, 1 outcome unknown" in summary.note and "1 outcome unknown" in summary.note
     kinds = sorted(r["outcome"] for r in world.audit() if r["action"] == "start")
     assert kinds == [DONE, DONE, DONE, REFUSED, REFUSED, UNKNOWN]
 

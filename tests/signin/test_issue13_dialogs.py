@@ -77,7 +77,7 @@ async def test_sign_in_says_pinned_after_a_certificate_was_accepted(sim, tmp_pat
             screen = await sign_in_screen(pilot)
             await wait_until(pilot, lambda: bool(screen.error_text), "the refusal")
             text = screen_text(screen)
-            assert "system trust store" not in text and f"pinned certificate {a.sha256}" in text
+            assert "system trust store" not in text and f"pinned SHA-256 {a.sha256}" in text
             await type_password(pilot, PASSWORD)
             await main_loaded(pilot)
         await app.aclose()
@@ -95,3 +95,16 @@ async def test_a_broken_config_stays_on_the_sign_in_screen(tmp_path: Path) -> No
         assert "and 1 more in the status panel" in text
         assert any(entry.action == "config" for entry in app.activity.entries)
     await app.aclose()
+
+
+async def test_a_second_run_says_pinned_while_a_pin_exists(sim, tmp_path: Path) -> None:  # noqa: F811
+    a = self_signed(tmp_path, "a")
+    with serve_https(sim.app, a) as port:
+        KnownServers(tmp_path / "known_servers.json").pin("127.0.0.1", port, a.sha256)  # the first run's
+        app = new_app(make_setup(tmp_path, None, https_profile(port)))
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await sign_in_screen(pilot)
+            await wait_until(pilot, lambda: not screen.busy, "the screen to ask")
+            text = screen_text(screen)
+            assert "system trust store" not in text and f"pinned SHA-256 {a.sha256}" in text
+        await app.aclose()

@@ -41,6 +41,9 @@ async def make_app(sim: Simulator, sim_clock: ManualClock) -> AsyncIterator[AppF
         await client.sign_in(SIM_USER, SIM_PASSWORD)
         clients.append(client)
         options.setdefault("refresh_s", 3600.0)  # tests refresh with ctrl+r, not by waiting
+        # No re-reads seconds after an action (on real timers): tests count requests; the
+        # schedule has tests of its own (tests/operations/test_reread_schedule.py).
+        options.setdefault("reread_later", False)
         return VboApp(client, "sim.test", clock=sim_clock, monotonic=lambda: 0.0, **options)
 
     yield factory

@@ -29,6 +29,7 @@ from vbotui.ui.screens.session_log import SessionLogScreen
 from vbotui.ui.screens.signin import SignInScreen
 from vbotui.ui.widgets.footer import KeyFooter
 from vbotui.ui.widgets.job_table import JobTable
+from vbotui.ui.widgets.status_panel import StatusPanel
 
 from .conftest import AppFactory, loaded, wait_until
 
@@ -50,6 +51,7 @@ BOUND = {
     "job-sessions": JobSessionsScreen,
     "session-log": SessionLogScreen,
     "pulse": PulseScreen,
+    "status-panel": StatusPanel,
 }
 
 

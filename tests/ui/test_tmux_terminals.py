@@ -76,8 +76,8 @@ def test_c_copies_the_job_id_through_tmux_with_set_clipboard_on() -> None:
         term.tmux("set-option", "-s", "set-clipboard", "on")
         term.wait_for(lambda t: "60 jobs" in t and "list jobs" in t, "the job list")
         term.keys("c")
-        text = term.wait_for(lambda t: "Copied " in t, "the copy notice")
-        copied = re.search(r"Copied ([0-9a-f-]{36})", text)
+        text = term.wait_for(lambda t: "sent to the" in t, "the copy line")
+        copied = re.search(r"job id ([0-9a-f-]{36}) sent to the", text)
         assert copied is not None, text
         # tmux keeps what OSC 52 set as its newest paste buffer.
         for _ in range(100):

@@ -22,10 +22,11 @@ from .outcome import DONE, NOT_SENT, REFUSED, UNKNOWN, Outcome
 Clock = Callable[[], datetime]
 Listener = Callable[["ActivityEntry"], None]
 
-PENDING, FAILED, NOTE = "pending", "failed", "note"
-# The request outcomes (outcome.py) and two more: a read that failed, and a line that is no request.
-STATES = (PENDING, DONE, REFUSED, UNKNOWN, NOT_SENT, FAILED, NOTE)
-PROBLEMS = (REFUSED, UNKNOWN, NOT_SENT, FAILED)
+PENDING, FAILED, NOTE, PARTLY = "pending", "failed", "note", "partly"
+# The request outcomes (outcome.py) and three more: a read that failed, a line that is no request,
+# and a bulk action some of whose jobs were not done (its note counts each outcome: no one tag fits).
+STATES = (PENDING, DONE, REFUSED, UNKNOWN, NOT_SENT, FAILED, NOTE, PARTLY)
+PROBLEMS = (REFUSED, UNKNOWN, NOT_SENT, FAILED, PARTLY)
 HISTORY = 500
 
 _TAGS = {
@@ -35,6 +36,7 @@ _TAGS = {
     NOT_SENT: ("     ", ""),  # the note says "not sent: why"
     FAILED: ("FAIL ", "bold red"),
     NOTE: ("     ", ""),
+    PARTLY: ("     ", ""),
 }
 
 
@@ -82,8 +84,9 @@ class ActivityEntry:
         self._log.changed(self)
 
     def finished_with_failures(self, note: str) -> None:
-        """A bulk action some of whose requests failed (each failure has a line of its own)."""
-        self.state = FAILED
+        """A bulk action some of whose requests were not done (each has a line of its own); `note`
+        counts them by outcome ("21 done, 3 refused"): the line is not tagged FAIL."""
+        self.state = PARTLY
         self.elapsed_s = self._elapsed(None)
         self.note = note
         self._log.changed(self)

@@ -9,7 +9,8 @@ reached the server: the operator must check before retrying, and the re-read sho
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vbotui.api.models import Job
@@ -26,6 +27,13 @@ BULK_CONCURRENCY = 8
 # Up to this many jobs, a bulk action re-reads each job as its answer comes; above it, one list
 # of every job at the end is cheaper than N single reads.
 REREAD_ONE_BY_ONE_UP_TO = 20
+# After an answer the job is re-read at once, and again this many seconds after the answer until its
+# lastStatus changes: a job started is Running at once, and may end before the next poll (the row
+# would say Running while the detail pane's newest session has ended).
+REREAD_AFTER_S = (2.0, 5.0, 10.0)
+
+Scheduler = Callable[[float, Callable[[], Awaitable[None]]], None]
+"""Run the coroutine function after a delay in seconds (the app's timers; a test's own list)."""
 
 
 def needs_confirmation(action: str, count: int) -> bool:
@@ -48,6 +56,8 @@ class JobActions:
         self.ops = ops
         self.concurrency = concurrency
         self.in_flight: set[tuple[str, str]] = set()
+        # The later re-reads (REREAD_AFTER_S); None: none (a one-shot command ends at the answer).
+        self.scheduler: Scheduler | None = None
 
     def all_in_flight(self, action: str, jobs: Sequence[Job]) -> bool:
         return all((action, job.id) in self.in_flight for job in jobs)
@@ -93,10 +103,39 @@ class JobActions:
             self.in_flight.discard((action, job.id))
         outcome = result.outcome
         if reread and (outcome.kind == DONE or worth_rereading(outcome)):
-            await self._reread(job, say_what=outcome.kind == UNKNOWN)
+            seen = await self._reread(job, say_what=outcome.kind == UNKNOWN)
+            self._reread_later([job], {job.id: (seen or job).last_status})
         return outcome
 
-    async def _reread(self, job: Job, *, say_what: bool = False) -> None:
+    def _reread_later(self, jobs: Sequence[Job], seen: dict[str, str | None]) -> None:
+        """Re-read `jobs` REREAD_AFTER_S after the answer, each until its lastStatus is no longer
+        `seen[id]` (what the server said right after the answer)."""
+        if self.scheduler is None or not jobs:
+            return
+        schedule = self.scheduler
+        delays = iter(REREAD_AFTER_S)
+
+        def after(previous: float, waiting: list[Job]) -> None:
+            delay = next(delays, None)
+            if delay is None or not waiting or self.ops.closing:
+                return
+
+            async def read() -> None:
+                if self.ops.closing:
+                    return
+                if len(waiting) > REREAD_ONE_BY_ONE_UP_TO:
+                    fresh = await self._reread_all(waiting, quiet=True)
+                else:
+                    fresh = [await self._reread(job) for job in waiting]
+                changed = {job.id for job in fresh if job is not None and job.last_status != seen.get(job.id)}
+                gone = {job.id for job, now in zip(waiting, fresh, strict=True) if now is None}
+                after(delay, [job for job in waiting if job.id not in changed | gone])
+
+            schedule(delay - previous, read)
+
+        after(0.0, list(jobs))
+
+    async def _reread(self, job: Job, *, say_what: bool = False) -> Job | None:
         """Show the job as the server has it now; `say_what` also puts that on a line."""
         result = await self.ops.perform(
             "re-read",
@@ -107,24 +146,38 @@ class JobActions:
             done_note=lambda fresh: f"the server says now: {job_state(fresh)}",
         )
         if result.done:
-            self.ops.emit(JobsChanged((result.value,)))
-        elif result.outcome.status == 404:
+            fresh: Job = result.value
+            self.ops.emit(JobsChanged((fresh,)))
+            return fresh
+        if result.outcome.status == 404:
             self.ops.emit(JobsChanged((), gone=(job.id,)))
+        return None
 
-    async def _reread_all(self, jobs: Sequence[Job]) -> None:
-        """One list of every job instead of a read per job (a large bulk action)."""
+    async def reread(self, job: Job) -> None:
+        """Read `job` again and show it as the server has it (the detail pane saw it end)."""
+        await self._reread(job)
+
+    async def _reread_all(self, jobs: Sequence[Job], *, quiet: bool = False) -> list[Job | None]:
+        """One list of every job instead of a read per job (a large bulk action). Returns each
+        job as read, in the order of `jobs` (None: gone, or the list could not be read)."""
         wanted = {job.id for job in jobs}
         result = await self.ops.perform(
-            "re-read", f"{len(wanted)} jobs", self.ops.client.list_jobs, read=True
+            "re-read",
+            f"{len(wanted)} jobs",
+            self.ops.client.list_jobs,
+            read=True,
+            line="on_problem" if quiet else "always",
         )
         if not result.done:
-            return
+            return [None for _ in jobs]
         found = tuple(job for job in result.value if job.id in wanted)
         gone = tuple(wanted - {job.id for job in found})
         self.ops.emit(JobsChanged(found, gone=gone))
         entry = self.ops.activity.entries[-1] if self.ops.activity.entries else None
-        if entry is not None and entry.action == "re-read":
+        if not quiet and entry is not None and entry.action == "re-read":
             entry.progress(f"{len(found)} jobs" + (f", {len(gone)} no longer on the server" if gone else ""))
+        by_id = {job.id: job for job in found}
+        return [by_id.get(job.id) for job in jobs]
 
     async def run_one(self, action: str, job: Job, *, full: bool = False) -> Outcome:
         outcome = await self._one(action, job, full=full)
@@ -133,7 +186,7 @@ class JobActions:
         return outcome
 
     async def run_bulk(self, action: str, jobs: Sequence[Job], *, full: bool = False) -> list[Outcome]:
-        total, answered, problems, unknown = len(jobs), 0, 0, 0
+        total, answered, problems = len(jobs), 0, 0
         one_by_one = total <= REREAD_ONE_BY_ONE_UP_TO
         entry = self.ops.activity.begin(action, f"{total} jobs")
         gate = asyncio.Semaphore(self.concurrency)
@@ -141,7 +194,7 @@ class JobActions:
         outcomes: list[Outcome] = [Outcome(NOT_SENT, None, "not sent") for _ in jobs]
 
         async def run(index: int, job: Job) -> None:
-            nonlocal answered, problems, unknown
+            nonlocal answered, problems
             async with gate:
                 if stopped:
                     return
@@ -149,7 +202,6 @@ class JobActions:
             outcomes[index] = outcome
             answered += 1
             problems += outcome.kind != DONE
-            unknown += outcome.kind == UNKNOWN
             entry.progress(f"{answered}/{total} answered, {problems} not done")
 
         tasks = [asyncio.ensure_future(run(index, job)) for index, job in enumerate(jobs)]
@@ -169,8 +221,17 @@ class JobActions:
             entry.cancelled()
             raise
         if not one_by_one:
-            await self._reread_all(jobs)
-        summary = bulk_summary(total, problems, unknown)
+            fresh = await self._reread_all(jobs)
+            answered_jobs = [
+                (job, now)
+                for job, now, outcome in zip(jobs, fresh, outcomes, strict=True)
+                if outcome.kind == DONE or worth_rereading(outcome)
+            ]
+            self._reread_later(
+                [job for job, _ in answered_jobs],
+                {job.id: (now or job).last_status for job, now in answered_jobs},
+            )
+        summary = bulk_summary(outcomes)
         if problems:
             entry.finished_with_failures(summary)
         else:
@@ -184,14 +245,20 @@ class JobActions:
             self.in_flight.discard((action, job.id))
 
 
-def bulk_summary(total: int, problems: int, unknown: int = 0) -> str:
-    """`7/10 done, 3 failed`; says how many may have happened anyway; `3/3 succeeded` if all did."""
-    if not problems:
+def bulk_summary(outcomes: Sequence[Outcome]) -> str:
+    """`21 done, 3 refused`, each outcome counted in its own word; `3/3 succeeded` if all were done."""
+    total = len(outcomes)
+    count = Counter(outcome.kind for outcome in outcomes)
+    if count[DONE] == total:
         return f"{total}/{total} succeeded"
-    summary = f"{total - problems}/{total} done, {problems} failed"
-    if unknown:
-        summary += f" ({unknown} outcome unknown: may have reached the server; check before retrying)"
-    return summary
+    parts = [f"{count[DONE]} done"]
+    if count[REFUSED]:
+        parts.append(f"{count[REFUSED]} refused")
+    if count[UNKNOWN]:
+        parts.append(f"{count[UNKNOWN]} outcome unknown (may have reached the server; check before retrying)")
+    if count[NOT_SENT]:
+        parts.append(f"{count[NOT_SENT]} not sent")
+    return ", ".join(parts)
 
 
 def job_state(job: Job) -> str:

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -90,8 +90,10 @@ class VboApp(App[None]):
         ansi: bool | None = None,
         utc: bool = False,
         accent: str | None = None,
+        reread_later: bool = True,
     ) -> None:
         super().__init__()
+        self.reread_later = reread_later
         # Times in UTC (--utc, VBOTUI_UTC=1, utc = true) or local time: one zone for every screen,
         # held by the operations object the screens read it from; the palette toggles it.
         self.utc = utc
@@ -129,7 +131,15 @@ class VboApp(App[None]):
             client, self.activity, label=label, read_only=self.read_only, audit=audit, zone=self.zone
         )
         ops.subscribe(lambda event: self._ops_event(ops, event))
+        if self.reread_later:  # acted jobs are read again a few seconds later (jobs.REREAD_AFTER_S)
+            ops.jobs.scheduler = self._reread_later
         return ops
+
+    def _reread_later(self, delay: float, read: Callable[[], Awaitable[None]]) -> None:
+        def start() -> None:
+            self.run_worker(read(), group="re-read", exit_on_error=False, description="re-read job")
+
+        self.set_timer(max(delay, 0.01), start)  # a timer of 0 s never fires
 
     @property
     def zone(self) -> tzinfo:
@@ -157,7 +167,7 @@ class VboApp(App[None]):
         if ops is not self.ops:
             return
         if isinstance(event, Notice):
-            self.notify(clean(event.message), severity=event.severity, markup=False)  # type: ignore[arg-type]
+            self.say(event.message, event.severity, logged=True)  # each has its line in the panel
         elif isinstance(event, SessionExpired):
             self.post_message(SessionEnded(event.reason))
         elif isinstance(event, JobsChanged):
@@ -245,14 +255,36 @@ class VboApp(App[None]):
             self.activity.note("session", "expired: restart vbotui to sign in again")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one handler of worker errors: reported in a line, and the app goes on."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        what = event.worker.description or event.worker.name or "background task"
+        """The app's own workers; a screen's reach `worker_failed` through its base (AppScreen)."""
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> str:
+        """The one handler of worker errors: reported in a line, and the app goes on. Returns the line."""
+        error = worker.error
+        what = worker.description or worker.name or "background task"
         log.error("%s failed", what, exc_info=error)  # the traceback: only with --debug, redacted
-        self.activity.note("error", f"{what}: {type(error).__name__}: {error}")
-        self.notify(clean(f"{what} failed: {type(error).__name__}"), severity="error", markup=False)
+        said = f"{what} failed: {type(error).__name__}: {error}"
+        self.say(said, "error", action="error")
+        return said
+
+    def say(
+        self, text: str, severity: str = "information", *, action: str = "note", logged: bool = False
+    ) -> None:
+        """The one way the app tells the operator something: cleaned, a line in the status panel
+        (`logged`: it has one already), and on a screen without the panel, that screen's own line.
+        Never a toast: one covered the newest status lines and the dialogs."""
+        said = clean(text)
+        if not logged:
+            self.activity.note(action, said)
+        for screen in reversed(self.screen_stack):
+            if screen.is_modal:  # a dialog: the line goes on the screen beneath, which shows through
+                continue
+            if not screen.query("StatusPanel"):
+                show_said = getattr(screen, "show_said", None)
+                if callable(show_said):
+                    show_said(said, severity)
+            break
 
     def action_command_palette(self) -> None:
         """Textual's palette, but keys typed right after `:` reach its input in order."""

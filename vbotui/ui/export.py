@@ -27,6 +27,7 @@ from vbotui.commands.records import JOB_FIELDS, job_fields
 
 from .actions import bindings_for
 from .safe_text import clean
+from .screens.base import AppScreen
 from .typeahead import TypeaheadInput
 
 
@@ -49,7 +50,7 @@ def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path)
     return kind
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(AppScreen, ModalScreen[Path | None]):
     """Asks for the file: Enter writes (the caller does), esc closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("export")

@@ -71,16 +71,19 @@ class SignInSetup:
     env: Mapping[str, str] | None = None
 
 
-def trust_text(profile: Profile | None, insecure: bool = False) -> Text:
-    """One line saying how the server's certificate is checked (red when it is not)."""
-    tls = profile.tls if profile else None
+def trust_text(
+    profile: Profile | None, insecure: bool = False, *, session: ServerSession | None = None
+) -> Text:
+    """One line saying how the server's certificate is checked (red when it is not). With the
+    `session`, the trust in force: a pin in the known-servers file (accepted on an earlier run)."""
+    tls = session.trust if session is not None else profile.tls if profile else None
     if insecure or (tls is not None and tls.mode == "insecure"):
         return Text("INSECURE: TLS not verified (--insecure)", style="bold red")
     if tls is None or tls.mode == "system":
         return Text("TLS: system trust store; a self-signed certificate is shown to accept")
     if tls.mode == "ca_file":
         return Text(f"TLS: certificates signed by the CA file {clean(tls.ca_file)}")
-    return Text(f"TLS: pinned certificate {tls.pin_sha256 or '(accepted on first use)'}")
+    return Text(f"TLS: pinned SHA-256 {tls.pin_sha256 or '(accepted on first use)'}")
 
 
 def describe_failure(error: BaseException, url: str) -> str:
@@ -132,9 +135,8 @@ class SignInFlow:
         return {k: v for k, v in env.items() if k not in _ENV_SERVER_KEYS}
 
     def tell(self, action: str, text: str, severity: str = "information") -> None:
-        """A line in the status panel, and a notification."""
-        self.app.activity.note(action, text)
-        self.app.notify(clean(text), severity=severity, markup=False, timeout=8)  # type: ignore[arg-type]
+        """A line in the status panel (and on a screen without it)."""
+        self.app.say(text, severity, action=action)
 
     async def store(self) -> TokenStore:
         async with self._store_lock:
@@ -147,8 +149,8 @@ class SignInFlow:
                     self.app.activity.note("keyring", fact)
                     if recipe:
                         self.app.activity.note("keyring", recipe)
-                    # The toast says only the fact: the recipe would cover the screen for seconds.
-                    self.app.notify(clean(fact), severity="warning", markup=False, timeout=10)
+                    # The sign-in screen's own line says only the fact (one line; the panel has both).
+                    self.app.say(fact, "warning", logged=True)
             return self._store
 
     def sign_in_screen(self, profile: Profile | None, **options: object) -> SignInScreen:
@@ -198,7 +200,7 @@ class SignInFlow:
                 await session.accept_certificate(problem.certificate, replace=answer == REPLACE)
                 verb = "replaced the pin with" if answer == REPLACE else "trusted"
                 self.app.activity.note("certificate", f"{verb} {problem.certificate.sha256}")
-                pinned = Text(f"TLS: pinned certificate {problem.certificate.sha256} (accepted now)")
+                pinned = Text(f"TLS: pinned SHA-256 {problem.certificate.sha256} (accepted now)")
                 for screen in self.app.screen_stack:  # no longer "system trust store"
                     if isinstance(screen, SignInScreen):
                         screen.set_trust(pinned)
@@ -237,6 +239,7 @@ class SignInFlow:
         while True:
             screen.set_busy(f"Signing in to {profile.name}...")
             session = self.setup.new_session(profile, await self.store())
+            screen.set_trust(trust_text(profile, session=session))  # a pin from an earlier run
             try:
                 outcome = await self._trusting(session, session.start)
                 break

@@ -24,6 +24,7 @@ from vbotui.tls import CertificateInfo
 from ..actions import bindings_for
 from ..safe_text import clean
 from ..typeahead import TypeaheadInput
+from .base import AppScreen
 
 TRUST, REPLACE = "trust", "replace"
 
@@ -65,7 +66,7 @@ def certificate_details(cert: CertificateInfo, now: datetime | None = None, *, s
     return body
 
 
-class CertificateScreen(ModalScreen[str | None]):
+class CertificateScreen(AppScreen, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("certificate")
 
     def __init__(self, problem: UntrustedServer, *, now: datetime | None = None) -> None:

@@ -20,11 +20,12 @@ from textual.widgets import Button, Static
 
 from ..actions import active_keymap, bindings_for, keys_display
 from ..safe_text import clean
+from .base import AppScreen
 
 SHOWN_NAMES = 8
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(AppScreen, ModalScreen[bool]):
     """Ask `title`; list `lines` (server text, cleaned; at most SHOWN_NAMES); dismiss with the answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("confirm")

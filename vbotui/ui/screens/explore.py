@@ -30,6 +30,7 @@ from vbotui.ui.safe_text import safe_text
 from vbotui.ui.typeahead import TypeaheadInput
 
 from ..zone import InTheAppsZone
+from .base import AppScreen
 
 Clock = Callable[[], datetime]
 HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
@@ -73,7 +74,7 @@ class TypeButton(RadioButton):
         return super().render()
 
 
-class ExploreDialog(InTheAppsZone, ModalScreen[ExploreOptions | None]):
+class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]):
     """Returns the options of the last restore session it started, or None if it started none."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("explore")

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..actions import active_keymap, bindings_for, help_sections, keys_display
+from .base import AppScreen
 
 KEY_WIDTH = 20
 # Keys Textual's own widgets bind (not in the registry, not remappable), shown with the job list's:
@@ -21,7 +22,7 @@ KEY_WIDTH = 20
 TEXTUAL_KEYS: tuple[tuple[str, str], ...] = ()
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AppScreen, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("help")
 
     def compose(self) -> ComposeResult:

@@ -25,11 +25,13 @@ from vbotui.api.models import Job, JobSession
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_job_sessions
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..safe_text import cut, safe_text
 from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .help import open_help
 
 Clock = Callable[[], datetime]
@@ -172,7 +174,7 @@ def session_cells(
     return [cells[key] for key in columns]
 
 
-class JobSessionsScreen(InTheAppsZone, Screen[None]):
+class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("job-sessions")
 
     def __init__(self, ops: ServerOperations, job: Job, *, local_tz: tzinfo | None = None) -> None:
@@ -252,7 +254,7 @@ class JobSessionsScreen(InTheAppsZone, Screen[None]):
             every = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
             words = "a session is running: " if running else ""
             self.show_status(
-                Text(f"{len(sessions)} sessions, newest first; {words}refreshed every {every:g} s")
+                Text(f"{counted(len(sessions), 'session')}, newest first; {words}refreshed every {every:g} s")
             )
         if self.poll_timer is not None:
             self.poll_timer.stop()
@@ -328,7 +330,7 @@ class JobSessionsScreen(InTheAppsZone, Screen[None]):
     def action_open_log(self) -> None:
         session = self.session_under_cursor()
         if session is None:
-            self.notify("No session under the cursor.", severity="warning")
+            self.say("No session under the cursor.", "warning")
             return
         from .session_log import SessionLogScreen
 

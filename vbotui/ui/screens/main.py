@@ -20,8 +20,10 @@ from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
+from ..clipboard import copy_refusal
 from ..collector import collector_paused, freeze_once
 from ..commands import JobCommands
 from ..messages import JobsUpdated
@@ -260,6 +262,7 @@ class MainScreen(DetailFollowsTheCursor):
     def action_mark(self) -> None:
         if (job_id := self.jobs.cursor_job_id) is not None:
             self.jobs.toggle_mark(job_id)
+            self.jobs.action_cursor_down()  # the next job is the likely next mark (as k9s, mutt)
             self.update_header()
 
     def action_mark_shown(self) -> None:
@@ -304,21 +307,37 @@ class MainScreen(DetailFollowsTheCursor):
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         return [job] if job else []
 
+    def _only_the_cursor_row(self, jobs: list[Job]) -> bool:
+        """An action on anything but the job under the cursor is never sent without a question."""
+        return [job.id for job in jobs] == [self.jobs.cursor_job_id]
+
+    def _away_from_cursor(self, jobs: list[Job]) -> str:
+        """The question's note when the marks are elsewhere: the cursor is not what is acted on."""
+        if self.jobs.cursor_job_id in {job.id for job in jobs}:
+            return ""
+        return "Marked earlier: not the job under the cursor."
+
+    def _sent(self, jobs: list[Job]) -> None:
+        """The action on these jobs left: their marks are spent, whatever the outcome. A later key
+        must not act on them again by surprise (they may be off screen by then)."""
+        if self.jobs.marks & {job.id for job in jobs}:
+            self.jobs.clear_marks()
+
     def request_action(self, action: str) -> None:
         if self.ops.refuse_read_only(action):
             return
         jobs = self._targets()
         if not jobs:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
             return
         actions = self.ops.jobs
         if actions.all_in_flight(action, jobs):
             actions.claim(action, jobs)  # says "already in progress"
             return
         hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
-        if hidden or needs_confirmation(action, len(jobs)):
+        if hidden or needs_confirmation(action, len(jobs)) or not self._only_the_cursor_row(jobs):
             # Marks the filter hides are acted on too, but never without saying so.
-            note = marks_said(len(jobs), hidden) if hidden else ""
+            note = marks_said(len(jobs), hidden) if hidden else self._away_from_cursor(jobs)
             confirm = ConfirmScreen(action, [job.name for job in jobs], note=note)
             self.app.push_screen(confirm, callback=partial(self._confirmed, action, jobs))
         else:
@@ -334,8 +353,7 @@ class MainScreen(DetailFollowsTheCursor):
         free = self.ops.jobs.claim(action, jobs)
         if not free:
             return
-        if len(jobs) > 1:
-            self.jobs.clear_marks()  # done with them: a later key must not hit 100 jobs by surprise
+        self._sent(jobs)
         # On the app, not this screen: a sign-in screen on top must not cancel actions in flight.
         self.app.run_worker(
             self.ops.jobs.run(action, free), group="action", exit_on_error=False, description=f"{action} jobs"
@@ -360,7 +378,7 @@ class MainScreen(DetailFollowsTheCursor):
             return
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         if job is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
         else:
             from .explore import ExploreDialog
 
@@ -370,11 +388,15 @@ class MainScreen(DetailFollowsTheCursor):
     def action_copy_id(self) -> None:
         job_id = self.jobs.cursor_job_id
         if job_id is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
+            return
+        if (why := copy_refusal(job_id)) is not None:
+            said = f"not copied: the job's id is not a plausible id ({why}): {job_id}"
+            self.say(said, "warning", action="copy")
             return
         self.app.copy_to_clipboard(job_id)  # OSC 52: the terminal (or tmux set-clipboard on) keeps it
-        self.ops.activity.note("copy", f"job id {job_id} sent to the clipboard (OSC 52)")
-        self.notify(f"Copied {job_id}", markup=False)
+        # Sent, not "copied": the terminal may ignore OSC 52, and nothing tells vbotui whether it did.
+        self.say(f"job id {job_id} sent to the terminal's clipboard (OSC 52)", action="copy")
 
     def action_export(self) -> None:
         from ..export import ExportDialog, export_jobs
@@ -390,12 +412,10 @@ class MainScreen(DetailFollowsTheCursor):
             try:
                 kind = export_jobs(jobs, self.jobs.org_name, path)  # type: ignore[arg-type]
             except OSError as error:
-                self.ops.activity.note("export", f"not written: {error}")
-                self.notify(clean(f"Export failed: {error}"), severity="error", markup=False)
+                self.say(f"not written: {error}", "error", action="export")
                 return
-            said = f"{len(jobs)} jobs written to {path} ({kind})"
-            self.ops.activity.note("export", said)
-            self.notify(clean(said), markup=False)
+            said = f"{counted(len(jobs), 'job')} written to {path} ({kind})"
+            self.say(said, action="export")
 
         self.app.push_screen(ExportDialog(len(jobs), default), chosen)
 
@@ -410,7 +430,7 @@ class MainScreen(DetailFollowsTheCursor):
 
         job = self.jobs.jobs.get(self.jobs.cursor_job_id or "")
         if job is None:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
         else:
             self.app.push_screen(JobSessionsScreen(self.ops, job))
 
@@ -421,7 +441,7 @@ class MainScreen(DetailFollowsTheCursor):
             return
         jobs = self._targets()
         if not jobs:
-            self.notify("No job under the cursor.", severity="warning")
+            self.say("No job under the cursor.", "warning")
             return
         if full_start_refusal(self.ops) is not None:  # v3-v5: says why on a line, sends nothing
             self.app.run_worker(start_full(self.ops, jobs), group="action", exit_on_error=False)
@@ -430,7 +450,8 @@ class MainScreen(DetailFollowsTheCursor):
             self.ops.jobs.claim("start", jobs)  # says "already in progress"
             return
         hidden = self.jobs.hidden_marks() if self.jobs.marks else 0
-        note = f"{FULL_NOTE} {marks_said(len(jobs), hidden)}" if hidden else FULL_NOTE
+        where = marks_said(len(jobs), hidden) if hidden else self._away_from_cursor(jobs)
+        note = f"{FULL_NOTE} {where}" if where else FULL_NOTE
         confirm = ConfirmScreen("start full", [job.name for job in jobs], note=note)
 
         def answered(answer: bool | None) -> None:
@@ -442,8 +463,7 @@ class MainScreen(DetailFollowsTheCursor):
             free = self.ops.jobs.claim("start", jobs)
             if not free:
                 return
-            if len(jobs) > 1:
-                self.jobs.clear_marks()
+            self._sent(jobs)
             self.app.run_worker(
                 start_full(self.ops, free), group="action", exit_on_error=False, description="start full jobs"
             )

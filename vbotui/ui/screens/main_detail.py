@@ -20,11 +20,21 @@ from vbotui.operations import ServerOperations
 from ..sessions_cache import SessionsCache, running
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import JobTable
+from .base import AppScreen
 
 DETAIL_DEBOUNCE_S = 0.3
 
 
-class DetailFollowsTheCursor(Screen[None]):
+def row_is_behind(job: Job, newest: JobSession) -> bool:
+    """The job's newest session has ended, but the row says Running or knows no run that late."""
+    if newest.end_time is None or newest.is_running:
+        return False
+    if running(job):
+        return True
+    return newest.creation_time is not None and (job.last_run is None or newest.creation_time > job.last_run)
+
+
+class DetailFollowsTheCursor(AppScreen, Screen[None]):
     """A screen with a job list (`jobs`) and a detail pane (`#detail`) for the job under its cursor."""
 
     ops: ServerOperations
@@ -38,6 +48,7 @@ class DetailFollowsTheCursor(Screen[None]):
         self._sessions_of: Job | None = None  # the job as it was when its sessions were read
         self._detail_asked = False  # the detail pane has asked for a job's sessions
         self._sessions_kept = SessionsCache()  # read sessions, while their job is unchanged
+        self._reread_for: set[tuple[str, str]] = set()  # (job, session) that made the job be read again
 
     def _sync_detail(self) -> None:
         """Follow the cursor (a sort or filter moves rows under it without an event)."""
@@ -88,6 +99,16 @@ class DetailFollowsTheCursor(Screen[None]):
         job = self.jobs.jobs.get(job_id)
         if job is not None:
             self._sessions_kept.put(job, sessions)
+            if (
+                sessions
+                and row_is_behind(job, sessions[0])
+                and (job.id, sessions[0].id) not in self._reread_for
+            ):
+                # The row is older than its sessions: read the job, never copy a session's status.
+                self._reread_for.add((job.id, sessions[0].id))
+                self.app.run_worker(
+                    self.ops.jobs.reread(job), group="re-read", exit_on_error=False, description="re-read job"
+                )
         if job_id == self._detail_id:  # drop answers for a job the cursor has left
             self._detail_sessions = sessions
             self._sessions_of = job

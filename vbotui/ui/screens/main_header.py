@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from vbotui.operations import ServerOperations
+from vbotui.words import counted
 
 from ..safe_text import clean
 from ..widgets.job_table import JobTable
@@ -56,7 +57,9 @@ def header_text(
     total, shown = len(table.jobs), table.row_count
     header.append("  ")
     if table.complete or not total:
-        header.append(f"{total} jobs" if shown == total else f"{shown} of {total} jobs", style="dim")
+        header.append(
+            counted(total, "job") if shown == total else f"{shown} of {counted(total, 'job')}", style="dim"
+        )
     else:  # the first pages of the list: the count is what came so far, not the list's
         header.append(f"{total} so far" if shown == total else f"{shown} of {total} so far", style="dim")
     if table.marks:

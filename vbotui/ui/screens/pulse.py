@@ -32,6 +32,7 @@ from ..safe_text import clean, safe_text
 from ..widgets.footer import KeyFooter
 from ..widgets.job_index import fit_middle
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .help import open_help
 from .job_sessions import as_given, human_bytes, local_date
 
@@ -193,7 +194,7 @@ def server_lines(pulse: ServerPulse, zone: tzinfo, api_version: str | None = Non
     return text
 
 
-class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
+class PulseScreen(AppScreen, InTheAppsZone, Screen[Shortcut | None]):
     """Dismissed with the Shortcut of the figure Enter was pressed on (None: back)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("pulse")
@@ -315,10 +316,10 @@ class PulseScreen(InTheAppsZone, Screen[Shortcut | None]):
     def action_open_figure(self) -> None:
         shortcut = self.shortcut_under_cursor()
         if shortcut is None or (not shortcut.filter and not shortcut.job_id):
-            self.notify("No shortcut into the job list for this figure.", severity="warning")
+            self.say("No shortcut into the job list for this figure.", "warning")
             return
         if shortcut.count == 0:
-            self.notify("No jobs behind this figure.", severity="information")
+            self.say("No jobs behind this figure.")
             return
         self.dismiss(shortcut)
 

@@ -25,13 +25,14 @@ from vbotui.api.models import RestoreSession
 from vbotui.operations import DONE, ServerOperations
 
 from ..actions import bindings_for
+from .base import AppScreen
 from .restore_sessions import describe_session
 
 STOP, KEEP = "stop", "keep"
 SHOWN_SESSIONS = 6
 
 
-class StopSessionsOnQuit(ModalScreen[str | None]):
+class StopSessionsOnQuit(AppScreen, ModalScreen[str | None]):
     """`y` stop them and quit; `k` (or a second quit key) quit, keep them; `n`, `esc` (the default) stay."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("quit-offer")

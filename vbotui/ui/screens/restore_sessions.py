@@ -26,9 +26,11 @@ from vbotui.operations import DONE, ServerOperations
 from vbotui.timeparse import zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
+from vbotui.words import counted
 
 from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .confirm import ConfirmDialog
 from .help import open_help
 
@@ -137,7 +139,7 @@ class ConfirmStopSession(ConfirmDialog):
         self.session = session
 
 
-class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
+class RestoreSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("restore-sessions")
 
     def __init__(
@@ -241,7 +243,9 @@ class RestoreSessionsScreen(InTheAppsZone, Screen[None]):
             self.apply(sessions)
             self.loaded = True
             self.show_status(
-                Text(f"{len(sessions)} restore sessions; refreshed every {self.refresh_seconds:g} s")
+                Text(
+                    f"{counted(len(sessions), 'restore session')}; refreshed every {self.refresh_seconds:g} s"
+                )
             )
         # One timer at most, even when ctrl+r starts a refresh between polls.
         if self.poll_timer is not None:

@@ -31,12 +31,14 @@ from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import read_log, read_processed_objects, read_session
 from vbotui.timeparse import zone_label
+from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..safe_text import clean, safe_text
 from ..typeahead import TypeaheadInput
 from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
+from .base import AppScreen
 from .help import open_help
 
 POLL_S = 2.0
@@ -153,7 +155,7 @@ class LogView(ScrollView, can_focus=True):
         return strip.apply_style(self.rich_style)
 
 
-class SessionLogScreen(InTheAppsZone, Screen[None]):
+class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("session-log")
 
     def __init__(
@@ -266,7 +268,7 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
 
     def status_text(self) -> Text:
         log = self.log_view
-        parts = [f"{len(log.lines)} lines"]
+        parts = [counted(len(log.lines), "line")]
         if self.session.is_running:
             parts.append(
                 "following the end (scroll up to stop, G or End to follow)"
@@ -320,10 +322,10 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
 
     def _step(self, forward: bool) -> None:
         if not self.log_view.term:
-            self.notify("No search: / searches the log.", severity="warning")
+            self.say("No search: / searches the log.", "warning")
             return
         if self.log_view.step(forward) is None:
-            self.notify(f"No match of {self.log_view.term!r}.", severity="warning", markup=False)
+            self.say(f"No match of {self.log_view.term!r}.", "warning")
         self.show_status(self.status_text())
 
     def action_next_match(self) -> None:
@@ -335,7 +337,7 @@ class SessionLogScreen(InTheAppsZone, Screen[None]):
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         if not self.with_objects:
-            self.notify("Processed objects: API v7 and later.", severity="information")
+            self.say("Processed objects: API v7 and later.")
             return
         tabs.active = "objects-tab" if tabs.active == "log-tab" else "log-tab"
 

@@ -22,12 +22,13 @@ from ..actions import bindings_for
 from ..commands import SessionCommands
 from ..safe_text import clean
 from ..typeahead import TypeaheadInput
+from .base import AppScreen
 
 if TYPE_CHECKING:
     from ..app import VboApp
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(AppScreen, Screen[None]):
     COMMANDS = {SessionCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("signin")
 
