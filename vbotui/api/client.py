@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
@@ -18,11 +19,13 @@ from .http import (
     READ_RETRY_DELAYS_S,
     ExchangeHook,
     HttpSession,
+    Sink,
     decode_json,
     decode_json_off_loop,
     error_from_response,
     expect_object,
 )
+from .limits import Limits
 from .models import (
     ActionResult,
     ExploreOptions,
@@ -38,7 +41,7 @@ from .models import (
     RestoreSession,
     ServiceInstance,
 )
-from .paging import MAX_PAGE_SIZE, PageFetcher, collect, pages
+from .paging import MAX_PAGE_SIZE, PageFetcher, StopHook, collect, pages
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -59,14 +62,16 @@ class VboClient:
         *,
         verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        limits: Limits | None = None,
         page_size: int = MAX_PAGE_SIZE,
         on_exchange: ExchangeHook | None = None,
         clock: Callable[[], float] = time.monotonic,
         read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
         """`read_retry_delays`: the pauses before each resend of a read (GET) whose answer was a
-        transport failure, a timeout or a 5xx; `()` sends every request once. Actions never are."""
+        transport failure, a timeout or a 5xx; `()` sends every request once. Actions never are.
+        `limits`: deadlines and size ceilings (limits.py); `timeout`, when given, is its request_s."""
         if api_version not in API_VERSION_CHOICES:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}")
         self.base_url = base_url.rstrip("/")
@@ -78,9 +83,12 @@ class VboClient:
             verify=verify,
             transport=transport,
             timeout=timeout,
+            limits=limits,
             read_retry_delays=read_retry_delays,
         )
         self._http.on_exchange = on_exchange
+        # Told (once per list read) when paging stopped early: a server that repeats its pages.
+        self.on_paging_stopped: StopHook | None = None
         self._tokens = AccessTokens(self._send_grant, clock=clock)
         self._user: str | None = None
 
@@ -104,6 +112,10 @@ class VboClient:
     @property
     def user(self) -> str | None:
         return self._user or self._tokens.user_name
+
+    @property
+    def limits(self) -> Limits:
+        return self._http.limits
 
     @property
     def refresh_token(self) -> str | None:
@@ -193,24 +205,41 @@ class VboClient:
         return expect_object(decode_json(response, "POST", path), response, "POST", path)
 
     # --- authenticated requests
-    async def _request(self, spec: RequestSpec) -> httpx.Response:
+    async def _request(self, spec: RequestSpec, *, deadline_s: float | None = None) -> httpx.Response:
         """Send with the bearer token; on a 401 refresh once and retry once; map errors."""
+        response, _resent = await self._request_resent(spec, deadline_s=deadline_s)
+        return response
+
+    async def _request_resent(
+        self, spec: RequestSpec, *, deadline_s: float | None = None
+    ) -> tuple[httpx.Response, bool]:
+        """`_request`, and whether the request went twice: the server refused the token (401),
+        which a refresh mended. A 401 refuses the token, not the action, so one resend is safe;
+        an error raised after it carries `resent_after_refused_token`."""
         await self._tokens.ensure_fresh()
         token = self._tokens.access_token
         if token is None:
             raise AuthError("not signed in", method=spec.method, path=spec.path)
-        response = await self._send(spec, token)
+        response = await self._send(spec, token, deadline_s)
+        resent = False
         if response.status_code == 401:
             await self._tokens.after_rejection(token)
             token = self._tokens.access_token
             if token is None:
                 raise AuthError("not signed in", method=spec.method, path=spec.path)
-            response = await self._send(spec, token)
+            resent = True
+            try:
+                response = await self._send(spec, token, deadline_s)
+            except VboError as error:
+                error.resent_after_refused_token = True
+                raise
         if not response.is_success:
-            raise error_from_response(response, spec.method, spec.path)
-        return response
+            refusal = error_from_response(response, spec.method, spec.path)
+            refusal.resent_after_refused_token = resent
+            raise refusal
+        return response, resent
 
-    async def _send(self, spec: RequestSpec, token: str) -> httpx.Response:
+    async def _send(self, spec: RequestSpec, token: str, deadline_s: float | None = None) -> httpx.Response:
         return await self._http.send(
             spec.method,
             spec.path,
@@ -218,24 +247,77 @@ class VboClient:
             json_body=spec.body,
             has_json_body=spec.has_body,
             headers={"Authorization": f"Bearer {token}"},
+            deadline_s=deadline_s,
         )
+
+    async def restore(self, spec: RequestSpec) -> ActionResult:
+        """A synchronous restore (v3-v7 answer only when it has ended): sent once, under the
+        restore deadline (`limits.restore_s`) instead of the request one."""
+        started = time.perf_counter()
+        response, resent = await self._request_resent(spec, deadline_s=self.limits.restore_s)
+        decode_json(response, spec.method, spec.path)
+        elapsed = time.perf_counter() - started
+        return ActionResult(response.status_code, elapsed, resent_after_refused_token=resent)
+
+    async def download(self, spec: RequestSpec, sink: Sink) -> int:
+        """Stream an answer's body (a saved item, a PST export) into `sink`; no total deadline, but
+        no byte for `limits.download_stall_s` ends it. Returns the HTTP status; a refusal raises."""
+        await self._tokens.ensure_fresh()
+        token = self._tokens.access_token
+        if token is None:
+            raise AuthError("not signed in", method=spec.method, path=spec.path)
+        response = await self._http.download(
+            spec.method,
+            spec.path,
+            sink,
+            params=spec.params,
+            json_body=spec.body,
+            has_json_body=spec.has_body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if not response.is_success:
+            raise error_from_response(response, spec.method, spec.path)
+        return response.status_code
 
     async def _get_object(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
         response = await self._request(RequestSpec("GET", path, params=params))
         return expect_object(decode_json(response, "GET", path), response, "GET", path)
 
-    def _fetcher(self, path: str, params: dict[str, str | int] | None = None) -> PageFetcher:
+    def _fetcher(
+        self, path: str, params: dict[str, str | int] | None = None, tally: list[int] | None = None
+    ) -> PageFetcher:
+        """Fetches one page of `path`; `tally[0]` counts the bytes of the pages read."""
+
         async def fetch(page: dict[str, str | int] | None) -> Any:
             merged = {**(params or {}), **(page or {})} or None
             response = await self._request(RequestSpec("GET", path, params=merged))
+            if tally is not None:
+                tally[0] += len(response.content)
             return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
 
         return fetch
 
+    def _page_bounds(self, path: str) -> dict[str, Any]:
+        """The fetcher and the stops of one collection's paging (see paging.pages)."""
+        tally = [0]
+
+        def stopped(message: str) -> None:
+            if self.on_paging_stopped is not None:
+                self.on_paging_stopped(message)
+
+        return {
+            "on_stop": stopped,
+            "bytes_read": lambda: tally[0],
+            "max_bytes": self.limits.max_list_bytes,
+            "tally": tally,
+        }
+
     async def _get_all(
         self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
     ) -> list[dict[str, Any]]:
-        return await collect(self._fetcher(path, params), paged=paged, page_size=self.page_size, path=path)
+        bounds = self._page_bounds(path)
+        fetch = self._fetcher(path, params, bounds.pop("tally"))
+        return await collect(fetch, paged=paged, page_size=self.page_size, path=path, **bounds)
 
     # --- jobs and organizations
     async def list_jobs(
@@ -250,12 +332,14 @@ class VboClient:
         dialect = await self._ensure_dialect()
         path = dialect.path("Jobs")
         jobs: list[Job] = []
+        bounds = self._page_bounds(path)
         async for items, last in pages(
-            self._fetcher(path),
+            self._fetcher(path, tally=bounds.pop("tally")),
             paged=dialect.jobs_paged(),
             page_size=self.page_size,
             first_page=first_page,
             path=path,
+            **bounds,
         ):
             if len(items) < OFF_LOOP_ITEMS:
                 jobs += [Job.from_json(item) for item in items]
@@ -342,23 +426,31 @@ class VboClient:
         dialect = await self._ensure_dialect()
         spec = dialect.job_action(job_id, action, full=full)
         started = time.perf_counter()
-        response = await self._request(spec)
-        body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
-        session = None
-        if action == "start" and body is not None:
-            session = JobSession.from_json(expect_object(body, response, spec.method, spec.path))
-        return ActionResult(response.status_code, time.perf_counter() - started, job_session=session)
+        response, resent = await self._request_resent(spec)
+        with _flag_resent(resent):
+            body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
+            session = None
+            if action == "start" and body is not None:
+                session = JobSession.from_json(expect_object(body, response, spec.method, spec.path))
+        elapsed = time.perf_counter() - started
+        return ActionResult(
+            response.status_code, elapsed, job_session=session, resent_after_refused_token=resent
+        )
 
     async def explore(self, job_id: str, options: ExploreOptions) -> ActionResult:
         dialect = await self._ensure_dialect()
         spec = dialect.explore(job_id, options)
         started = time.perf_counter()
-        response = await self._request(spec)
-        body = decode_json(response, spec.method, spec.path)
-        session = None
-        if body is not None:
-            session = RestoreSession.from_json(expect_object(body, response, spec.method, spec.path))
-        return ActionResult(response.status_code, time.perf_counter() - started, restore_session=session)
+        response, resent = await self._request_resent(spec)
+        with _flag_resent(resent):
+            body = decode_json(response, spec.method, spec.path)
+            session = None
+            if body is not None:
+                session = RestoreSession.from_json(expect_object(body, response, spec.method, spec.path))
+        elapsed = time.perf_counter() - started
+        return ActionResult(
+            response.status_code, elapsed, restore_session=session, resent_after_refused_token=resent
+        )
 
     async def list_restore_sessions(self) -> list[RestoreSession]:
         dialect = await self._ensure_dialect()
@@ -369,9 +461,23 @@ class VboClient:
         dialect = await self._ensure_dialect()
         spec = dialect.stop_restore_session(session_id)
         started = time.perf_counter()
-        response = await self._request(spec)
-        decode_json(response, spec.method, spec.path)  # no body is documented; an unreadable one is no "done"
-        return ActionResult(response.status_code, time.perf_counter() - started)
+        response, resent = await self._request_resent(spec)
+        with _flag_resent(resent):
+            decode_json(
+                response, spec.method, spec.path
+            )  # no body is documented; an unreadable one is no "done"
+        elapsed = time.perf_counter() - started
+        return ActionResult(response.status_code, elapsed, resent_after_refused_token=resent)
+
+
+@contextmanager
+def _flag_resent(resent: bool) -> Iterator[None]:
+    """An unreadable answer to a request that went twice says so too."""
+    try:
+        yield
+    except VboError as error:
+        error.resent_after_refused_token = resent
+        raise
 
 
 def _seg(value: str) -> str:

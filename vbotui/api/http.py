@@ -7,6 +7,10 @@ that could hold a secret (headers, form bodies) ever reaches an error message or
 Reads (GET) are retried after a transport failure, a timeout or a 5xx, after each delay of
 `read_retry_delays` (default 0.2 s then 0.6 s: two retries). Nothing else is ever resent: an
 action's POST may have been done even when its answer was lost.
+
+Every answer is read as it streams in, within a total deadline and a size ceiling (limits.py): a
+server that trickles or never ends its answer gives an error, not a hang or a process that grows.
+Downloads (`download`) have a stall timeout instead of a total.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, TypeVar
 
 import httpx
 
 from .errors import (
+    AnswerTooLarge,
     AuthError,
     BadRequest,
     Conflict,
@@ -36,6 +41,7 @@ from .errors import (
     VboError,
     json_type,
 )
+from .limits import MB, Limits
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,6 +68,7 @@ class Exchange:
 
 
 ExchangeHook = Callable[[Exchange], None]
+Sink = Callable[[bytes], None]
 
 
 class HttpSession:
@@ -73,24 +80,31 @@ class HttpSession:
         *,
         verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        limits: Limits | None = None,
         read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
+        """`timeout`, when given, is the total deadline of a JSON request (`limits.request_s`)."""
         self.base_url = base_url.rstrip("/")
         self.on_exchange: ExchangeHook | None = None
         self.read_retry_delays: tuple[float, ...] = tuple(float(delay) for delay in read_retry_delays)
+        limits = limits or Limits()
+        self.limits = limits if timeout is None else replace(limits, request_s=timeout)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             verify=verify,
             transport=transport,
-            timeout=httpx.Timeout(timeout),
+            # httpx's timeouts bound each network step; the total is ours (`within`): a trickle
+            # of one byte a second never trips a per-read timeout.
+            timeout=httpx.Timeout(self.limits.request_s),
             headers={"Accept": "application/json"},
             follow_redirects=False,
         )
-        # Only httpx's own network transport honours httpx timeouts; an in-process one
-        # (ASGITransport, as in --demo and the tests) would wait forever on a hung app.
-        self.deadline_s: float | None = None if honours_httpx_timeouts(transport) else timeout
-        self._timeout_s = timeout
+
+    @property
+    def deadline_s(self) -> float:
+        """The total deadline of a JSON request or an action (in-process transports too)."""
+        return self.limits.request_s
 
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"
@@ -108,18 +122,22 @@ class HttpSession:
         has_json_body: bool = False,
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline_s: float | None = None,
     ) -> httpx.Response:
-        """Send one request; return any HTTP response (the caller maps statuses).
+        """Send one request; return any HTTP response, its body read (the caller maps statuses).
 
-        Raises TransportError/TlsError when no response came. A GET is retried with backoff
-        after a transport failure, a timeout or a 5xx (the last answer or error is the
-        result); any other method is sent exactly once (the action may have happened).
+        The whole exchange must end within `deadline_s` (default `limits.request_s`) and its body
+        stay within `limits.max_answer_bytes` (AnswerTooLarge). Raises TransportError/TlsError when
+        no response came. A GET is retried with backoff after a transport failure, a timeout or a
+        5xx (the last answer or error is the result); any other method is sent exactly once (the
+        action may have happened).
         """
         delays = self.read_retry_delays if method == "GET" else ()
+        deadline = self.limits.request_s if deadline_s is None else deadline_s
         attempt = 0
         while True:
             started = time.perf_counter()
-            request = self._client.request(
+            request = self._client.build_request(
                 method,
                 path,
                 params=params,
@@ -128,9 +146,9 @@ class HttpSession:
                 headers=headers,
             )
             try:
-                response = await within(self.deadline_s, request)
+                response = await within(deadline, self._exchange(request, method, path))
             except DeadlineExpired:
-                error = deadline_error(method, path, self._timeout_s)
+                error = deadline_error(method, path, deadline)
                 self._report(method, path, None, started, error.message)
                 if attempt < len(delays):
                     await _sleep(delays[attempt])
@@ -146,12 +164,78 @@ class HttpSession:
                     attempt += 1
                     continue
                 raise error from None
+            except AnswerTooLarge as error:
+                self._report(method, path, error.status, started, error.message)
+                raise
             self._report(method, path, response.status_code, started, None)
             if response.status_code in _RETRIED_STATUSES and attempt < len(delays):
                 await _sleep(delays[attempt])
                 attempt += 1
                 continue
             return response
+
+    async def _exchange(self, request: httpx.Request, method: str, path: str) -> httpx.Response:
+        response = await self._client.send(request, stream=True)
+        try:
+            content = await read_bounded(response, self.limits.max_answer_bytes, method, path)
+        finally:
+            await response.aclose()
+        response._content = content  # as Response.aread() does: the body, read within the ceiling
+        return response
+
+    async def download(
+        self,
+        method: str,
+        path: str,
+        sink: Sink,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        has_json_body: bool = False,
+        headers: Mapping[str, str] | None = None,
+        stall_s: float | None = None,
+    ) -> httpx.Response:
+        """Send once and hand a 2xx answer's body to `sink` piece by piece, with no total deadline
+        and no size ceiling; but no byte (the headers included) for `stall_s` (default
+        `limits.download_stall_s`) ends it: TransportError. Another status comes back with its
+        (bounded) body read, for the caller to map."""
+        stall = self.limits.download_stall_s if stall_s is None else stall_s
+        started = time.perf_counter()
+        request = self._client.build_request(
+            method,
+            path,
+            params=params,
+            json=json_body if has_json_body else None,
+            headers=headers,
+            timeout=httpx.Timeout(stall),
+        )
+        try:
+            response = await within(stall, self._client.send(request, stream=True))
+            try:
+                if response.is_success:
+                    pieces = response.aiter_bytes().__aiter__()
+                    while True:
+                        try:
+                            piece = await within(stall, _next_piece(pieces))
+                        except StopAsyncIteration:
+                            break
+                        sink(piece)
+                    response._content = b""  # the body went to the sink
+                else:
+                    limit = self.limits.max_answer_bytes
+                    response._content = await within(stall, read_bounded(response, limit, method, path))
+            finally:
+                await response.aclose()
+        except DeadlineExpired:
+            error = stalled_error(method, path, stall)
+            self._report(method, path, None, started, error.message)
+            raise error from None
+        except httpx.TransportError as exc:
+            error = transport_error(exc, method, path)
+            self._report(method, path, None, started, error.message)
+            raise error from None
+        self._report(method, path, response.status_code, started, None)
+        return response
 
     def _report(self, method: str, path: str, status: int | None, started: float, error: str | None) -> None:
         if self.on_exchange is None:
@@ -197,9 +281,42 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def honours_httpx_timeouts(transport: httpx.AsyncBaseTransport | None) -> bool:
-    """True for httpx's network transport (the default); False for in-process or custom ones."""
-    return transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+async def _next_piece(pieces: Any) -> bytes:
+    piece: bytes = await pieces.__anext__()
+    return piece
+
+
+async def read_bounded(response: httpx.Response, limit: int, method: str, path: str) -> bytes:
+    """A streamed answer's body, read piece by piece; AnswerTooLarge as soon as it passes `limit`
+    bytes (or says in its Content-Length that it will), so memory stays bounded."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise answer_too_large(response, limit, method, path)
+    pieces: list[bytes] = []
+    size = 0
+    async for piece in response.aiter_bytes():
+        size += len(piece)
+        if size > limit:
+            raise answer_too_large(response, limit, method, path)
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def answer_too_large(response: httpx.Response, limit: int, method: str, path: str) -> AnswerTooLarge:
+    shown = f"{limit / MB:g} MB" if limit >= MB else f"{limit} bytes"
+    return AnswerTooLarge(
+        f"answer too large (more than {shown})", status=response.status_code, method=method, path=path
+    )
+
+
+def stalled_error(method: str, path: str, seconds: float) -> TransportError:
+    """A download that stopped coming: a POST (an export) may have been acted on."""
+    return TransportError(
+        f"the download stalled: no data in {seconds:g} s",
+        method=method,
+        path=path,
+        may_have_reached_server=method != "GET",
+    )
 
 
 def deadline_error(method: str, path: str, seconds: float) -> TransportError:

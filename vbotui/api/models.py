@@ -461,3 +461,5 @@ class ActionResult:
     elapsed_s: float
     job_session: JobSession | None = None
     restore_session: RestoreSession | None = None
+    # Sent twice: the server refused the token (401) and a refresh mended it (the client's one resend).
+    resent_after_refused_token: bool = False

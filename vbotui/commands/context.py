@@ -14,6 +14,7 @@ from vbotui.auth import Secret
 from vbotui.config import Profile
 from vbotui.filtering import JobFilter
 from vbotui.operations import (
+    FAILED,
     NOT_SENT,
     REFUSED,
     ServerOperations,
@@ -72,7 +73,8 @@ async def read(ctx: Context, action: str, target: str, send: Callable[[], Awaita
         value: T = result.value
         return value
     outcome = result.outcome
-    unreachable = outcome.kind == NOT_SENT or (outcome.kind == REFUSED and outcome.status == 401)
+    no_answer = outcome.kind == FAILED and outcome.status is None  # not reached, or timed out
+    unreachable = outcome.kind == NOT_SENT or no_answer or (outcome.kind == REFUSED and outcome.status == 401)
     what = outcome.message or outcome.describe()
     raise CommandError(EXIT_UNREACHABLE if unreachable else EXIT_FAILED, f"{action}: {clean(what)}")
 
