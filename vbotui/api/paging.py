@@ -103,7 +103,7 @@ async def pages(
             if count > total:
                 why = f"more items than its totalCount of {total}"
         if not last and bytes_read is not None and max_bytes is not None and bytes_read() > max_bytes:
-            last, why = True, f"its pages passed {max_bytes // (1024 * 1024)} MB together"
+            last, why = True, f"pages that passed {_size(max_bytes)} together"
         yield results, last
         if why:
             _stopped(on_stop, path, f"the server sent {why}", count)
@@ -148,6 +148,11 @@ def _stopped(on_stop: StopHook | None, path: str | None, why: str, count: int) -
     if on_stop is not None:
         where = f"{path}: " if path else ""
         on_stop(f"{where}{why}; stopped reading after {count} items (the list may be incomplete)")
+
+
+def _size(count: int) -> str:
+    mb = 1024 * 1024
+    return f"{count / mb:g} MB" if count >= mb else f"{count} bytes"
 
 
 def _total_count(body: dict[str, Any]) -> int | None:

@@ -29,6 +29,7 @@ class SimConfig:
     latency_ms: float = 0
     run_seconds: float = 20.0
     faults: Sequence[str] = ()
+    trickle_seconds: float = 5.0  # a `trickle` fault's pause before each byte of an answer
     versions: Sequence[str] = ALL_VERSIONS
     # When set, explore fails with HTTP 500 and this message, as a server without the
     # Veeam Explorers does ("Restore session cannot be created.").

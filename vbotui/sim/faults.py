@@ -16,6 +16,7 @@ Grammar (case-insensitive kinds; whitespace not allowed):
            | "expire-token" the matching request's access token counts as expired from now on
                             (only requests that carry a token match)
            | "trickle"      handles the request, then sends its answer one byte every 5 s
+                            (--trickle-seconds)
            | "endless"      answers 200 with a JSON page whose results never end (until the client
                             hangs up)
            | "repeat-pages" ignores `offset` (every page is the first) and links `next` to the

@@ -41,7 +41,6 @@ _GARBLED = {
     "deep": (DEEP_BODY, "application/json; charset=utf-8"),
     "deep-after": (DEEP_BODY, "application/json; charset=utf-8"),
 }
-TRICKLE_SECONDS = 5.0  # a `trickle` fault's pause before each byte of the answer
 ENDLESS_PIECE = b",".join([b'{"id":"endless","name":"endless"}'] * 2048)  # ~70 KB a piece
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 
@@ -235,7 +234,7 @@ class _Endpoint:
         else:
             response = await sim.handle(request, body, fault)
         if fault is not None and fault.kind == "trickle":
-            await _trickle(response, send)
+            await _trickle(response, send, sim.config.trickle_seconds)
             return
         if fault is not None and fault.kind == "drop-after":
             await _drop(send)
@@ -251,14 +250,14 @@ async def _drop(send: Send) -> None:
     raise SimulatedDrop("Server disconnected without sending a response.")
 
 
-async def _trickle(response: Response, send: Send) -> None:
-    """The answer, one byte every TRICKLE_SECONDS: each read of the client gets something."""
+async def _trickle(response: Response, send: Send, pause_s: float) -> None:
+    """The answer, one byte every `pause_s`: each read of the client gets something in time."""
     await send(
         {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers}
     )
     body = bytes(response.body)
     for index in range(len(body)):
-        await asyncio.sleep(TRICKLE_SECONDS)
+        await asyncio.sleep(pause_s)
         await send({"type": "http.response.body", "body": body[index : index + 1], "more_body": True})
     await send({"type": "http.response.body", "body": b""})
 
