@@ -29,6 +29,7 @@ class SimConfig:
     latency_ms: float = 0
     run_seconds: float = 20.0
     faults: Sequence[str] = ()
+    data: Sequence[str] = ()  # data modes (data_modes.py): edge, hostile, logs-without-ids
     trickle_seconds: float = 5.0  # a `trickle` fault's pause before each byte of an answer
     versions: Sequence[str] = ALL_VERSIONS
     # When set, explore fails with HTTP 500 and this message, as a server without the

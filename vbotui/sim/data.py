@@ -114,6 +114,9 @@ class SimJob:
     etag: int = 1
     running_session_id: str | None = None
     session_ids: list[str] = field(default_factory=list)  # oldest first
+    # Times written as given, in place of the computed ones ("lastRun": "0001-01-01T00:00:00"):
+    # the `edge` data mode's dates that a datetime cannot hold in every zone.
+    raw_times: dict[str, str] = field(default_factory=dict)
 
 
 def organization_count(jobs: int) -> int:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from .config import SimConfig
 from .data import SimJob, SimOrganization, generate, new_uuid
+from .data_modes import apply_data_modes
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -102,6 +103,7 @@ class SimState:
     def __init__(self, config: SimConfig, now: datetime) -> None:
         self.config = config
         orgs, jobs = generate(config.seed, config.jobs, now)
+        apply_data_modes(config.data, orgs, jobs)
         self.organizations: dict[str, SimOrganization] = {o.id: o for o in orgs}
         self.jobs: dict[str, SimJob] = {j.id: j for j in jobs}
         self.job_sessions: dict[str, SimJobSession] = {}
@@ -237,7 +239,7 @@ class SimState:
     # -- actions -----------------------------------------------------------------------------
 
     def job(self, job_id: str) -> SimJob:
-        job = self.jobs.get(job_id.lower())
+        job = self.jobs.get(job_id) or self.jobs.get(job_id.lower())  # a hostile id keeps its case
         if job is None:
             raise not_found("Job", job_id)
         return job
