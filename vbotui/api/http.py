@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 READ_RETRY_DELAYS_S: tuple[float, ...] = (0.2, 0.6)  # a GET is sent at most 1 + len(...) times
+CONNECT_S = 30.0  # an unreachable server is said within this, whatever the request deadline
 _RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 _sleep = asyncio.sleep  # the backoff's sleep (tests replace it)
 
@@ -96,7 +97,7 @@ class HttpSession:
             transport=transport,
             # httpx's timeouts bound each network step; the total is ours (`within`): a trickle
             # of one byte a second never trips a per-read timeout.
-            timeout=httpx.Timeout(self.limits.request_s),
+            timeout=httpx.Timeout(self.limits.request_s, connect=min(self.limits.request_s, CONNECT_S)),
             headers={"Accept": "application/json"},
             follow_redirects=False,
         )
