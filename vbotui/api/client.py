@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -13,18 +13,10 @@ from urllib.parse import quote
 
 import httpx
 
+from .answers import decode_json, decode_json_off_loop, expect_object
 from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, RequestSpec, dialect_for
 from .errors import AuthError, NotFound, VboError
-from .http import (
-    READ_RETRY_DELAYS_S,
-    ExchangeHook,
-    HttpSession,
-    Sink,
-    decode_json,
-    decode_json_off_loop,
-    error_from_response,
-    expect_object,
-)
+from .http import READ_RETRY_DELAYS_S, ExchangeHook, HttpSession, Sink, error_from_response
 from .limits import Limits
 from .models import (
     ActionResult,
@@ -41,7 +33,7 @@ from .models import (
     RestoreSession,
     ServiceInstance,
 )
-from .paging import MAX_PAGE_SIZE, PageFetcher, StopHook, collect, pages
+from .paging import MAX_PAGE_SIZE, StopHook, pages
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -283,41 +275,47 @@ class VboClient:
         response = await self._request(RequestSpec("GET", path, params=params))
         return expect_object(decode_json(response, "GET", path), response, "GET", path)
 
-    def _fetcher(
-        self, path: str, params: dict[str, str | int] | None = None, tally: list[int] | None = None
-    ) -> PageFetcher:
-        """Fetches one page of `path`; `tally[0]` counts the bytes of the pages read."""
+    def _pages(
+        self,
+        path: str,
+        *,
+        paged: bool,
+        params: dict[str, str | int] | None = None,
+        first_page: int | None = None,
+    ) -> AsyncIterator[tuple[list[dict[str, Any]], bool]]:
+        """One collection's pages (paging.pages), the bytes they take counted against the list
+        ceiling; an early stop is told to `on_paging_stopped`."""
+        taken = 0
 
         async def fetch(page: dict[str, str | int] | None) -> Any:
+            nonlocal taken
             merged = {**(params or {}), **(page or {})} or None
             response = await self._request(RequestSpec("GET", path, params=merged))
-            if tally is not None:
-                tally[0] += len(response.content)
+            taken += len(response.content)
             return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
 
-        return fetch
+        return pages(
+            fetch,
+            paged=paged,
+            page_size=self.page_size,
+            first_page=first_page,
+            path=path,
+            on_stop=self._paging_stopped,
+            bytes_read=lambda: taken,
+            max_bytes=self.limits.max_list_bytes,
+        )
 
-    def _page_bounds(self, path: str) -> dict[str, Any]:
-        """The fetcher and the stops of one collection's paging (see paging.pages)."""
-        tally = [0]
-
-        def stopped(message: str) -> None:
-            if self.on_paging_stopped is not None:
-                self.on_paging_stopped(message)
-
-        return {
-            "on_stop": stopped,
-            "bytes_read": lambda: tally[0],
-            "max_bytes": self.limits.max_list_bytes,
-            "tally": tally,
-        }
+    def _paging_stopped(self, message: str) -> None:
+        if self.on_paging_stopped is not None:
+            self.on_paging_stopped(message)
 
     async def _get_all(
         self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
     ) -> list[dict[str, Any]]:
-        bounds = self._page_bounds(path)
-        fetch = self._fetcher(path, params, bounds.pop("tally"))
-        return await collect(fetch, paged=paged, page_size=self.page_size, path=path, **bounds)
+        items: list[dict[str, Any]] = []
+        async for results, _last in self._pages(path, paged=paged, params=params):
+            items.extend(results)
+        return items
 
     # --- jobs and organizations
     async def list_jobs(
@@ -332,15 +330,7 @@ class VboClient:
         dialect = await self._ensure_dialect()
         path = dialect.path("Jobs")
         jobs: list[Job] = []
-        bounds = self._page_bounds(path)
-        async for items, last in pages(
-            self._fetcher(path, tally=bounds.pop("tally")),
-            paged=dialect.jobs_paged(),
-            page_size=self.page_size,
-            first_page=first_page,
-            path=path,
-            **bounds,
-        ):
+        async for items, last in self._pages(path, paged=dialect.jobs_paged(), first_page=first_page):
             if len(items) < OFF_LOOP_ITEMS:
                 jobs += [Job.from_json(item) for item in items]
             else:
