@@ -123,9 +123,10 @@ class ServerOperations:
             self._said.add(message)
             self.activity.note("server", message)
 
-    def unique_jobs(self, jobs: list[Job]) -> list[Job]:
+    def unique_jobs(self, jobs: list[Job], *, say: bool = True) -> list[Job]:
         """`jobs` with only the first of any that share an id (the list is indexed by id: a second
-        one would silently replace the first); how many were dropped is said once."""
+        one would silently replace the first); how many were dropped is said once (`say`: this is
+        the whole list, not the part of it read so far)."""
         seen: set[str] = set()
         unique: list[Job] = []
         for job in jobs:
@@ -133,7 +134,7 @@ class ServerOperations:
                 seen.add(job.id)
                 unique.append(job)
         dropped = len(jobs) - len(unique)
-        if dropped:
+        if dropped and say:
             twice = "1 job" if dropped == 1 else f"{dropped} jobs"
             self.say_once(
                 f"the server listed {twice} again under an id already listed: kept the first of each"
@@ -256,7 +257,7 @@ class ServerOperations:
             shown = on_page
 
             async def partial(jobs: list[Job]) -> None:
-                await shown(self.unique_jobs(jobs))
+                await shown(self.unique_jobs(jobs, say=False))
 
         async def read_jobs() -> list[Job]:
             jobs = await self.client.list_jobs(first_page=FIRST_PAGE if on_page else None, on_page=partial)
