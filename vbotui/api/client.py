@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from .answers import decode_json, decode_json_off_loop, expect_object
-from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, RequestSpec, dialect_for
-from .errors import AuthError, NotFound, VboError
-from .http import READ_RETRY_DELAYS_S, ExchangeHook, HttpSession, Sink, error_from_response
+from .answers import decode_json, expect_object
+from .bearer import BearerRequests, flag_resent
+from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, dialect_for
+from .errors import NotFound, VboError
+from .http import READ_RETRY_DELAYS_S, ExchangeHook, HttpSession, error_from_response
 from .limits import Limits
 from .models import (
     ActionResult,
@@ -33,7 +33,7 @@ from .models import (
     RestoreSession,
     ServiceInstance,
 )
-from .paging import MAX_PAGE_SIZE, StopHook, pages
+from .paging import MAX_PAGE_SIZE
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -44,7 +44,7 @@ def _jobs_from_json(items: list[dict[str, Any]]) -> list[Job]:
     return [Job.from_json(item) for item in items]
 
 
-class VboClient:
+class VboClient(BearerRequests):
     """One server, one long-lived connection pool, one signed-in user."""
 
     def __init__(
@@ -80,7 +80,7 @@ class VboClient:
         )
         self._http.on_exchange = on_exchange
         # Told (once per list read) when paging stopped early: a server that repeats its pages.
-        self.on_paging_stopped: StopHook | None = None
+        self.on_paging_stopped = None
         self._tokens = AccessTokens(self._send_grant, clock=clock)
         self._user: str | None = None
 
@@ -104,10 +104,6 @@ class VboClient:
     @property
     def user(self) -> str | None:
         return self._user or self._tokens.user_name
-
-    @property
-    def limits(self) -> Limits:
-        return self._http.limits
 
     @property
     def refresh_token(self) -> str | None:
@@ -195,127 +191,6 @@ class VboClient:
         if not response.is_success:
             raise error_from_response(response, "POST", path, token=True)
         return expect_object(decode_json(response, "POST", path), response, "POST", path)
-
-    # --- authenticated requests
-    async def _request(self, spec: RequestSpec, *, deadline_s: float | None = None) -> httpx.Response:
-        """Send with the bearer token; on a 401 refresh once and retry once; map errors."""
-        response, _resent = await self._request_resent(spec, deadline_s=deadline_s)
-        return response
-
-    async def _request_resent(
-        self, spec: RequestSpec, *, deadline_s: float | None = None
-    ) -> tuple[httpx.Response, bool]:
-        """`_request`, and whether the request went twice: the server refused the token (401),
-        which a refresh mended. A 401 refuses the token, not the action, so one resend is safe;
-        an error raised after it carries `resent_after_refused_token`."""
-        await self._tokens.ensure_fresh()
-        token = self._tokens.access_token
-        if token is None:
-            raise AuthError("not signed in", method=spec.method, path=spec.path)
-        response = await self._send(spec, token, deadline_s)
-        resent = False
-        if response.status_code == 401:
-            await self._tokens.after_rejection(token)
-            token = self._tokens.access_token
-            if token is None:
-                raise AuthError("not signed in", method=spec.method, path=spec.path)
-            resent = True
-            try:
-                response = await self._send(spec, token, deadline_s)
-            except VboError as error:
-                error.resent_after_refused_token = True
-                raise
-        if not response.is_success:
-            refusal = error_from_response(response, spec.method, spec.path)
-            refusal.resent_after_refused_token = resent
-            raise refusal
-        return response, resent
-
-    async def _send(self, spec: RequestSpec, token: str, deadline_s: float | None = None) -> httpx.Response:
-        return await self._http.send(
-            spec.method,
-            spec.path,
-            params=spec.params,
-            json_body=spec.body,
-            has_json_body=spec.has_body,
-            headers={"Authorization": f"Bearer {token}"},
-            deadline_s=deadline_s,
-        )
-
-    async def restore(self, spec: RequestSpec) -> ActionResult:
-        """A synchronous restore (v3-v7 answer only when it has ended): sent once, under the
-        restore deadline (`limits.restore_s`) instead of the request one."""
-        started = time.perf_counter()
-        response, resent = await self._request_resent(spec, deadline_s=self.limits.restore_s)
-        decode_json(response, spec.method, spec.path)
-        elapsed = time.perf_counter() - started
-        return ActionResult(response.status_code, elapsed, resent_after_refused_token=resent)
-
-    async def download(self, spec: RequestSpec, sink: Sink) -> int:
-        """Stream an answer's body (a saved item, a PST export) into `sink`; no total deadline, but
-        no byte for `limits.download_stall_s` ends it. Returns the HTTP status; a refusal raises."""
-        await self._tokens.ensure_fresh()
-        token = self._tokens.access_token
-        if token is None:
-            raise AuthError("not signed in", method=spec.method, path=spec.path)
-        response = await self._http.download(
-            spec.method,
-            spec.path,
-            sink,
-            params=spec.params,
-            json_body=spec.body,
-            has_json_body=spec.has_body,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        if not response.is_success:
-            raise error_from_response(response, spec.method, spec.path)
-        return response.status_code
-
-    async def _get_object(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
-        response = await self._request(RequestSpec("GET", path, params=params))
-        return expect_object(decode_json(response, "GET", path), response, "GET", path)
-
-    def _pages(
-        self,
-        path: str,
-        *,
-        paged: bool,
-        params: dict[str, str | int] | None = None,
-        first_page: int | None = None,
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], bool]]:
-        """One collection's pages (paging.pages), the bytes they take counted against the list
-        ceiling; an early stop is told to `on_paging_stopped`."""
-        taken = 0
-
-        async def fetch(page: dict[str, str | int] | None) -> Any:
-            nonlocal taken
-            merged = {**(params or {}), **(page or {})} or None
-            response = await self._request(RequestSpec("GET", path, params=merged))
-            taken += len(response.content)
-            return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
-
-        return pages(
-            fetch,
-            paged=paged,
-            page_size=self.page_size,
-            first_page=first_page,
-            path=path,
-            on_stop=self._paging_stopped,
-            bytes_read=lambda: taken,
-            max_bytes=self.limits.max_list_bytes,
-        )
-
-    def _paging_stopped(self, message: str) -> None:
-        if self.on_paging_stopped is not None:
-            self.on_paging_stopped(message)
-
-    async def _get_all(
-        self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
-    ) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        async for results, _last in self._pages(path, paged=paged, params=params):
-            items.extend(results)
-        return items
 
     # --- jobs and organizations
     async def list_jobs(
@@ -417,7 +292,7 @@ class VboClient:
         spec = dialect.job_action(job_id, action, full=full)
         started = time.perf_counter()
         response, resent = await self._request_resent(spec)
-        with _flag_resent(resent):
+        with flag_resent(resent):
             body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
             session = None
             if action == "start" and body is not None:
@@ -432,7 +307,7 @@ class VboClient:
         spec = dialect.explore(job_id, options)
         started = time.perf_counter()
         response, resent = await self._request_resent(spec)
-        with _flag_resent(resent):
+        with flag_resent(resent):
             body = decode_json(response, spec.method, spec.path)
             session = None
             if body is not None:
@@ -452,22 +327,12 @@ class VboClient:
         spec = dialect.stop_restore_session(session_id)
         started = time.perf_counter()
         response, resent = await self._request_resent(spec)
-        with _flag_resent(resent):
+        with flag_resent(resent):
             decode_json(
                 response, spec.method, spec.path
             )  # no body is documented; an unreadable one is no "done"
         elapsed = time.perf_counter() - started
         return ActionResult(response.status_code, elapsed, resent_after_refused_token=resent)
-
-
-@contextmanager
-def _flag_resent(resent: bool) -> Iterator[None]:
-    """An unreadable answer to a request that went twice says so too."""
-    try:
-        yield
-    except VboError as error:
-        error.resent_after_refused_token = resent
-        raise
 
 
 def _seg(value: str) -> str:
