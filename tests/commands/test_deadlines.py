@@ -4,6 +4,7 @@ a read with exit 3, an action with 4 (it may have been done)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +56,15 @@ def test_the_deadlines_are_read_from_the_profile_and_bounded(tmp_path: Path) -> 
     assert (defaults.request_s, defaults.download_stall_s, defaults.restore_s) == (60, 600, 14400)
     assert sorted(error.key or "" for error in config.errors) == ["request_deadline", "restore_deadline"]
     assert "request_deadline must be a number of seconds from 1 to 3600, not 0" in str(config.errors[0])
+
+
+def test_a_repeated_page_is_said_once_on_stderr(tmp_path: Path) -> None:
+    for server in make_server(tmp_path, faults=("repeat-pages@GET:/v8/Jobs",)):
+        done = server.run("jobs", "--output", "json")
+        assert done.returncode == 0, done.stderr
+        said = [line for line in done.stderr.splitlines() if "the same page again" in line]
+        assert said == [
+            "vbotui: warning: /v8/Jobs: the server sent the same page again (offset 0); "
+            "stopped reading after 8 items (the list may be incomplete)"
+        ]
+        assert len(json.loads(done.stdout)) == 8

@@ -91,8 +91,10 @@ async def test_repeat_pages_ignores_offset_and_links_next_to_itself() -> None:
         auth = await token(client)
         first = (await client.get("/v8/Jobs?offset=0&limit=10", headers=auth)).json()
         later = (await client.get("/v8/Jobs?offset=30&limit=10", headers=auth)).json()
-    assert later["results"] == first["results"] and later["offset"] == 0
+        whole = (await client.get("/v8/Jobs?offset=0&limit=100", headers=auth)).json()
+    assert later["results"] == first["results"] and (later["offset"], later["limit"]) == (0, 10)
     assert later["_links"]["next"] == later["_links"]["self"]
+    assert whole["limit"] == len(whole["results"]) == 40  # a short page said to be full
 
 
 async def test_a_trickled_answer_is_the_whole_answer_in_the_end() -> None:

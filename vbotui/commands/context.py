@@ -88,7 +88,7 @@ async def read_jobs(ctx: Context) -> list[Job]:
         ops.org_names = {org.id: org.name for org in orgs.value}
     else:
         print(f"vbotui: warning: organizations not read: {clean(orgs.outcome.describe())}", file=sys.stderr)
-    return await read(ctx, "list jobs", "jobs", ops.client.list_jobs)
+    return ops.unique_jobs(await read(ctx, "list jobs", "jobs", ops.client.list_jobs))
 
 
 def org_name(ctx: Context, job: Job) -> str:

@@ -43,6 +43,8 @@ EXPIRED = "Session expired (the server refused the token and its refresh): sign 
 CLOCK_SLACK = timedelta(minutes=5)
 # The first page of a first load that is shown as it comes: a screenful and plenty to spare.
 FIRST_PAGE = 200
+# The action of the status lines about the server's answers themselves (`say_once`).
+SERVER_NOTE = "server"
 QUIT_STATE_CHECK_S = 5.0  # a dead server must not hold the quit for the client's full timeout
 
 
@@ -121,7 +123,7 @@ class ServerOperations:
         written the first time only: a poll meets the same thing every time."""
         if message not in self._said:
             self._said.add(message)
-            self.activity.note("server", message)
+            self.activity.note(SERVER_NOTE, message)
 
     def unique_jobs(self, jobs: list[Job], *, say: bool = True) -> list[Job]:
         """`jobs` with only the first of any that share an id (the list is indexed by id: a second

@@ -19,8 +19,8 @@ Grammar (case-insensitive kinds; whitespace not allowed):
                             (--trickle-seconds)
            | "endless"      answers 200 with a JSON page whose results never end (until the client
                             hangs up)
-           | "repeat-pages" ignores `offset` (every page is the first) and links `next` to the
-                            page itself, as a server that pages for ever
+           | "repeat-pages" ignores `offset` (every page is the first), says each page is full
+                            and links `next` to the page itself, as a server that pages for ever
     GLOB  := a shell glob on the path, case-insensitive, `*` spans "/" (default: every path)
     COUNT := how many matching requests the fault hits (default: all of them)
 

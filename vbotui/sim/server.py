@@ -282,7 +282,7 @@ async def _hung_up(receive: Receive) -> None:
 
 
 def _without_offset(scope: Scope, receive: Receive) -> Request:
-    """The request as a server that ignores `offset` reads it."""
+    """The request as a server that ignores `offset` reads it: always the first page."""
     query = [
         (key, value)
         for key, value in parse_qsl(scope.get("query_string", b"").decode())
@@ -292,7 +292,8 @@ def _without_offset(scope: Scope, receive: Receive) -> Request:
 
 
 def _linked_to_itself(response: Response) -> Response:
-    """A page whose `next` is the page itself (any other answer as it is)."""
+    """A page that looks full (its `limit` is what it holds) and whose `next` is the page itself
+    (any other answer as it is)."""
     try:
         page = json.loads(bytes(response.body))
     except ValueError:
@@ -301,6 +302,8 @@ def _linked_to_itself(response: Response) -> Response:
         return response
     links = page["_links"]
     links["next"] = links.get("self") or {"href": ""}
+    if isinstance(page.get("results"), list) and page["results"]:
+        page["limit"] = len(page["results"])
     return json_response(page, response.status_code)
 
 
