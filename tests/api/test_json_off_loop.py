@@ -8,10 +8,10 @@ import json
 import httpx
 import pytest
 
+from vbotui.api import answers as answers_module
 from vbotui.api import client as client_module
-from vbotui.api import http as http_module
+from vbotui.api.answers import parse_json
 from vbotui.api.client import VboClient
-from vbotui.api.http import parse_json
 from vbotui.sim import SimConfig, Simulator
 
 SAME = [
@@ -71,7 +71,7 @@ async def test_list_jobs_off_the_loop_is_the_same_list(version: str, monkeypatch
     try:
         await client.sign_in(sim.config.user, sim.config.password)
         inline = await client.list_jobs()
-        monkeypatch.setattr(http_module, "OFF_LOOP_BYTES", 0)
+        monkeypatch.setattr(answers_module, "OFF_LOOP_BYTES", 0)
         monkeypatch.setattr(client_module, "OFF_LOOP_ITEMS", 0)
         assert await client.list_jobs() == inline
     finally:

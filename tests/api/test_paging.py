@@ -117,8 +117,9 @@ async def test_a_server_that_never_ends_is_stopped():
 
     async def endless(params: dict[str, str | int] | None) -> Any:
         nonlocal calls
-        calls += 1
-        return {"offset": 0, "limit": 2, "results": [{"id": "a"}, {"id": "b"}], "_links": {"next": {}}}
+        calls += 1  # a new page each time: no repeat to stop at, only the cap
+        results = [{"id": f"a{calls}"}, {"id": f"b{calls}"}]
+        return {"offset": 2 * (calls - 1), "limit": 2, "results": results, "_links": {"next": {}}}
 
     with pytest.raises(MalformedResponse, match="kept sending pages"):
         await collect(endless, paged=True, page_size=2, max_pages=50)

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from vbotui.api import TransportError, VboClient
-from vbotui.api.http import DeadlineExpired, HttpSession, honours_httpx_timeouts, within
+from vbotui.api.http import DeadlineExpired, HttpSession, within
+from vbotui.api.limits import Limits
 
 from .sim_support import Simulator, make_sim
 
@@ -100,12 +101,10 @@ async def test_the_exchange_hook_hears_about_the_timeout(hung):
     assert heard[-1].status is None and heard[-1].error is not None and "timed out" in heard[-1].error
 
 
-def test_only_network_transports_rely_on_httpx_timeouts():
-    assert honours_httpx_timeouts(None)
-    assert honours_httpx_timeouts(httpx.AsyncHTTPTransport())
-    assert not honours_httpx_timeouts(httpx.ASGITransport(app=make_sim()[0].app))
-    assert not honours_httpx_timeouts(httpx.MockTransport(lambda request: httpx.Response(200)))
-    assert HttpSession("https://vbo.example").deadline_s is None  # httpx's own timeouts apply
+def test_every_transport_has_the_total_deadline():
+    """httpx's timeouts bound each network read, which a trickle defeats: the total is the client's."""
+    assert HttpSession("https://vbo.example").deadline_s == Limits().request_s
+    assert HttpSession("https://vbo.example", limits=Limits(request_s=9)).deadline_s == 9
     asgi = httpx.ASGITransport(app=make_sim()[0].app)
     in_process = HttpSession("http://sim.test", transport=asgi, timeout=7)
     assert in_process.deadline_s == 7

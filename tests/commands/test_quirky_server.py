@@ -16,7 +16,7 @@ from .conftest import Server, make_server
 
 @pytest.fixture(params=["v3", "v8"])
 def quirky(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    yield from make_server(tmp_path, jobs=12, data="quirks", versions=(request.param,))
+    yield from make_server(tmp_path, jobs=12, data=("quirks",), versions=(request.param,))
 
 
 def test_jobs_of_a_quirky_server_are_listed_in_every_output(quirky: Server) -> None:

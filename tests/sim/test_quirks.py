@@ -13,7 +13,7 @@ SEED_JOB = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 
 
 async def test_quirks_on_the_wire(sim_clock: ManualClock) -> None:
-    sim = Simulator(SimConfig(jobs=20, seed=7, clock=sim_clock, data="quirks"))
+    sim = Simulator(SimConfig(jobs=20, seed=7, clock=sim_clock, data=("quirks",)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app), base_url="http://s") as http:
         for version in ("v3", "v7", "v8"):
             form = {"grant_type": "password", "username": "admin", "password": "secret"}
@@ -38,8 +38,8 @@ async def test_quirks_on_the_wire(sim_clock: ManualClock) -> None:
 
 
 def test_the_data_mode_is_checked() -> None:
-    assert build_parser().parse_args(["--data", "quirks"]).data == "quirks"
-    assert build_parser().parse_args([]).data == "normal"
+    assert build_parser().parse_args(["--data", "quirks"]).data == ["quirks"]
+    assert build_parser().parse_args([]).data == []
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--data", "odd"])
     with pytest.raises(ValueError, match="odd"):

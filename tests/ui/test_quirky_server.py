@@ -21,7 +21,7 @@ from .conftest import SIM_PASSWORD, SIM_USER, loaded, panel_text, wait_until
 
 @pytest.fixture
 def sim(sim_clock: ManualClock) -> Simulator:
-    return Simulator(SimConfig(jobs=40, seed=7, run_seconds=2.0, clock=sim_clock, data="quirks"))
+    return Simulator(SimConfig(jobs=40, seed=7, run_seconds=2.0, clock=sim_clock, data=("quirks",)))
 
 
 @pytest.fixture

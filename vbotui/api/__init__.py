@@ -3,6 +3,7 @@
 from .client import VboClient
 from .dialects import API_VERSION_CHOICES, JOB_ACTIONS, VERSIONS, Capabilities, capabilities_for
 from .errors import (
+    AnswerTooLarge,
     AuthError,
     BadRequest,
     Conflict,
@@ -15,6 +16,7 @@ from .errors import (
     VboError,
 )
 from .http import Exchange
+from .limits import Limits
 from .models import (
     EXPLORE_TYPES,
     ActionResult,
@@ -34,6 +36,8 @@ from .models import (
 )
 
 __all__ = [
+    "AnswerTooLarge",
+    "Limits",
     "API_VERSION_CHOICES",
     "EXPLORE_TYPES",
     "JOB_ACTIONS",

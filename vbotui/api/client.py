@@ -12,17 +12,12 @@ from urllib.parse import quote
 
 import httpx
 
-from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, RequestSpec, dialect_for
-from .errors import AuthError, NotFound, VboError
-from .http import (
-    READ_RETRY_DELAYS_S,
-    ExchangeHook,
-    HttpSession,
-    decode_json,
-    decode_json_off_loop,
-    error_from_response,
-    expect_object,
-)
+from .answers import decode_json, expect_object
+from .bearer import BearerRequests, flag_resent
+from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, dialect_for
+from .errors import NotFound, VboError
+from .http import READ_RETRY_DELAYS_S, ExchangeHook, HttpSession, error_from_response
+from .limits import Limits
 from .models import (
     ActionResult,
     ExploreOptions,
@@ -38,7 +33,7 @@ from .models import (
     RestoreSession,
     ServiceInstance,
 )
-from .paging import MAX_PAGE_SIZE, PageFetcher, collect, pages
+from .paging import MAX_PAGE_SIZE
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -49,7 +44,7 @@ def _jobs_from_json(items: list[dict[str, Any]]) -> list[Job]:
     return [Job.from_json(item) for item in items]
 
 
-class VboClient:
+class VboClient(BearerRequests):
     """One server, one long-lived connection pool, one signed-in user."""
 
     def __init__(
@@ -59,14 +54,16 @@ class VboClient:
         *,
         verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        limits: Limits | None = None,
         page_size: int = MAX_PAGE_SIZE,
         on_exchange: ExchangeHook | None = None,
         clock: Callable[[], float] = time.monotonic,
         read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
         """`read_retry_delays`: the pauses before each resend of a read (GET) whose answer was a
-        transport failure, a timeout or a 5xx; `()` sends every request once. Actions never are."""
+        transport failure, a timeout or a 5xx; `()` sends every request once. Actions never are.
+        `limits`: deadlines and size ceilings (limits.py); `timeout`, when given, is its request_s."""
         if api_version not in API_VERSION_CHOICES:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}")
         self.base_url = base_url.rstrip("/")
@@ -78,9 +75,12 @@ class VboClient:
             verify=verify,
             transport=transport,
             timeout=timeout,
+            limits=limits,
             read_retry_delays=read_retry_delays,
         )
         self._http.on_exchange = on_exchange
+        # Told (once per list read) when paging stopped early: a server that repeats its pages.
+        self.on_paging_stopped = None
         self._tokens = AccessTokens(self._send_grant, clock=clock)
         self._user: str | None = None
 
@@ -192,51 +192,6 @@ class VboClient:
             raise error_from_response(response, "POST", path, token=True)
         return expect_object(decode_json(response, "POST", path), response, "POST", path)
 
-    # --- authenticated requests
-    async def _request(self, spec: RequestSpec) -> httpx.Response:
-        """Send with the bearer token; on a 401 refresh once and retry once; map errors."""
-        await self._tokens.ensure_fresh()
-        token = self._tokens.access_token
-        if token is None:
-            raise AuthError("not signed in", method=spec.method, path=spec.path)
-        response = await self._send(spec, token)
-        if response.status_code == 401:
-            await self._tokens.after_rejection(token)
-            token = self._tokens.access_token
-            if token is None:
-                raise AuthError("not signed in", method=spec.method, path=spec.path)
-            response = await self._send(spec, token)
-        if not response.is_success:
-            raise error_from_response(response, spec.method, spec.path)
-        return response
-
-    async def _send(self, spec: RequestSpec, token: str) -> httpx.Response:
-        return await self._http.send(
-            spec.method,
-            spec.path,
-            params=spec.params,
-            json_body=spec.body,
-            has_json_body=spec.has_body,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-
-    async def _get_object(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
-        response = await self._request(RequestSpec("GET", path, params=params))
-        return expect_object(decode_json(response, "GET", path), response, "GET", path)
-
-    def _fetcher(self, path: str, params: dict[str, str | int] | None = None) -> PageFetcher:
-        async def fetch(page: dict[str, str | int] | None) -> Any:
-            merged = {**(params or {}), **(page or {})} or None
-            response = await self._request(RequestSpec("GET", path, params=merged))
-            return await decode_json_off_loop(response, "GET", path)  # a large page in a thread
-
-        return fetch
-
-    async def _get_all(
-        self, path: str, *, paged: bool, params: dict[str, str | int] | None = None
-    ) -> list[dict[str, Any]]:
-        return await collect(self._fetcher(path, params), paged=paged, page_size=self.page_size, path=path)
-
     # --- jobs and organizations
     async def list_jobs(
         self,
@@ -250,13 +205,7 @@ class VboClient:
         dialect = await self._ensure_dialect()
         path = dialect.path("Jobs")
         jobs: list[Job] = []
-        async for items, last in pages(
-            self._fetcher(path),
-            paged=dialect.jobs_paged(),
-            page_size=self.page_size,
-            first_page=first_page,
-            path=path,
-        ):
+        async for items, last in self._pages(path, paged=dialect.jobs_paged(), first_page=first_page):
             if len(items) < OFF_LOOP_ITEMS:
                 jobs += [Job.from_json(item) for item in items]
             else:
@@ -342,23 +291,31 @@ class VboClient:
         dialect = await self._ensure_dialect()
         spec = dialect.job_action(job_id, action, full=full)
         started = time.perf_counter()
-        response = await self._request(spec)
-        body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
-        session = None
-        if action == "start" and body is not None:
-            session = JobSession.from_json(expect_object(body, response, spec.method, spec.path))
-        return ActionResult(response.status_code, time.perf_counter() - started, job_session=session)
+        response, resent = await self._request_resent(spec)
+        with flag_resent(resent):
+            body = decode_json(response, spec.method, spec.path)  # most actions answer no body at all
+            session = None
+            if action == "start" and body is not None:
+                session = JobSession.from_json(expect_object(body, response, spec.method, spec.path))
+        elapsed = time.perf_counter() - started
+        return ActionResult(
+            response.status_code, elapsed, job_session=session, resent_after_refused_token=resent
+        )
 
     async def explore(self, job_id: str, options: ExploreOptions) -> ActionResult:
         dialect = await self._ensure_dialect()
         spec = dialect.explore(job_id, options)
         started = time.perf_counter()
-        response = await self._request(spec)
-        body = decode_json(response, spec.method, spec.path)
-        session = None
-        if body is not None:
-            session = RestoreSession.from_json(expect_object(body, response, spec.method, spec.path))
-        return ActionResult(response.status_code, time.perf_counter() - started, restore_session=session)
+        response, resent = await self._request_resent(spec)
+        with flag_resent(resent):
+            body = decode_json(response, spec.method, spec.path)
+            session = None
+            if body is not None:
+                session = RestoreSession.from_json(expect_object(body, response, spec.method, spec.path))
+        elapsed = time.perf_counter() - started
+        return ActionResult(
+            response.status_code, elapsed, restore_session=session, resent_after_refused_token=resent
+        )
 
     async def list_restore_sessions(self) -> list[RestoreSession]:
         dialect = await self._ensure_dialect()
@@ -369,9 +326,13 @@ class VboClient:
         dialect = await self._ensure_dialect()
         spec = dialect.stop_restore_session(session_id)
         started = time.perf_counter()
-        response = await self._request(spec)
-        decode_json(response, spec.method, spec.path)  # no body is documented; an unreadable one is no "done"
-        return ActionResult(response.status_code, time.perf_counter() - started)
+        response, resent = await self._request_resent(spec)
+        with flag_resent(resent):
+            decode_json(
+                response, spec.method, spec.path
+            )  # no body is documented; an unreadable one is no "done"
+        elapsed = time.perf_counter() - started
+        return ActionResult(response.status_code, elapsed, resent_after_refused_token=resent)
 
 
 def _seg(value: str) -> str:

@@ -8,7 +8,8 @@
     ├── ServerError        5xx
     ├── MalformedResponse  a 2xx whose body is not what the API documents
     │   └── UnreadableAnswer   an answer came that cannot be read: not JSON, nested too deeply, the wrong
-    │                          shape (may_have_reached_server: the server may have acted)
+    │       │                  shape (may_have_reached_server: the server may have acted)
+    │       └── AnswerTooLarge the answer passed the size ceiling (limits.py) and was not read on
     └── TransportError     nothing usable came back (connect, TLS, timeout, dropped connection)
         └── TlsError       the certificate was refused (untrusted, or not the pinned one)
 
@@ -41,6 +42,8 @@ class VboError(Exception):
         self.method = method
         self.path = path
         self.may_have_reached_server = may_have_reached_server
+        # The request went twice: the server refused the token (401), a refresh mended it.
+        self.resent_after_refused_token = False
 
     def describe(self) -> str:
         """One line for the status panel: status, the server's message, its errorCode."""
@@ -105,6 +108,10 @@ class UnreadableAnswer(MalformedResponse):
             may_have_reached_server=True,
         )
         self.detail = detail
+
+
+class AnswerTooLarge(UnreadableAnswer):
+    """The answer passed the client's size ceiling: reading stopped there (memory stays bounded)."""
 
 
 class TransportError(VboError):

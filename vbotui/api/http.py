@@ -7,24 +7,27 @@ that could hold a secret (headers, form bodies) ever reaches an error message or
 Reads (GET) are retried after a transport failure, a timeout or a 5xx, after each delay of
 `read_retry_delays` (default 0.2 s then 0.6 s: two retries). Nothing else is ever resent: an
 action's POST may have been done even when its answer was lost.
+
+Every answer is read as it streams in, within a total deadline and a size ceiling (limits.py): a
+server that trickles or never ends its answer gives an error, not a hang or a process that grows.
+Downloads (`download`) have a stall timeout instead of a total.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import httpx
 
+from .answers import parse_json
 from .errors import (
+    AnswerTooLarge,
     AuthError,
     BadRequest,
     Conflict,
@@ -34,13 +37,14 @@ from .errors import (
     TransportError,
     UnreadableAnswer,
     VboError,
-    json_type,
 )
+from .limits import MB, Limits
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 READ_RETRY_DELAYS_S: tuple[float, ...] = (0.2, 0.6)  # a GET is sent at most 1 + len(...) times
+CONNECT_S = 30.0  # an unreachable server is said within this, whatever the request deadline
 _RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 _sleep = asyncio.sleep  # the backoff's sleep (tests replace it)
 
@@ -62,6 +66,7 @@ class Exchange:
 
 
 ExchangeHook = Callable[[Exchange], None]
+Sink = Callable[[bytes], None]
 
 
 class HttpSession:
@@ -73,24 +78,31 @@ class HttpSession:
         *,
         verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        limits: Limits | None = None,
         read_retry_delays: Sequence[float] = READ_RETRY_DELAYS_S,
     ) -> None:
+        """`timeout`, when given, is the total deadline of a JSON request (`limits.request_s`)."""
         self.base_url = base_url.rstrip("/")
         self.on_exchange: ExchangeHook | None = None
         self.read_retry_delays: tuple[float, ...] = tuple(float(delay) for delay in read_retry_delays)
+        limits = limits or Limits()
+        self.limits = limits if timeout is None else replace(limits, request_s=timeout)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             verify=verify,
             transport=transport,
-            timeout=httpx.Timeout(timeout),
+            # httpx's timeouts bound each network step; the total is ours (`within`): a trickle
+            # of one byte a second never trips a per-read timeout.
+            timeout=httpx.Timeout(self.limits.request_s, connect=min(self.limits.request_s, CONNECT_S)),
             headers={"Accept": "application/json"},
             follow_redirects=False,
         )
-        # Only httpx's own network transport honours httpx timeouts; an in-process one
-        # (ASGITransport, as in --demo and the tests) would wait forever on a hung app.
-        self.deadline_s: float | None = None if honours_httpx_timeouts(transport) else timeout
-        self._timeout_s = timeout
+
+    @property
+    def deadline_s(self) -> float:
+        """The total deadline of a JSON request or an action (in-process transports too)."""
+        return self.limits.request_s
 
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"
@@ -108,18 +120,22 @@ class HttpSession:
         has_json_body: bool = False,
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline_s: float | None = None,
     ) -> httpx.Response:
-        """Send one request; return any HTTP response (the caller maps statuses).
+        """Send one request; return any HTTP response, its body read (the caller maps statuses).
 
-        Raises TransportError/TlsError when no response came. A GET is retried with backoff
-        after a transport failure, a timeout or a 5xx (the last answer or error is the
-        result); any other method is sent exactly once (the action may have happened).
+        The whole exchange must end within `deadline_s` (default `limits.request_s`) and its body
+        stay within `limits.max_answer_bytes` (AnswerTooLarge). Raises TransportError/TlsError when
+        no response came. A GET is retried with backoff after a transport failure, a timeout or a
+        5xx (the last answer or error is the result); any other method is sent exactly once (the
+        action may have happened).
         """
         delays = self.read_retry_delays if method == "GET" else ()
+        deadline = self.limits.request_s if deadline_s is None else deadline_s
         attempt = 0
         while True:
             started = time.perf_counter()
-            request = self._client.request(
+            request = self._client.build_request(
                 method,
                 path,
                 params=params,
@@ -128,9 +144,9 @@ class HttpSession:
                 headers=headers,
             )
             try:
-                response = await within(self.deadline_s, request)
+                response = await within(deadline, self._exchange(request, method, path))
             except DeadlineExpired:
-                error = deadline_error(method, path, self._timeout_s)
+                error = deadline_error(method, path, deadline)
                 self._report(method, path, None, started, error.message)
                 if attempt < len(delays):
                     await _sleep(delays[attempt])
@@ -146,12 +162,78 @@ class HttpSession:
                     attempt += 1
                     continue
                 raise error from None
+            except AnswerTooLarge as error:
+                self._report(method, path, error.status, started, error.message)
+                raise
             self._report(method, path, response.status_code, started, None)
             if response.status_code in _RETRIED_STATUSES and attempt < len(delays):
                 await _sleep(delays[attempt])
                 attempt += 1
                 continue
             return response
+
+    async def _exchange(self, request: httpx.Request, method: str, path: str) -> httpx.Response:
+        response = await self._client.send(request, stream=True)
+        try:
+            content = await read_bounded(response, self.limits.max_answer_bytes, method, path)
+        finally:
+            await response.aclose()
+        response._content = content  # as Response.aread() does: the body, read within the ceiling
+        return response
+
+    async def download(
+        self,
+        method: str,
+        path: str,
+        sink: Sink,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        has_json_body: bool = False,
+        headers: Mapping[str, str] | None = None,
+        stall_s: float | None = None,
+    ) -> httpx.Response:
+        """Send once and hand a 2xx answer's body to `sink` piece by piece, with no total deadline
+        and no size ceiling; but no byte (the headers included) for `stall_s` (default
+        `limits.download_stall_s`) ends it: TransportError. Another status comes back with its
+        (bounded) body read, for the caller to map."""
+        stall = self.limits.download_stall_s if stall_s is None else stall_s
+        started = time.perf_counter()
+        request = self._client.build_request(
+            method,
+            path,
+            params=params,
+            json=json_body if has_json_body else None,
+            headers=headers,
+            timeout=httpx.Timeout(stall),
+        )
+        try:
+            response = await within(stall, self._client.send(request, stream=True))
+            try:
+                if response.is_success:
+                    pieces = response.aiter_bytes().__aiter__()
+                    while True:
+                        try:
+                            piece = await within(stall, _next_piece(pieces))
+                        except StopAsyncIteration:
+                            break
+                        sink(piece)
+                    response._content = b""  # the body went to the sink
+                else:
+                    limit = self.limits.max_answer_bytes
+                    response._content = await within(stall, read_bounded(response, limit, method, path))
+            finally:
+                await response.aclose()
+        except DeadlineExpired:
+            error = stalled_error(method, path, stall)
+            self._report(method, path, None, started, error.message)
+            raise error from None
+        except httpx.TransportError as exc:
+            error = transport_error(exc, method, path)
+            self._report(method, path, None, started, error.message)
+            raise error from None
+        self._report(method, path, response.status_code, started, None)
+        return response
 
     def _report(self, method: str, path: str, status: int | None, started: float, error: str | None) -> None:
         if self.on_exchange is None:
@@ -197,9 +279,42 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def honours_httpx_timeouts(transport: httpx.AsyncBaseTransport | None) -> bool:
-    """True for httpx's network transport (the default); False for in-process or custom ones."""
-    return transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+async def _next_piece(pieces: Any) -> bytes:
+    piece: bytes = await pieces.__anext__()
+    return piece
+
+
+async def read_bounded(response: httpx.Response, limit: int, method: str, path: str) -> bytes:
+    """A streamed answer's body, read piece by piece; AnswerTooLarge as soon as it passes `limit`
+    bytes (or says in its Content-Length that it will), so memory stays bounded."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise answer_too_large(response, limit, method, path)
+    pieces: list[bytes] = []
+    size = 0
+    async for piece in response.aiter_bytes():
+        size += len(piece)
+        if size > limit:
+            raise answer_too_large(response, limit, method, path)
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def answer_too_large(response: httpx.Response, limit: int, method: str, path: str) -> AnswerTooLarge:
+    shown = f"{limit / MB:g} MB" if limit >= MB else f"{limit} bytes"
+    return AnswerTooLarge(
+        f"answer too large (more than {shown})", status=response.status_code, method=method, path=path
+    )
+
+
+def stalled_error(method: str, path: str, seconds: float) -> TransportError:
+    """A download that stopped coming: a POST (an export) may have been acted on."""
+    return TransportError(
+        f"the download stalled: no data in {seconds:g} s",
+        method=method,
+        path=path,
+        may_have_reached_server=method != "GET",
+    )
 
 
 def deadline_error(method: str, path: str, seconds: float) -> TransportError:
@@ -249,118 +364,6 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
-
-
-def parse_json(content: bytes, *, in_pieces: bool = False) -> Any:
-    """Strict JSON: ValueError for anything else (NaN and Infinity included), RecursionError for
-    JSON nested deeper than the interpreter can follow. `decode_json` turns both into an answer.
-
-    `in_pieces`: the same result, decoded one element of the outer array (or of an array in the
-    outer object, such as a page's `results`) at a time, so that a thread decoding a large list
-    lets the event loop run between elements (one `json.loads` holds the GIL to its end)."""
-    if not in_pieces:
-        return json.loads(content, parse_constant=_refuse_constant)
-    text = content.decode(json.detect_encoding(content), "surrogatepass")
-    value, end = _piece(text, _skip(text, 0), 0)
-    end = _skip(text, end)
-    if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
-    return value
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _skip(text: str, pos: int) -> int:
-    match = _SPACE.match(text, pos)
-    return match.end() if match else pos
-
-
-def _piece(text: str, pos: int, depth: int) -> tuple[Any, int]:
-    """The value at `pos` (no space before it): the outer array or object, and an array in the
-    outer object, element by element; anything deeper in one C call."""
-    char = text[pos : pos + 1]
-    if char == "[" and depth < 2:
-        items: list[Any] = []
-        pos = _skip(text, pos + 1)
-        if text[pos : pos + 1] == "]":
-            return items, pos + 1
-        while True:
-            value, pos = _piece(text, pos, depth + 1)
-            items.append(value)
-            pos = _skip(text, pos)
-            char = text[pos : pos + 1]
-            if char == "]":
-                return items, pos + 1
-            if char != ",":
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
-            pos = _skip(text, pos + 1)
-    if char == "{" and depth < 1:
-        members: dict[str, Any] = {}
-        pos = _skip(text, pos + 1)
-        if text[pos : pos + 1] == "}":
-            return members, pos + 1
-        while True:
-            if text[pos : pos + 1] != '"':
-                raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
-            key, pos = scanstring(text, pos + 1)
-            pos = _skip(text, pos)
-            if text[pos : pos + 1] != ":":
-                raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
-            value, pos = _piece(text, _skip(text, pos + 1), depth + 1)
-            members[key] = value
-            pos = _skip(text, pos)
-            char = text[pos : pos + 1]
-            if char == "}":
-                return members, pos + 1
-            if char != ",":
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
-            pos = _skip(text, pos + 1)
-    return _DECODER.raw_decode(text, pos)
-
-
-# Answers at least this large are decoded in a worker thread, in pieces (`decode_json_off_loop`).
-OFF_LOOP_BYTES = 256 * 1024
-
-
-async def decode_json_off_loop(response: httpx.Response, method: str, path: str) -> Any:
-    """`decode_json`; a large body in a thread, element by element, so the event loop (the UI)
-    is not blocked for the whole decode (a 10,000-job page is ~12 MB: ~100 ms in one call)."""
-    if len(response.content) < OFF_LOOP_BYTES:
-        return decode_json(response, method, path)
-    return await asyncio.to_thread(decode_json, response, method, path, in_pieces=True)
-
-
-def decode_json(response: httpx.Response, method: str, path: str, *, in_pieces: bool = False) -> Any:
-    """The JSON body of a 2xx response, or None when it is empty; UnreadableAnswer otherwise."""
-    if not response.content.strip():
-        return None
-    try:
-        return parse_json(response.content, in_pieces=in_pieces)
-    except RecursionError:
-        detail = "its JSON is nested too deeply"
-    except ValueError:  # JSONDecodeError, UnicodeDecodeError, NaN
-        detail = (
-            f"the server's reply is not JSON (HTTP {response.status_code}, "
-            f"{response.headers.get('content-type', 'no content type')})"
-        )
-    raise UnreadableAnswer(detail, status=response.status_code, method=method, path=path)
-
-
-def expect_object(body: Any, response: httpx.Response, method: str, path: str) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise UnreadableAnswer(
-            f"expected a JSON object, got {json_type(body)}",
-            status=response.status_code,
-            method=method,
-            path=path,
-        )
-    return body
 
 
 def error_from_response(response: httpx.Response, method: str, path: str, *, token: bool = False) -> VboError:

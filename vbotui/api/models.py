@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ..timetext import stamp
 from .errors import UnreadableAnswer, json_type
 
 # Restore-session types: the API takes lowercase on v3-v5 and capitalised on v6+.
@@ -53,7 +54,7 @@ def parse_time(value: object) -> datetime | None:
 
 def format_time(value: datetime) -> str:
     """Format an aware datetime as the API writes it: UTC with a trailing Z."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp(value.astimezone(timezone.utc), "%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _str(data: Mapping[str, Any], *keys: str) -> str | None:
@@ -461,3 +462,5 @@ class ActionResult:
     elapsed_s: float
     job_session: JobSession | None = None
     restore_session: RestoreSession | None = None
+    # Sent twice: the server refused the token (401) and a refresh mended it (the client's one resend).
+    resent_after_refused_token: bool = False

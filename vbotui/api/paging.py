@@ -1,6 +1,11 @@
 """Collections: a plain JSON array, or pages of `{"offset","limit","results","_links"}`.
 
 The shape is read from the JSON, not assumed from the version (vbo-api.md §9.1).
+
+A server that ignores `offset` and links `next` to itself would be followed for ever: paging stops
+(keeping what was read, saying why once through `on_stop`) when a page repeats (the same offset, or
+the same first and last ids), when more items came than the page's `totalCount` (v6/v7) says there
+are, or when the pages together pass a byte bound.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from .errors import UnreadableAnswer, json_type
 MAX_PAGE_SIZE = 10_000  # the API's documented maximum `limit`
 MAX_PAGES = 1_000  # a server that never ends is a malformed server, not an endless loop
 
+# Says once why paging stopped early (the list may be incomplete).
+StopHook = Callable[[str], None]
 # Fetches one page (`None` params: the unpaged request) and returns the decoded JSON.
 PageFetcher = Callable[[dict[str, str | int] | None], Awaitable[Any]]
 
@@ -24,6 +31,9 @@ async def collect(
     page_size: int = MAX_PAGE_SIZE,
     max_pages: int = MAX_PAGES,
     path: str | None = None,
+    on_stop: StopHook | None = None,
+    bytes_read: Callable[[], int] | None = None,
+    max_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
     """Every item of a collection, following pages to the end.
 
@@ -32,7 +42,14 @@ async def collect(
     """
     items: list[dict[str, Any]] = []
     async for results, _last in pages(
-        fetch, paged=paged, page_size=page_size, max_pages=max_pages, path=path
+        fetch,
+        paged=paged,
+        page_size=page_size,
+        max_pages=max_pages,
+        path=path,
+        on_stop=on_stop,
+        bytes_read=bytes_read,
+        max_bytes=max_bytes,
     ):
         items.extend(results)
     return items
@@ -46,15 +63,21 @@ async def pages(
     first_page: int | None = None,
     max_pages: int = MAX_PAGES,
     path: str | None = None,
+    on_stop: StopHook | None = None,
+    bytes_read: Callable[[], int] | None = None,
+    max_bytes: int | None = None,
 ) -> AsyncIterator[tuple[list[dict[str, Any]], bool]]:
     """A collection a page at a time: (its items, whether it is the last page).
 
     `first_page`: the first request asks for that many items only (the first screenful of a
     long list can be shown while the rest comes), the next ones for `page_size`.
+    `bytes_read`: how many bytes the pages took so far, checked against `max_bytes`.
     """
     offset = 0
     first_limit = first_page if paged and first_page else page_size
     params: dict[str, str | int] | None = {"limit": first_limit, "offset": 0} if paged else None
+    seen = _SeenPages()
+    count = 0
     for number in range(max_pages):
         body = await fetch(params)
         if isinstance(body, list):
@@ -65,9 +88,25 @@ async def pages(
                 "expected a JSON array or a page with a 'results' array", method="GET", path=path
             )
         results = _objects(body["results"], path)
+        repeated = seen.repeated(body, results, offset)
+        if repeated:
+            _stopped(on_stop, path, f"the server sent the same page again ({repeated})", count)
+            yield [], True
+            return
+        count += len(results)
         limit = _page_limit(body, params, page_size)
         last = not results or len(results) < limit or _says_last_page(body)
+        total = _total_count(body)
+        why = ""
+        if not last and total is not None and count >= total:
+            last = True  # all the items the server counts have come, whatever its links say
+            if count > total:
+                why = f"more items than its totalCount of {total}"
+        if not last and bytes_read is not None and max_bytes is not None and bytes_read() > max_bytes:
+            last, why = True, f"pages that passed {_size(max_bytes)} together"
         yield results, last
+        if why:
+            _stopped(on_stop, path, f"the server sent {why}", count)
         if last:
             return
         offset += len(results)
@@ -77,6 +116,50 @@ async def pages(
     raise UnreadableAnswer(
         f"the server kept sending pages after {max_pages} of them", method="GET", path=path
     )
+
+
+class _SeenPages:
+    """The offsets and (first id, last id) pairs of the pages read so far."""
+
+    def __init__(self) -> None:
+        self.offsets: set[int] = set()
+        self.ends: set[tuple[str, str]] = set()
+
+    def repeated(self, body: dict[str, Any], results: list[dict[str, Any]], asked: int) -> str:
+        """Why this page is one already read ("offset 0", "ids A to B"), or ""."""
+        echoed = body.get("offset")
+        offset = echoed if isinstance(echoed, int) and not isinstance(echoed, bool) else asked
+        ends: tuple[str, str] | None = None
+        if results:
+            first, last = results[0].get("id"), results[-1].get("id")
+            if isinstance(first, str) and isinstance(last, str):
+                ends = (first, last)
+        if offset in self.offsets:
+            return f"offset {offset}"
+        if ends is not None and ends in self.ends:
+            return f"ids {ends[0]} to {ends[1]}"
+        self.offsets.add(offset)
+        if ends is not None:
+            self.ends.add(ends)
+        return ""
+
+
+def _stopped(on_stop: StopHook | None, path: str | None, why: str, count: int) -> None:
+    if on_stop is not None:
+        where = f"{path}: " if path else ""
+        on_stop(f"{where}{why}; stopped reading after {count} items (the list may be incomplete)")
+
+
+def _size(count: int) -> str:
+    mb = 1024 * 1024
+    return f"{count / mb:g} MB" if count >= mb else f"{count} bytes"
+
+
+def _total_count(body: dict[str, Any]) -> int | None:
+    total = body.get("totalCount")
+    if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+        return total
+    return None
 
 
 def _page_limit(body: dict[str, Any], asked: dict[str, str | int] | None, page_size: int) -> int:

@@ -98,7 +98,7 @@ class ServerSession:
         *,
         known_servers: KnownServers | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
         keyring_timeout: float = PROBE_TIMEOUT_S,
         env: Mapping[str, str] | None = None,
         fetch_certificate: Callable[[str, int, float], CertificateInfo] = fetch_certificate,
@@ -156,7 +156,8 @@ class ServerSession:
             api_version=self.profile.api_version,
             verify=self._context,
             transport=self.transport if self.transport is not None else direct_transport(self._context),
-            timeout=self.timeout,
+            timeout=self.timeout,  # None: the profile's request_deadline
+            limits=self.profile.limits,
         )
 
     async def _client(self) -> VboClient:
@@ -170,7 +171,7 @@ class ServerSession:
         mismatch = find_pin_mismatch(error, self._context)
         try:
             cert: CertificateInfo | None = await asyncio.to_thread(
-                self.fetch_certificate, host, port, min(self.timeout, 10.0)
+                self.fetch_certificate, host, port, min(self.timeout or 10.0, 10.0)
             )
         except (OSError, ValueError) as exc:
             log.warning("could not fetch the certificate of %s:%s: %s", host, port, exc)
@@ -188,7 +189,9 @@ class ServerSession:
         """A `pinned` profile with no pin yet: show the certificate before anything is sent."""
         host, port = self.profile.address
         try:
-            cert = await asyncio.to_thread(self.fetch_certificate, host, port, min(self.timeout, 10.0))
+            cert = await asyncio.to_thread(
+                self.fetch_certificate, host, port, min(self.timeout or 10.0, 10.0)
+            )
         except (OSError, ValueError) as exc:
             raise TransportError(f"could not fetch the certificate of {host}:{port}: {exc}") from None
         message = f"{host}:{port} is not pinned yet; check its certificate fingerprint"

@@ -14,6 +14,7 @@ from vbotui.auth import Secret
 from vbotui.config import Profile
 from vbotui.filtering import JobFilter
 from vbotui.operations import (
+    FAILED,
     NOT_SENT,
     REFUSED,
     ServerOperations,
@@ -72,7 +73,8 @@ async def read(ctx: Context, action: str, target: str, send: Callable[[], Awaita
         value: T = result.value
         return value
     outcome = result.outcome
-    unreachable = outcome.kind == NOT_SENT or (outcome.kind == REFUSED and outcome.status == 401)
+    no_answer = outcome.kind == FAILED and outcome.status is None  # not reached, or timed out
+    unreachable = outcome.kind == NOT_SENT or no_answer or (outcome.kind == REFUSED and outcome.status == 401)
     what = outcome.message or outcome.describe()
     raise CommandError(EXIT_UNREACHABLE if unreachable else EXIT_FAILED, f"{action}: {clean(what)}")
 
@@ -86,7 +88,7 @@ async def read_jobs(ctx: Context) -> list[Job]:
         ops.org_names = {org.id: org.name for org in orgs.value}
     else:
         print(f"vbotui: warning: organizations not read: {clean(orgs.outcome.describe())}", file=sys.stderr)
-    return await read(ctx, "list jobs", "jobs", ops.client.list_jobs)
+    return ops.unique_jobs(await read(ctx, "list jobs", "jobs", ops.client.list_jobs))
 
 
 def org_name(ctx: Context, job: Job) -> str:

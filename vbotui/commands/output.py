@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from vbotui.operations.audit import escape_unsafe
 from vbotui.textclean import cell_width, clean, cut
+from vbotui.timetext import in_zone, out_of_range, stamp, zoned_text
 
 Record = Mapping[str, Any]
 
@@ -31,7 +32,8 @@ _COLOURS = {"done": "32", "refused": "1;31", "unknown": "1;35", "not_sent": "33"
 
 
 def iso_utc(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = in_zone(value, timezone.utc)
+    return stamp(utc, "%Y-%m-%dT%H:%M:%SZ") if utc is not None else out_of_range(value)
 
 
 def machine_value(value: object) -> object:
@@ -57,8 +59,8 @@ def table_value(value: object, utc: bool) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         if utc:
-            return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%MZ")
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+            return zoned_text(value, timezone.utc, "%Y-%m-%d %H:%MZ")
+        return zoned_text(value, None, "%Y-%m-%d %H:%M")
     return clean(value)
 
 

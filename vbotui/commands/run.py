@@ -10,10 +10,13 @@ from datetime import datetime, timezone
 from vbotui.config import ConfigError, Profile, ProfileFlags, load_config, resolve_profile
 from vbotui.filtering import FIELDS, JobFilter, filter_words, parse_filter
 from vbotui.operations import (
+    ActivityEntry,
     ActivityLog,
     AuditLog,
     ServerOperations,
 )
+from vbotui.operations.server import SERVER_NOTE
+from vbotui.textclean import clean
 from vbotui.timeparse import TimeParseError, parse_point_in_time, system_local_zone
 
 from .context import ALWAYS_CONFIRMED, Context, Plan
@@ -127,7 +130,15 @@ async def _run(plan: Plan) -> int:
         ops = ServerOperations(
             client, ActivityLog(), label=profile.name, read_only=profile.read_only, audit=audit
         )
+        ops.activity.subscribe(_warn_about_answers)
         ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=profile.utc))
         return await COMMANDS[plan.command](ctx)
     finally:
         await signed.session.aclose()
+
+
+def _warn_about_answers(entry: ActivityEntry) -> None:
+    """What the operations layer says once about the server's answers (a page it repeats, a job it
+    lists twice) goes to stderr: the output may be incomplete."""
+    if entry.action == SERVER_NOTE and entry.note:
+        print(f"vbotui: warning: {clean(entry.note)}", file=sys.stderr)

@@ -13,6 +13,9 @@
     allow_plain_http = false              # http:// to a host other than loopback needs this
     utc = false                           # times in UTC, not local time (--utc, VBOTUI_UTC=1)
     accent = "red"                        # the header's profile badge colour (VBOTUI_ACCENT)
+    request_deadline = 60                 # seconds: a JSON read or job action, whole (README: Deadlines)
+    download_stall = 600                  # seconds without a byte that end a download
+    restore_deadline = 14400              # seconds: a synchronous restore
 
 The URL decides scheme, host, port and path. `--server URL` alone makes an ad-hoc profile keyed by
 scheme, host and port (`host:port` for https, `http://host:port` for http); a saved profile of

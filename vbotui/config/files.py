@@ -16,6 +16,7 @@ from ..privatefiles import private_append
 from ..tls import TlsTrust, TrustError
 from .model import (
     API_VERSIONS,
+    DEADLINE_BOUNDS,
     DEFAULT_REFRESH_S,
     PROFILE_KEYS,
     ConfigError,
@@ -128,6 +129,14 @@ def _profile_from_table(name: str, table: Any) -> Profile:
             accent = parse_accent(accent, "accent")
         except ConfigError as exc:
             raise fail(exc.message, "accent") from None
+    deadlines: dict[str, float] = {}
+    for key, (low, high) in DEADLINE_BOUNDS.items():
+        value = table.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise fail(f"{key} must be a number of seconds from {low:g} to {high:g}, not {value!r}", key)
+        deadlines[key] = float(value)
     keymap = table.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise fail('keymap must be a table of action = "keys"', "keymap")
@@ -143,6 +152,9 @@ def _profile_from_table(name: str, table: Any) -> Profile:
         allow_plain_http=bool(typed("allow_plain_http", bool, "true or false")),
         utc=bool(typed("utc", bool, "true or false")),
         accent=accent,
+        request_deadline=deadlines.get("request_deadline", Profile.request_deadline),
+        download_stall=deadlines.get("download_stall", Profile.download_stall),
+        restore_deadline=deadlines.get("restore_deadline", Profile.restore_deadline),
     )
 
 

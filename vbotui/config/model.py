@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from ..api.dialects import API_VERSION_CHOICES
+from ..api.limits import Limits
 from ..textclean import clean
 from ..tls import TlsTrust, server_address
 
@@ -43,7 +44,18 @@ PROFILE_KEYS = (
     "allow_plain_http",
     "utc",
     "accent",
+    "request_deadline",
+    "download_stall",
+    "restore_deadline",
 )
+
+# Deadlines by kind of request, seconds (README "Deadlines and ceilings"): key -> (lowest, highest).
+DEADLINE_BOUNDS = {
+    "request_deadline": (1.0, 3600.0),  # JSON reads and job actions, the whole exchange
+    "download_stall": (1.0, 86400.0),  # downloads: no byte for this long
+    "restore_deadline": (60.0, 7 * 86400.0),  # synchronous restores
+}
+_LIMITS = Limits()
 
 # `accent = "red"`: the header's profile badge. Names the 16-colour palette has, so the badge reads
 # the same in 16 colours, 256 and truecolor (with NO_COLOR it stays reverse video and its text).
@@ -99,6 +111,9 @@ class Profile:
     allow_plain_http: bool = False
     utc: bool = False  # times shown (and typed) in UTC instead of local time
     accent: str | None = None  # one of ACCENTS: the header's profile badge colour
+    request_deadline: float = _LIMITS.request_s
+    download_stall: float = _LIMITS.download_stall_s
+    restore_deadline: float = _LIMITS.restore_s
     # Said once at start when this run's URL is not the saved one (e.g. --server over a profile).
     notice: str | None = field(default=None, compare=False)
 
@@ -111,6 +126,15 @@ class Profile:
     def plain_http(self) -> bool:
         """True when this profile talks plain HTTP: the header shows a PLAIN HTTP badge."""
         return urlsplit(self.url).scheme == "http"
+
+    @property
+    def limits(self) -> Limits:
+        """The client's deadlines for this server (the size ceilings are not settable here)."""
+        return Limits(
+            request_s=self.request_deadline,
+            download_stall_s=self.download_stall,
+            restore_s=self.restore_deadline,
+        )
 
     @property
     def polling(self) -> bool:

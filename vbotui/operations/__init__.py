@@ -7,11 +7,12 @@ from .activity import ActivityEntry, ActivityLog
 from .audit import AuditLog
 from .events import Event, JobsChanged, Notice, RestoreSessionsChanged, SessionExpired
 from .jobs import JobActions, bulk_summary, needs_confirmation
-from .outcome import DONE, KINDS, NOT_SENT, REFUSED, UNKNOWN, Outcome, classify
+from .outcome import DONE, FAILED, KINDS, NOT_SENT, REFUSED, UNKNOWN, Outcome, classify
 from .server import AuditTarget, Result, ServerOperations
 
 __all__ = [
     "DONE",
+    "FAILED",
     "KINDS",
     "NOT_SENT",
     "REFUSED",

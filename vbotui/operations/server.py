@@ -43,6 +43,8 @@ EXPIRED = "Session expired (the server refused the token and its refresh): sign 
 CLOCK_SLACK = timedelta(minutes=5)
 # The first page of a first load that is shown as it comes: a screenful and plenty to spare.
 FIRST_PAGE = 200
+# The action of the status lines about the server's answers themselves (`say_once`).
+SERVER_NOTE = "server"
 QUIT_STATE_CHECK_S = 5.0  # a dead server must not hold the quit for the client's full timeout
 
 
@@ -95,6 +97,8 @@ class ServerOperations:
         self.expired = False
         self.closing = False  # the app is ending (quit, hang-up): nothing new is sent
         self._listeners: list[Listener] = []
+        self._said: set[str] = set()  # what `say_once` has said
+        client.on_paging_stopped = self.say_once
         from .jobs import JobActions  # jobs.py builds on this module
 
         self.jobs = JobActions(self)
@@ -113,6 +117,31 @@ class ServerOperations:
 
     def notice(self, message: str, severity: str = "information") -> None:
         self.emit(Notice(message, severity))
+
+    def say_once(self, message: str) -> None:
+        """A status line about the server's answers (a page it repeats, a job it lists twice),
+        written the first time only: a poll meets the same thing every time."""
+        if message not in self._said:
+            self._said.add(message)
+            self.activity.note(SERVER_NOTE, message)
+
+    def unique_jobs(self, jobs: list[Job], *, say: bool = True) -> list[Job]:
+        """`jobs` with only the first of any that share an id (the list is indexed by id: a second
+        one would silently replace the first); how many were dropped is said once (`say`: this is
+        the whole list, not the part of it read so far)."""
+        seen: set[str] = set()
+        unique: list[Job] = []
+        for job in jobs:
+            if job.id not in seen:
+                seen.add(job.id)
+                unique.append(job)
+        dropped = len(jobs) - len(unique)
+        if dropped and say:
+            twice = "1 job" if dropped == 1 else f"{dropped} jobs"
+            self.say_once(
+                f"the server listed {twice} again under an id already listed: kept the first of each"
+            )
+        return unique
 
     # --- the one place every request goes through
     async def perform(
@@ -147,10 +176,14 @@ class ServerOperations:
                 self._audit(audit, lost)
             raise
         except Exception as error:  # whatever went wrong ends in one outcome, never vanishes
-            outcome = classify(error)
+            outcome = classify(error, read=read)
+            resent = getattr(error, "resent_after_refused_token", False) is True
         else:
             status = value.status if isinstance(value, ActionResult) else None
             outcome = Outcome(DONE, status, done_note(value) if done_note else "")
+            resent = isinstance(value, ActionResult) and value.resent_after_refused_token
+        if resent:  # said on its line and in its audit record, once
+            outcome = outcome.resent()
         self._finish(entry, action, target, outcome, read, started, line)
         self._audit(audit, outcome)
         self._check_session()
@@ -221,13 +254,24 @@ class ServerOperations:
             if orgs.done:
                 self.org_names = {org.id: org.name for org in orgs.value}
         # A poll writes a line only when it fails: the header's "updated N s ago" says the rest.
+        partial = None
+        if on_page is not None:
+            shown = on_page
+
+            async def partial(jobs: list[Job]) -> None:
+                await shown(self.unique_jobs(jobs, say=False))
+
+        async def read_jobs() -> list[Job]:
+            jobs = await self.client.list_jobs(first_page=FIRST_PAGE if on_page else None, on_page=partial)
+            return self.unique_jobs(jobs)
+
         result = await self.perform(
             "list jobs" if first else "refresh",
             "jobs",
-            lambda: self.client.list_jobs(first_page=FIRST_PAGE if on_page else None, on_page=on_page),
+            read_jobs,
             read=True,
             line="always" if first or with_orgs else "on_problem",
-            done_note=lambda found: f"{len(found)} jobs",
+            done_note=lambda found: f"{len(found)} {'job' if len(found) == 1 else 'jobs'}",
         )
         if not result.done:
             self.refresh_error = result.outcome.message or result.outcome.describe()

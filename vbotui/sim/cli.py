@@ -12,7 +12,9 @@ from pathlib import Path
 
 from .certs import make_self_signed, sha256_fingerprint
 from .config import SimConfig
-from .data import DATA_MODES, FIRST_JOB_ID
+from .data import FIRST_JOB_ID
+from .data_modes import DATA_MODES
+from .data_modes import __doc__ as DATA_MODES_DOC
 from .faults import __doc__ as FAULTS_DOC
 from .faults import parse_fault
 
@@ -23,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vbotui-sim",
         description="A simulator of the Veeam Backup for Microsoft 365 REST API (v3-v8), seeded and "
         "deterministic, for trying vbotui without a real server.",
-        epilog="Fault specs (--fault, repeatable)" + grammar,
+        epilog="Fault specs (--fault, repeatable)"
+        + grammar
+        + "\n\nData modes (--data, repeatable):\n"
+        + (DATA_MODES_DOC or "").split("\n\n", 1)[-1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1")
@@ -45,9 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault")
     parser.add_argument(
         "--data",
+        action="append",
+        default=[],
         choices=DATA_MODES,
-        default="normal",
-        help="normal, or quirks: nulls where the documents promise a value, enum values they do not list",
+        help="serve data a client must survive: edge dates, hostile ids and names, log items "
+        "without ids, real servers' quirks (repeatable; see below)",
+    )
+    parser.add_argument(
+        "--trickle-seconds",
+        type=float,
+        default=5.0,
+        help="a trickle fault's pause before each byte (default 5)",
     )
     return parser
 
@@ -72,7 +85,8 @@ def banner(args: argparse.Namespace, files: tuple[Path, Path] | None) -> str:
     scheme = "https" if files else "http"
     url = f"{scheme}://{args.host}:{args.port}"
     lines = [
-        f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed})",
+        f"vbotui-sim serving VB365 REST API v3-v8 at {url}  ({args.jobs} jobs, seed {args.seed}"
+        + (f", data {', '.join(args.data)})" if args.data else ")"),
         f"credentials (simulated server): user {quoted(args.user)}, password {quoted(args.password)}",
     ]
     curl_tls = ""
@@ -115,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         run_seconds=args.run_seconds,
         faults=tuple(args.fault),
-        data=args.data,
+        data=tuple(args.data),
+        trickle_seconds=args.trickle_seconds,
     )
     with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
         try:

@@ -29,9 +29,9 @@ class SimConfig:
     latency_ms: float = 0
     run_seconds: float = 20.0
     faults: Sequence[str] = ()
+    data: Sequence[str] = ()  # data modes (data_modes.py): edge, hostile, logs-without-ids, quirks
+    trickle_seconds: float = 5.0  # a `trickle` fault's pause before each byte of an answer
     versions: Sequence[str] = ALL_VERSIONS
-    # What the generated data look like: "normal", or "quirks" (data.DATA_MODES).
-    data: str = "normal"
     # When set, explore fails with HTTP 500 and this message, as a server without the
     # Veeam Explorers does ("Restore session cannot be created.").
     explore_refusal: str | None = None

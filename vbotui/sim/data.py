@@ -73,9 +73,6 @@ PERIOD_SECONDS = {
 
 
 # "quirks": what real servers send beside their documents (add_quirks).
-DATA_MODES = ("normal", "quirks")
-
-
 def new_uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -122,6 +119,9 @@ class SimJob:
     session_ids: list[str] = field(default_factory=list)  # oldest first
     job_type: str = "Backup"  # what its sessions say they are (v7+ `jobType`: Backup | Copy)
     wire: dict[str, Any] = field(default_factory=dict)  # sent in place of the model's fields (quirks)
+    # Times written as given, in place of the computed ones ("lastRun": "0001-01-01T00:00:00"):
+    # the `edge` data mode's dates that a datetime cannot hold in every zone.
+    raw_times: dict[str, str] = field(default_factory=dict)
 
 
 def organization_count(jobs: int) -> int:

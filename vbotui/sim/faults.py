@@ -15,11 +15,18 @@ Grammar (case-insensitive kinds; whitespace not allowed):
                             body of "malformed" / "deep" instead of its own
            | "expire-token" the matching request's access token counts as expired from now on
                             (only requests that carry a token match)
+           | "trickle"      handles the request, then sends its answer one byte every 5 s
+                            (--trickle-seconds)
+           | "endless"      answers 200 with a JSON page whose results never end (until the client
+                            hangs up)
+           | "repeat-pages" ignores `offset` (every page is the first), says each page is full
+                            and links `next` to the page itself, as a server that pages for ever
     GLOB  := a shell glob on the path, case-insensitive, `*` spans "/" (default: every path)
     COUNT := how many matching requests the fault hits (default: all of them)
 
 Examples: `500`, `500x1@/v8/Jobs/*/start`, `drop@POST:/v3/jobs/*/action`, `timeout@/v*/Jobs`,
-`expire-tokenx1`, `malformed@GET:/v8/Jobs`, `html@GET:/v8/Jobs`, `malformed-afterx1@POST:/v8/Jobs/*/start`.
+`expire-tokenx1`, `malformed@GET:/v8/Jobs`, `html@GET:/v8/Jobs`, `malformed-afterx1@POST:/v8/Jobs/*/start`,
+`trickle@GET:/v8/Jobs`, `endless@GET:/v8/Jobs`, `repeat-pages@GET:/v8/JobSessions/*/LogItems`.
 Faults are tried in order; the first match applies.
 """
 
@@ -40,6 +47,9 @@ KINDS = (
     "deep-after",
     "deep",
     "expire-token",
+    "trickle",
+    "endless",
+    "repeat-pages",
 )
 _SPEC = re.compile(
     r"^(?P<kind>\d{3}|" + "|".join(re.escape(kind) for kind in KINDS) + ")"

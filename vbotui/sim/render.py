@@ -46,7 +46,7 @@ def api_time(value: datetime | None) -> str | None:
     """UTC with seven fractional digits and a Z, as .NET writes it."""
     if value is None:
         return None
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond:06d}0Z"
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}.{value.microsecond:06d}0Z"
 
 
 def next_run(job: SimJob, now: datetime) -> datetime | None:
@@ -137,6 +137,7 @@ def job_json(view: View, job: SimJob) -> Json:
         data.update(isEnabled=job.is_enabled, lastStatus=job.last_status)
         if view.caps.etags:
             data["eTag"] = job.etag
+    data.update((key, text) for key, text in job.raw_times.items() if key in data)
     _sent_as(data, job.wire)
     links = {
         "self": view.href(f"Jobs/{job.id}"),

@@ -284,6 +284,9 @@ async def list_log_items(call: Call) -> Response:
     session = call.state.job_session(call.segments[1])
     log = call.state.log_of(session, call.now)
     items = [render_parts.log_item_json(call.view, session.id, item) for item in log]
+    if "logs-without-ids" in call.state.config.data:
+        for item in items:
+            del item["id"], item["usn"]
     if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
         items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
     return collection(

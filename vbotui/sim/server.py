@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 from starlette.applications import Starlette
@@ -42,6 +42,7 @@ _GARBLED = {
     "deep": (DEEP_BODY, "application/json; charset=utf-8"),
     "deep-after": (DEEP_BODY, "application/json; charset=utf-8"),
 }
+ENDLESS_PIECE = b",".join([b'{"id":"endless","name":"endless"}'] * 2048)  # ~70 KB a piece
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 
 
@@ -215,6 +216,9 @@ class _Endpoint:
                 await asyncio.sleep(TIMEOUT_FAULT_SECONDS)
             if fault.kind == "drop":
                 await _drop(send)
+            if fault.kind == "endless":
+                await _endless(receive, send)
+                return
             if fault.kind in ("malformed", "html", "deep"):
                 await _garbled(fault.kind)(scope, receive, send)
                 return
@@ -229,7 +233,13 @@ class _Endpoint:
                 body = form
             elif (_version_of(request.url.path) or 0) < 6 or not isinstance(json_body, dict):
                 body = {}
-        response = await sim.handle(request, body, fault)
+        if fault is not None and fault.kind == "repeat-pages":
+            response = _linked_to_itself(await sim.handle(_without_offset(scope, receive), body, fault))
+        else:
+            response = await sim.handle(request, body, fault)
+        if fault is not None and fault.kind == "trickle":
+            await _trickle(response, send, sim.config.trickle_seconds)
+            return
         if fault is not None and fault.kind == "drop-after":
             await _drop(send)
         if fault is not None and fault.kind in ("malformed-after", "deep-after"):
@@ -242,6 +252,63 @@ async def _drop(send: Send) -> None:
     # that never comes makes the client see a cut connection rather than a 500.
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
     raise SimulatedDrop("Server disconnected without sending a response.")
+
+
+async def _trickle(response: Response, send: Send, pause_s: float) -> None:
+    """The answer, one byte every `pause_s`: each read of the client gets something in time."""
+    await send(
+        {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers}
+    )
+    body = bytes(response.body)
+    for index in range(len(body)):
+        await asyncio.sleep(pause_s)
+        await send({"type": "http.response.body", "body": body[index : index + 1], "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _endless(receive: Receive, send: Send) -> None:
+    """200 and a page whose results never end, until the client hangs up."""
+    headers = [(b"content-type", b"application/json; charset=utf-8")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    gone = asyncio.ensure_future(_hung_up(receive))
+    try:
+        await send({"type": "http.response.body", "body": b'{"results":[' + ENDLESS_PIECE, "more_body": True})
+        while not gone.done():
+            await send({"type": "http.response.body", "body": b"," + ENDLESS_PIECE, "more_body": True})
+            await asyncio.sleep(0)  # lets the hang-up be heard
+    finally:
+        gone.cancel()
+
+
+async def _hung_up(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _without_offset(scope: Scope, receive: Receive) -> Request:
+    """The request as a server that ignores `offset` reads it: always the first page."""
+    query = [
+        (key, value)
+        for key, value in parse_qsl(scope.get("query_string", b"").decode())
+        if key.lower() != "offset"
+    ]
+    return Request({**scope, "query_string": urlencode(query).encode()}, receive)
+
+
+def _linked_to_itself(response: Response) -> Response:
+    """A page that looks full (its `limit` is what it holds) and whose `next` is the page itself
+    (any other answer as it is)."""
+    try:
+        page = json.loads(bytes(response.body))
+    except ValueError:
+        return response
+    if not isinstance(page, dict) or not isinstance(page.get("_links"), dict):
+        return response
+    links = page["_links"]
+    links["next"] = links.get("self") or {"href": ""}
+    if isinstance(page.get("results"), list) and page["results"]:
+        page["limit"] = len(page["results"])
+    return json_response(page, response.status_code)
 
 
 def _garbled(kind: str) -> Response:

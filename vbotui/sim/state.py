@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import SimConfig
-from .data import DATA_MODES, SimJob, SimOrganization, add_quirks, generate, new_uuid
+from .data import SimJob, SimOrganization, generate, new_uuid
+from .data_modes import apply_data_modes
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -120,10 +121,7 @@ class SimState:
     def __init__(self, config: SimConfig, now: datetime) -> None:
         self.config = config
         orgs, jobs = generate(config.seed, config.jobs, now)
-        if config.data not in DATA_MODES:
-            raise ValueError(f"unknown data mode {config.data!r}; the simulator has {', '.join(DATA_MODES)}")
-        if config.data == "quirks":
-            add_quirks(orgs, jobs)
+        apply_data_modes(config.data, orgs, jobs)
         self.organizations: dict[str, SimOrganization] = {o.id: o for o in orgs}
         self.jobs: dict[str, SimJob] = {j.id: j for j in jobs}
         self.job_sessions: dict[str, SimJobSession] = {}
@@ -271,7 +269,7 @@ class SimState:
     # -- actions -----------------------------------------------------------------------------
 
     def job(self, job_id: str) -> SimJob:
-        job = self.jobs.get(job_id.lower())
+        job = self.jobs.get(job_id) or self.jobs.get(job_id.lower())  # a hostile id keeps its case
         if job is None:
             raise not_found("Job", job_id)
         return job

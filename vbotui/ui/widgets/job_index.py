@@ -16,6 +16,7 @@ from rich.cells import cell_len, set_cell_size
 
 from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, index_fields
+from vbotui.timetext import in_zone, out_of_range, stamp
 
 MARK = "*"
 # (key, label); name and organization share the free width; the narrow layout drops some.
@@ -100,14 +101,18 @@ def format_when(
     value: datetime | None, short_in: YearWindow | None = None, zone: tzinfo | None = None
 ) -> str:
     """Sortable time in `zone` (the window's, else the system's); 'MM-DD HH:MM' when inside
-    `short_in`; '-' when the server sent none."""
+    `short_in`; '-' when the server sent none; a time the zone cannot hold (year 1 west of UTC,
+    year 9999 east of it) as its UTC date."""
     if not value:
         return "-"
     if zone is None and short_in is not None:
         zone = short_in.zone
+    shown = in_zone(value, zone)
+    if shown is None:
+        return out_of_range(value)
     if short_in is not None and short_in.contains(value):
-        return value.astimezone(zone).strftime("%m-%d %H:%M")
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return shown.strftime("%m-%d %H:%M")
+    return stamp(shown, "%Y-%m-%d %H:%M")
 
 
 def full_date_columns(jobs: Collection[Job], window: YearWindow | None) -> frozenset[str]:
