@@ -43,6 +43,6 @@ def test_the_data_mode_is_checked() -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--data", "odd"])
     with pytest.raises(ValueError, match="odd"):
-        Simulator(SimConfig(data="odd"))
+        Simulator(SimConfig(data=("odd",)))
     plain = Simulator(SimConfig(jobs=20, seed=7))
     assert all(not job.wire and job.last_status != "Idle" for job in plain.jobs.values())
