@@ -49,7 +49,9 @@ async def test_a_worker_exception_is_reported_and_the_app_goes_on(
         await wait_until(pilot, lambda: worker.is_finished, "the worker")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen) and app.is_running
-        assert "a broken task failed: RuntimeError" in panel_text(pilot)
+        panel = panel_text(pilot)
+        assert "a broken task failed: RuntimeError" in panel
+        assert "tok-123" not in panel and "[redacted]" in panel
     logged = path.read_text()
     assert "Traceback" in logged and "RuntimeError" in logged
     assert "tok-123" not in logged and "pw-XYZ" not in logged

@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from vbotui.api.client import VboClient
 from vbotui.config import Profile
+from vbotui.debuglog import redact
 from vbotui.operations import (
     ActivityLog,
     AuditLog,
@@ -264,7 +265,10 @@ class VboApp(App[None]):
         error = worker.error
         what = worker.description or worker.name or "background task"
         log.error("%s failed", what, exc_info=error)  # the traceback: only with --debug, redacted
-        said = f"{what} failed: {type(error).__name__}: {error}"
+        # An exception's text may quote a request (a bearer token) or the password it was given.
+        said = redact(
+            f"{what} failed: {type(error).__name__}: {error}", [os.environ.get("VBOTUI_PASSWORD", "")]
+        )
         self.say(said, "error", action="error")
         return said
 
