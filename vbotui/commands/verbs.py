@@ -18,6 +18,7 @@ from vbotui.operations import (
     needs_confirmation,
 )
 from vbotui.operations.server import CLOCK_SLACK
+from vbotui.operations.sessions import log_item_key
 from vbotui.textclean import clean
 
 from .context import Context, confirm, filtered, org_name, read, read_jobs, resolve_job
@@ -225,14 +226,15 @@ async def cmd_log(ctx: Context) -> int:
     ctx.printer.records([log_record(item) for item in items], fields, ["TIME", "LOG"])
     if not ctx.args.follow:
         return EXIT_OK
-    seen = {item.id for item in items}
+    seen = {log_item_key(item, position) for position, item in enumerate(items)}
     while True:  # like tail -f, until the session is no longer running
         session = await read(ctx, "session", wanted, lambda: ops.client.job_session(wanted))
         if session.is_running:
             await asyncio.sleep(FOLLOW_INTERVAL_S)
         items = await read(ctx, "log", wanted, lambda: ops.client.session_log_items(wanted))
-        new = [item for item in items if item.id not in seen]
-        seen.update(item.id for item in new)
+        keys = [log_item_key(item, position) for position, item in enumerate(items)]
+        new = [item for key, item in zip(keys, items, strict=True) if key not in seen]
+        seen.update(keys)
         if new:
             ctx.printer.records([log_record(item) for item in new], fields, ["TIME", "LOG"], header=False)
         if not session.is_running:

@@ -285,7 +285,8 @@ async def list_log_items(call: Call) -> Response:
     """Paged on every version (real v3 output is a page too), oldest first."""
     session = call.state.job_session(call.segments[1])
     log = call.state.log_of(session, call.now)
-    items = [render.log_item_json(call.view, session.id, item) for item in log]
+    with_ids = call.state.log_item_ids
+    items = [render.log_item_json(call.view, session.id, item, with_ids=with_ids) for item in log]
     if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
         items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
     return _collection(

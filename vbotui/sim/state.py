@@ -113,6 +113,9 @@ class SimState:
         self._rng = random.Random(f"{config.seed}:runtime")
         self._running: set[str] = set()
         self._with_history: set[str] = set()
+        # False: log items come without `id` and `usn`, as some servers write them (a client must
+        # still see a running session's log grow).
+        self.log_item_ids = True
 
     def new_id(self) -> str:
         return new_uuid(self._rng)
