@@ -8,6 +8,7 @@ exactly as the OpenAPI documents (v6-v8) and the archived v3 pages show them. Wh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -18,6 +19,7 @@ from vbotui.api.dialects import Capabilities
 
 from .data import PERIOD_SECONDS, SimJob, SimOrganization
 from .protocol import caps
+from .selected import SimSelectedItem
 from .sessions import SimLicense, SimLogItem, SimProcessedObject, SimProxy, SimRepository
 from .state import SimJobSession, SimRestoreSession
 
@@ -109,7 +111,10 @@ def schedule_policy(view: View, job: SimJob) -> Json:
     return policy
 
 
-def job_json(view: View, job: SimJob) -> Json:
+def job_json(
+    view: View, job: SimJob, selected_of: Callable[[SimJob], Sequence[SimSelectedItem]] | None = None
+) -> Json:
+    """`selected_of`: the job's selected items, which v6/v7 write in the job (none when not given)."""
     v = view.version
     data: Json = {"id": job.id, "name": job.name, "description": job.description}
     if v <= 5:
@@ -124,7 +129,9 @@ def job_json(view: View, job: SimJob) -> Json:
     else:
         data["backupType"] = job.backup_type
         if v <= 7:
-            data.update(runNow=False, selectedItems=[], excludedItems=[])
+            items = selected_of(job) if selected_of is not None else ()
+            selected = [selected_item_json(view, job, item) for item in items]
+            data.update(runNow=False, selectedItems=selected, excludedItems=[])
         data["schedulePolicy"] = schedule_policy(view, job)
         if view.caps.parent_ids:
             data["organizationId"] = job.organization_id
@@ -148,6 +155,13 @@ def job_json(view: View, job: SimJob) -> Json:
     else:
         links["jobsessions"] = {"href": f"/v{v}/JobSessions?jobId={job.id}"}
     data["_links"] = links
+    return data
+
+
+def selected_item_json(view: View, job: SimJob, item: SimSelectedItem) -> Json:
+    """RESTJobItemComposed: the type, its processing options, the id (v6-v8 documents)."""
+    data: Json = {"type": item.type, **item.flags, "id": item.id}
+    data["_links"] = {"self": view.href(f"Jobs/{job.id}/SelectedItems/{item.id}")}
     return data
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from .config import SimConfig
 from .data import SimJob, SimOrganization, generate, new_uuid
+from .selected import SimSelectedItem, planned_selected_items
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -116,6 +117,8 @@ class SimState:
         # False: log items come without `id` and `usn`, as some servers write them (a client must
         # still see a running session's log grow).
         self.log_item_ids = True
+        # A job's selected items when a test sets them; else planned from its name (selected.py).
+        self.selected_items: dict[str, list[SimSelectedItem]] = {}
 
     def new_id(self) -> str:
         return new_uuid(self._rng)
@@ -221,6 +224,12 @@ class SimState:
             now,
             planned,
         )
+
+    def selected_of(self, job: SimJob) -> list[SimSelectedItem]:
+        """What the job backs up, item by item (none for an EntireOrganization job)."""
+        if job.id not in self.selected_items:
+            return planned_selected_items(self.config.seed, job)
+        return self.selected_items[job.id]
 
     def processed_of(self, session: SimJobSession) -> list[SimProcessedObject]:
         return processed_objects(self.config.seed, session.id, session.progress, session.status)
