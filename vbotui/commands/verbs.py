@@ -17,7 +17,7 @@ from vbotui.operations import (
     ActivityLog,
     needs_confirmation,
 )
-from vbotui.operations.server import CLOCK_SLACK
+from vbotui.operations.restore_lookup import sessions_opened_since
 from vbotui.operations.sessions import log_item_key
 from vbotui.textclean import clean
 
@@ -150,16 +150,7 @@ async def _find_new_session(ctx: Context, job: Job, sent_at: datetime) -> Restor
     listed = await ops.list_restore_sessions()
     if not listed.done:
         return None
-    org = org_name(ctx, job)
-    found = [
-        session
-        for session in listed.value
-        if session.is_working
-        and session.creation_time is not None
-        and session.creation_time >= sent_at - CLOCK_SLACK
-        and (not org or not session.organization or session.organization == org)
-    ]
-    found.sort(key=lambda s: s.creation_time or sent_at)
+    found = sessions_opened_since(listed.value, sent_at, org_name(ctx, job))
     return found[-1] if found else None
 
 
