@@ -85,6 +85,17 @@ def log_item_key(item: LogItem, position: int) -> str:
     return f"at:{position}"
 
 
+def first_error_line(items: Sequence[LogItem]) -> str:
+    """The first line of a log that says something failed (`[Error] ...`), or "" when none does."""
+    return next((item.text for item in items if item.kind.lower() in ("error", "failed")), "")
+
+
+async def failure_reason(ops: ServerOperations, session_id: str) -> str:
+    """A failed session's first error line, from its log; raises the client's error (no line: the
+    detail pane's glance, as its sessions are)."""
+    return first_error_line(await ops.client.session_log_items(session_id))
+
+
 async def read_processed_objects(ops: ServerOperations, session_id: str, label: str) -> Result:
     return await ops.perform(
         "processed objects",
@@ -183,6 +194,8 @@ __all__ = [
     "FULL_NOTE",
     "OrganizationPulse",
     "ServerPulse",
+    "failure_reason",
+    "first_error_line",
     "full_start_refusal",
     "log_item_key",
     "organizations_pulse",
