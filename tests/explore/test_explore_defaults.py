@@ -6,6 +6,8 @@ is correct."""
 from __future__ import annotations
 
 import asyncio
+import ssl
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,10 +15,11 @@ import pytest
 
 from vbotui.api.client import VboClient
 from vbotui.api.models import Job
-from vbotui.sim import ManualClock, Simulator
+from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.sim.selected import SimSelectedItem
 
-from .conftest import SimWorld
+from ..helpers.tls import self_signed, serve_https
+from .conftest import SIM_NOW, SimWorld
 from .test_explore_dialog import explores, open_dialog, settle, shown, type_time
 
 
@@ -160,3 +163,22 @@ async def test_a_corrected_point_in_time_clears_the_not_sent_line(make_world: An
         await pilot.pause()
         assert shown(pilot, "#explore-outcome") == ""
     assert explores(world) == []
+
+
+@pytest.mark.parametrize("version", ["v7", "v8"])
+async def test_the_default_type_over_https_on_loopback(tmp_path: Path, version: str) -> None:
+    """The same reads over real TLS: the v7 job's selectedItems, the v8 collection's page."""
+    clock = ManualClock(SIM_NOW)
+    sim = Simulator(SimConfig(jobs=12, seed=3, clock=clock))
+    cert = self_signed(tmp_path, "vbo")
+    with serve_https(sim.app, cert) as port:
+        verify = ssl.create_default_context(cafile=str(cert.cert))
+        client = VboClient(f"https://127.0.0.1:{port}", version, verify=verify)
+        await client.sign_in("admin", "secret")
+        world = SimWorld(sim, clock, client)
+        job = await job_named(world, "SharePoint sites")
+        app = open_dialog(world, job)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            assert chosen(app) == "vesp"
+        await client.aclose()

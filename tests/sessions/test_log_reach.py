@@ -5,14 +5,18 @@ log items without `id` and `usn` still shows a running session's log growing."""
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
 from typing import Any
 
+from vbotui.api.client import VboClient
 from vbotui.operations import ServerOperations
 from vbotui.sim import FIRST_JOB_ID, ManualClock, Simulator
 from vbotui.ui.app import VboApp
 from vbotui.ui.screens.job_sessions import JobSessionsScreen
 from vbotui.ui.screens.session_log import LogView, SessionLogScreen
 
+from ..helpers.tls import self_signed, serve_https
 from .conftest import AppFactory, main_loaded, wait_until
 
 
@@ -135,3 +139,34 @@ async def test_log_items_without_id_and_usn_keep_flowing(
         expected = [item.message for item in sim.state.log_of(sim.job_sessions[session_id], sim_clock())]
         # Every line once, in order: position told them apart, nothing merged, nothing repeated.
         assert [line.plain.split("] ", 1)[1] for line in screen.log_view.lines] == expected
+
+
+async def test_log_items_without_id_and_usn_keep_flowing_over_https_on_loopback(
+    tmp_path: Path, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    """The same, with the simulator behind real TLS on 127.0.0.1."""
+    sim.state.log_item_ids = False
+    job = sim.jobs[FIRST_JOB_ID]
+    session = sim.state.start(job, sim_clock())
+    cert = self_signed(tmp_path, "vbo")
+    with serve_https(sim.app, cert) as port:
+        verify = ssl.create_default_context(cafile=str(cert.cert))
+        client = VboClient(f"https://127.0.0.1:{port}", "v8", verify=verify)
+        await client.sign_in("admin", "secret")
+        app = VboApp(client, "vbo", clock=sim_clock, monotonic=lambda: 0.0, refresh_s=3600.0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = await main_loaded(pilot)
+            running = await ops_of(app).client.job_session(session.id)
+            screen = SessionLogScreen(ops_of(app), main.jobs.jobs[FIRST_JOB_ID], running, poll_s=0.05)
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.loaded, "log read")
+            first = len(screen.log_view.lines)
+            sim_clock.advance(3.0)  # past the end of the run
+            await wait_until(pilot, lambda: not screen.session.is_running, "the session ended")
+            await pilot.pause()
+            assert len(screen.log_view.lines) > first
+            written = sim.state.log_of(sim.job_sessions[session.id], sim_clock())
+            assert [line.plain.split("] ", 1)[1] for line in screen.log_view.lines] == [
+                item.message for item in written
+            ]
+        await client.aclose()
