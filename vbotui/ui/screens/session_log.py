@@ -63,9 +63,10 @@ def log_line(item: LogItem, zone: tzinfo) -> Text:
 class LogView(ScrollView, can_focus=True):
     """The log's lines on the Line API; follows the end unless scrolled up; highlights a search.
 
-    The scroll containers' keys reach this view first (it has the focus): End follows like G (the
-    container's own End scrolled back to the first column and, animated, landed short of lines that
-    arrived meanwhile), and Right/Left move half a view, so a long line's end is two presses away.
+    The scroll containers' keys reach this view first (it has the focus), so they are its own: End
+    follows like G (the container's End would go back to the first column and, animated, land short
+    of lines arriving meanwhile), and Right/Left move half a view (not one column), so the end of a
+    long line is a press or two away.
     """
 
     class FollowingChanged(Message):

@@ -168,28 +168,11 @@ class JobDetail(Widget):
             text.append("sessions: none", style="dim")
         reason_lines = self._wrapped(reason) if reason and sessions else []
         for index, session in enumerate(sessions or ()):
-            if index == 1 and reason_lines:
+            _session_line(text, session, zone)
+            if index == 0:  # why the newest session failed, right under it
                 for row in reason_lines:
                     text.append_text(row)
                     text.append("\n")
-            text.append(f"{format_when(session.creation_time, zone=zone)}  ", style="dim")
-            # Padding goes at the end of the part before it, never at the start of the next one.
-            status = f"{session.status or '-':<9}"
-            progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %
-            if progress:
-                status += " " * (1 + max(0, 6 - len(str(session.progress))))
-            elif session.details:
-                status += "  "
-            text.append_text(safe_text(status, style=status_style(session.status)))
-            if progress:
-                text.append(progress + ("  " if session.details else ""))
-            if session.details:
-                text.append_text(safe_text(session.details))
-            text.append("\n")
-        if reason_lines and len(sessions or ()) == 1:
-            for row in reason_lines:
-                text.append_text(row)
-                text.append("\n")
         text.rstrip()
         self._fit(3 + len(reason_lines) if reason_lines else 0)
         self.update(text)
@@ -213,6 +196,24 @@ class JobDetail(Widget):
     def on_resize(self) -> None:
         if self._shown is not None and self._shown[4]:  # a reason is wrapped to the width
             self.show(*self._shown)
+
+
+def _session_line(text: Text, session: JobSession, zone: tzinfo | None) -> None:
+    """Append `start  status  N items  details` and a line break."""
+    text.append(f"{format_when(session.creation_time, zone=zone)}  ", style="dim")
+    # Padding goes at the end of the part before it, never at the start of the next one.
+    status = f"{session.status or '-':<9}"
+    progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %
+    if progress:
+        status += " " * (1 + max(0, 6 - len(str(session.progress))))
+    elif session.details:
+        status += "  "
+    text.append_text(safe_text(status, style=status_style(session.status)))
+    if progress:
+        text.append(progress + ("  " if session.details else ""))
+    if session.details:
+        text.append_text(safe_text(session.details))
+    text.append("\n")
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:

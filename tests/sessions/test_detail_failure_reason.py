@@ -8,9 +8,7 @@ import pytest
 from vbotui.sim import FIRST_JOB_ID, Simulator
 from vbotui.ui.widgets.job_detail import JobDetail
 
-from ..sessions.conftest import AppFactory, main_loaded, make_app, utc_local_time, wait_until
-
-__all__ = ["make_app", "utc_local_time"]  # the sessions tests' fixtures, used here too
+from .conftest import AppFactory, main_loaded, wait_until
 
 
 def painted(detail: JobDetail) -> list[str]:
