@@ -325,9 +325,9 @@ def log_item_json(view: View, session_id: str, item: SimLogItem, *, with_ids: bo
     else:
         data["title"] = item.title
     data.update(creationTime=api_time(item.creation_time), endTime=api_time(item.end_time))
-    data["_links"] = {"jobSession": view.href(f"JobSessions/{session_id}")}
-    if with_ids:
-        data["_links"] = {"self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}"), **data["_links"]}
+    links = {"self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}")} if with_ids else {}
+    links["jobSession"] = view.href(f"JobSessions/{session_id}")
+    data["_links"] = links
     return data
 
 

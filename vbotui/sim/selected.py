@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .data import SimJob, new_uuid
 
@@ -34,13 +35,18 @@ class SimSelectedItem:
     flags: dict[str, bool] = field(default_factory=dict)  # the item's processing options
 
 
-def planned_selected_items(seed: int, job: SimJob) -> list[SimSelectedItem]:
-    if job.backup_type == "EntireOrganization":
-        return []
-    rng = random.Random(f"{seed}:selected:{job.id}")
-    name = job.name.lower()
+def planned_selected_items(seed: int, job: SimJob) -> tuple[SimSelectedItem, ...]:
+    return _planned(seed, job.id, job.name, job.backup_type)
+
+
+@lru_cache(maxsize=65_536)  # v6/v7 write them in every job of every list: plan each job once
+def _planned(seed: int, job_id: str, name: str, backup_type: str) -> tuple[SimSelectedItem, ...]:
+    if backup_type == "EntireOrganization":
+        return ()
+    rng = random.Random(f"{seed}:selected:{job_id}")
+    name = name.lower()
     kind, flags = next(((k, f) for word, k, f in WORKLOADS if word in name), MAILBOXES)
     if kind == "PartialOrganization":
         flags = {flag: flags.get(flag, False) for flag in ORGANIZATION_FLAGS}
     count = 2 if kind in ("User", "Site") else 1
-    return [SimSelectedItem(new_uuid(rng), kind, dict(flags)) for _ in range(count)]
+    return tuple(SimSelectedItem(new_uuid(rng), kind, dict(flags)) for _ in range(count))

@@ -8,6 +8,7 @@ objects up, and finishes `run_seconds` after it started with a seeded Success/Wa
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,7 +119,7 @@ class SimState:
         # still see a running session's log grow).
         self.log_item_ids = True
         # A job's selected items when a test sets them; else planned from its name (selected.py).
-        self.selected_items: dict[str, list[SimSelectedItem]] = {}
+        self.selected_items: dict[str, Sequence[SimSelectedItem]] = {}
 
     def new_id(self) -> str:
         return new_uuid(self._rng)
@@ -225,7 +226,7 @@ class SimState:
             planned,
         )
 
-    def selected_of(self, job: SimJob) -> list[SimSelectedItem]:
+    def selected_of(self, job: SimJob) -> Sequence[SimSelectedItem]:
         """What the job backs up, item by item (none for an EntireOrganization job)."""
         if job.id not in self.selected_items:
             return planned_selected_items(self.config.seed, job)
