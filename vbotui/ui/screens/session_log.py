@@ -116,13 +116,14 @@ class LogView(ScrollView, can_focus=True):
 
     def _pin_end(self) -> None:
         """Show the last line now, and again once the layout has settled: a line wider than the view
-        brings a horizontal scrollbar with the next layout, which takes a row from the view."""
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        brings a horizontal scrollbar with the next layout, which takes a row from the view. Forced:
+        until that layout shows the vertical scrollbar, Textual refuses to scroll a view that has none."""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.call_after_refresh(self._repin)
 
     def _repin(self) -> None:
         if self.following and self.scroll_y < self.max_scroll_y:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def on_resize(self) -> None:
         if self.following:
