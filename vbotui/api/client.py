@@ -31,6 +31,7 @@ from .models import (
     Proxy,
     Repository,
     RestoreSession,
+    SelectedItem,
     ServiceInstance,
 )
 from .paging import MAX_PAGE_SIZE
@@ -220,6 +221,20 @@ class VboClient(BearerRequests):
     async def get_job(self, job_id: str) -> Job:
         dialect = await self._ensure_dialect()
         return Job.from_json(await self._get_object(dialect.path("Jobs", _seg(job_id))))
+
+    async def job_selected_items(self, job_id: str) -> list[SelectedItem] | None:
+        """What the job backs up, item by item: v6/v7 write `selectedItems` in the job, v8 serves
+        `/Jobs/{id}/SelectedItems` (paged); None before v6, whose jobs do not say."""
+        dialect = await self._ensure_dialect()
+        where = dialect.capabilities.selected_items
+        if not where:
+            return None
+        if where == "job":
+            job = await self._get_object(dialect.path("Jobs", _seg(job_id)))
+            items = job.get("selectedItems")
+            return [SelectedItem.from_json(item) for item in items] if isinstance(items, list) else None
+        items = await self._get_all(dialect.path("Jobs", _seg(job_id), "SelectedItems"), paged=True)
+        return [SelectedItem.from_json(item) for item in items]
 
     async def list_organizations(self) -> list[Organization]:
         dialect = await self._ensure_dialect()

@@ -40,6 +40,9 @@ class Capabilities:
     health: bool  # v8: anonymous GET /v8/Health
     proxies_paged: bool  # v8: /Proxies and /BackupRepositories are paged (before: arrays)
     explore_types: tuple[str, ...]  # the EXPLORE_TYPES codes the version takes
+    # Where a job says what it backs up: "job" (v6/v7: its `selectedItems`), "collection" (v8: the
+    # paged GET /Jobs/{id}/SelectedItems), "" (v3-v5: nowhere).
+    selected_items: str
     # --- how requests are spelled
     verb_actions: bool  # v6+: POST /Jobs/{id}/start|stop|...; before: POST /Jobs/{id}/Action
     antiforgery_token: bool  # v7+: the token endpoint wants disable_antiforgery_token=true
@@ -85,6 +88,7 @@ def capabilities_for(version: str) -> Capabilities:
         health=n >= 8,
         proxies_paged=n >= 8,
         explore_types=tuple(code for code in EXPLORE_TYPES if code != "vet" or n >= 5),
+        selected_items="collection" if n >= 8 else "job" if n >= 6 else "",
         verb_actions=n >= 6,
         antiforgery_token=n >= 7,
         extended_view=n >= 6,

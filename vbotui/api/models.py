@@ -301,6 +301,21 @@ class ProcessedObject:
 
 
 @dataclass(frozen=True)
+class SelectedItem:
+    """One item a job backs up (RESTJobItemComposed, v6+): its type (User, Group, Site, Team,
+    PartialOrganization, PersonalSites, OneDriveFolders) and the processing options it sets."""
+
+    type: str | None = None
+    options: frozenset[str] = frozenset()  # the names of its true booleans: mailbox, oneDrive, ...
+
+    @classmethod
+    def from_json(cls, value: object) -> SelectedItem:
+        data = _object(value, "a selected item")
+        options = frozenset(key for key, flag in data.items() if _bool(flag) is True)
+        return cls(type=_str(data, "type"), options=options)
+
+
+@dataclass(frozen=True)
 class ServiceInstance:
     installation_id: str | None = None
     version: str | None = None  # the build, e.g. 8.1.0.331

@@ -17,7 +17,8 @@ from vbotui.operations import (
     ActivityLog,
     needs_confirmation,
 )
-from vbotui.operations.server import CLOCK_SLACK
+from vbotui.operations.restore_lookup import sessions_opened_since
+from vbotui.operations.sessions import log_item_key
 from vbotui.textclean import clean
 
 from .context import Context, confirm, filtered, org_name, read, read_jobs, resolve_job
@@ -149,16 +150,7 @@ async def _find_new_session(ctx: Context, job: Job, sent_at: datetime) -> Restor
     listed = await ops.list_restore_sessions()
     if not listed.done:
         return None
-    org = org_name(ctx, job)
-    found = [
-        session
-        for session in listed.value
-        if session.is_working
-        and session.creation_time is not None
-        and session.creation_time >= sent_at - CLOCK_SLACK
-        and (not org or not session.organization or session.organization == org)
-    ]
-    found.sort(key=lambda s: s.creation_time or sent_at)
+    found = sessions_opened_since(listed.value, sent_at, org_name(ctx, job))
     return found[-1] if found else None
 
 
@@ -225,14 +217,15 @@ async def cmd_log(ctx: Context) -> int:
     ctx.printer.records([log_record(item) for item in items], fields, ["TIME", "LOG"])
     if not ctx.args.follow:
         return EXIT_OK
-    seen = {item.id for item in items}
+    seen = {log_item_key(item, position) for position, item in enumerate(items)}
     while True:  # like tail -f, until the session is no longer running
         session = await read(ctx, "session", wanted, lambda: ops.client.job_session(wanted))
         if session.is_running:
             await asyncio.sleep(FOLLOW_INTERVAL_S)
         items = await read(ctx, "log", wanted, lambda: ops.client.session_log_items(wanted))
-        new = [item for item in items if item.id not in seen]
-        seen.update(item.id for item in new)
+        keys = [log_item_key(item, position) for position, item in enumerate(items)]
+        new = [item for key, item in zip(keys, items, strict=True) if key not in seen]
+        seen.update(keys)
         if new:
             ctx.printer.records([log_record(item) for item in new], fields, ["TIME", "LOG"], header=False)
         if not session.is_running:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
 from vbotui.api.client import VboClient
@@ -36,11 +36,10 @@ from .activity import ActivityEntry, ActivityLog
 from .audit import AuditLog
 from .events import Event, Listener, Notice, RestoreSessionsChanged, SessionExpired
 from .outcome import DONE, NOT_SENT, UNKNOWN, Outcome, classify
+from .restore_lookup import sessions_opened_since
 
 T = TypeVar("T")
 EXPIRED = "Session expired (the server refused the token and its refresh): sign in again."
-# How far apart the server's clock and ours may be when a lost explore answer is looked for.
-CLOCK_SLACK = timedelta(minutes=5)
 # The first page of a first load that is shown as it comes: a screenful and plenty to spare.
 FIRST_PAGE = 200
 # The action of the status lines about the server's answers themselves (`say_once`).
@@ -350,15 +349,7 @@ class ServerOperations:
         if not listed.done:
             return
         org = self.org_names.get(job.organization_id or "", "")
-        found = [
-            session
-            for session in listed.value
-            if session.is_working
-            and session.id not in self.started_restore_sessions
-            and session.creation_time is not None
-            and session.creation_time >= sent_at - CLOCK_SLACK
-            and (not org or not session.organization or session.organization == org)
-        ]
+        found = sessions_opened_since(listed.value, sent_at, org, self.started_restore_sessions)
         for session in found:
             self._started(session)
         what = ", ".join(session.id for session in found) or "no new restore session"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from vbotui.api.models import Health, Job, License, Proxy, Repository, ServiceInstance
+from vbotui.api.models import Health, Job, License, LogItem, Proxy, Repository, ServiceInstance
 
 from .outcome import NOT_SENT, Outcome
 
@@ -69,6 +69,31 @@ async def read_log(ops: ServerOperations, session_id: str, label: str) -> Result
     return await ops.perform(
         "session log", label, lambda: ops.client.session_log_items(session_id), read=True, line="on_problem"
     )
+
+
+def log_item_key(item: LogItem, position: int) -> str:
+    """What tells a log item from the others across reads: its id, else its usn, else its position.
+
+    The log is read whole, oldest first, at every poll, and a session's log only grows at its end,
+    so an item without id or usn is the item at the same position in every read. Its text and time
+    would not do: a log may hold the same line twice in one second (the same warning for two items).
+    """
+    if item.id:
+        return f"id:{item.id}"
+    if item.usn is not None:
+        return f"usn:{item.usn}"
+    return f"at:{position}"
+
+
+def first_error_line(items: Sequence[LogItem]) -> str:
+    """The first line of a log that says something failed (`[Error] ...`), or "" when none does."""
+    return next((item.text for item in items if item.kind.lower() in ("error", "failed")), "")
+
+
+async def failure_reason(ops: ServerOperations, session_id: str) -> str:
+    """A failed session's first error line, from its log; raises the client's error (no line: the
+    detail pane's glance, as its sessions are)."""
+    return first_error_line(await ops.client.session_log_items(session_id))
 
 
 async def read_processed_objects(ops: ServerOperations, session_id: str, label: str) -> Result:
@@ -169,7 +194,10 @@ __all__ = [
     "FULL_NOTE",
     "OrganizationPulse",
     "ServerPulse",
+    "failure_reason",
+    "first_error_line",
     "full_start_refusal",
+    "log_item_key",
     "organizations_pulse",
     "read_job_sessions",
     "read_log",

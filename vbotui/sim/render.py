@@ -8,6 +8,7 @@ exactly as the OpenAPI documents (v6-v8) and the archived v3 pages show them. Wh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -18,6 +19,7 @@ from vbotui.api.dialects import Capabilities
 
 from .data import PERIOD_SECONDS, SimJob, SimOrganization
 from .protocol import caps
+from .selected import SimSelectedItem
 from .state import SimJobSession, SimRestoreSession
 
 Json = dict[str, Any]
@@ -108,7 +110,10 @@ def schedule_policy(view: View, job: SimJob) -> Json:
     return policy
 
 
-def job_json(view: View, job: SimJob) -> Json:
+def job_json(
+    view: View, job: SimJob, selected_of: Callable[[SimJob], Sequence[SimSelectedItem]] | None = None
+) -> Json:
+    """`selected_of`: the job's selected items, which v6/v7 write in the job (none when not given)."""
     v = view.version
     data: Json = {"id": job.id, "name": job.name, "description": job.description}
     if v <= 5:
@@ -123,7 +128,9 @@ def job_json(view: View, job: SimJob) -> Json:
     else:
         data["backupType"] = job.backup_type
         if v <= 7:
-            data.update(runNow=False, selectedItems=[], excludedItems=[])
+            items = selected_of(job) if selected_of is not None else ()
+            selected = [selected_item_json(view, job, item) for item in items]
+            data.update(runNow=False, selectedItems=selected, excludedItems=[])
         data["schedulePolicy"] = schedule_policy(view, job)
         if view.caps.parent_ids:
             data["organizationId"] = job.organization_id
@@ -157,6 +164,13 @@ def _sent_as(data: Json, wire: Json) -> None:
     for key, value in wire.items():
         if key in data:
             data[key] = value
+
+
+def selected_item_json(view: View, job: SimJob, item: SimSelectedItem) -> Json:
+    """RESTJobItemComposed: the type, its processing options, the id (v6-v8 documents)."""
+    data: Json = {"type": item.type, **item.flags, "id": item.id}
+    data["_links"] = {"self": view.href(f"Jobs/{job.id}/SelectedItems/{item.id}")}
+    return data
 
 
 def organization_json(view: View, org: SimOrganization, extended: bool) -> Json:

@@ -7,18 +7,18 @@ from .render import Json, View, api_time
 from .sessions import SimLicense, SimLogItem, SimProcessedObject, SimProxy, SimRepository
 
 
-def log_item_json(view: View, session_id: str, item: SimLogItem) -> Json:
-    """v3-v7: a `title` ("[Success] Job started at ..."); v8: `type` and `message` (vbo-api.md §6)."""
-    data: Json = {"id": item.id, "usn": item.usn}
+def log_item_json(view: View, session_id: str, item: SimLogItem, *, with_ids: bool = True) -> Json:
+    """v3-v7: a `title` ("[Success] Job started at ..."); v8: `type` and `message` (vbo-api.md §6).
+    Without ids: no `id`, no `usn` and no `self` link (a server that writes neither)."""
+    data: Json = {"id": item.id, "usn": item.usn} if with_ids else {}
     if view.version >= 8:
         data.update(type=item.type, message=item.message)
     else:
         data["title"] = item.title
     data.update(creationTime=api_time(item.creation_time), endTime=api_time(item.end_time))
-    data["_links"] = {
-        "self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}"),
-        "jobSession": view.href(f"JobSessions/{session_id}"),
-    }
+    links = {"self": view.href(f"JobSessions/{session_id}/LogItems/{item.id}")} if with_ids else {}
+    links["jobSession"] = view.href(f"JobSessions/{session_id}")
+    data["_links"] = links
     return data
 
 

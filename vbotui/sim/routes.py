@@ -50,6 +50,8 @@ def route(method: str, version: int, parts: list[str]) -> Handler | None:
             return job_action_v3
         case ("POST", ["jobs", _, "start" | "stop" | "enable" | "disable" | "explore"]) if c.verb_actions:
             return job_verb
+        case ("GET", ["jobs", _, "selecteditems"]) if c.selected_items:
+            return list_selected_items
         case ("GET", ["jobs", _, "jobsessions"]) if not c.job_sessions_by_query:
             return list_job_sessions_of_job
         case ("GET", ["organizations"]):
@@ -106,13 +108,22 @@ async def list_jobs(call: Call) -> Response:
             if wanted:
                 query[name[:-2] + "Id"] = wanted
                 jobs = [job for job in jobs if getattr(job, attr) == wanted.lower()]
-        window = [render.job_json(call.view, job) for job in jobs[offset : offset + limit]]
+        selected_of = call.state.selected_of
+        window = [render.job_json(call.view, job, selected_of) for job in jobs[offset : offset + limit]]
         return json_response(render.page(call.view, "Jobs", window, offset, limit, len(jobs), query))
-    return json_response([render.job_json(call.view, job) for job in jobs])
+    return json_response([render.job_json(call.view, job, call.state.selected_of) for job in jobs])
 
 
 async def get_job(call: Call) -> Response:
-    return json_response(render.job_json(call.view, call.state.job(call.segments[1])))
+    return json_response(render.job_json(call.view, call.state.job(call.segments[1]), call.state.selected_of))
+
+
+async def list_selected_items(call: Call) -> Response:
+    """What the job backs up: an array on v6/v7, a page on v8 (the official documents)."""
+    job = _job_of(call)
+    items = [render.selected_item_json(call.view, job, item) for item in call.state.selected_of(job)]
+    paged = call.caps.selected_items == "collection"
+    return collection(call, f"Jobs/{job.id}/SelectedItems", items, paged=paged)
 
 
 def _job_of(call: Call) -> SimJob:
@@ -241,7 +252,7 @@ async def list_organization_jobs(call: Call) -> Response:
     if org_id not in call.state.organizations:
         raise not_found("Organization", call.segments[1])
     jobs = [job for job in call.state.jobs.values() if job.organization_id == org_id]
-    return json_response([render.job_json(call.view, job) for job in jobs])
+    return json_response([render.job_json(call.view, job, call.state.selected_of) for job in jobs])
 
 
 # -- job sessions -------------------------------------------------------------------------------
@@ -283,10 +294,8 @@ async def list_log_items(call: Call) -> Response:
     """Paged on every version (real v3 output is a page too), oldest first."""
     session = call.state.job_session(call.segments[1])
     log = call.state.log_of(session, call.now)
-    items = [render_parts.log_item_json(call.view, session.id, item) for item in log]
-    if "logs-without-ids" in call.state.config.data:
-        for item in items:
-            del item["id"], item["usn"]
+    with_ids = call.state.log_item_ids
+    items = [render_parts.log_item_json(call.view, session.id, item, with_ids=with_ids) for item in log]
     if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
         items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
     return collection(

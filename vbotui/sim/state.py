@@ -8,12 +8,14 @@ objects up, and finishes `run_seconds` after it started with a seeded Success/Wa
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import SimConfig
 from .data import SimJob, SimOrganization, generate, new_uuid
 from .data_modes import apply_data_modes
+from .selected import SimSelectedItem, planned_selected_items
 from .sessions import (
     SimLicense,
     SimLogItem,
@@ -135,6 +137,11 @@ class SimState:
         self._with_history: set[str] = set()
         # A part of HEALTH_PARTS named here is down, with this description (tests arrange it).
         self.unhealthy: dict[str, str] = {}
+        # False: log items come without `id` and `usn`, as some servers write them (a client must
+        # still see a running session's log grow).
+        self.log_item_ids = "logs-without-ids" not in config.data
+        # A job's selected items when a test sets them; else planned from its name (selected.py).
+        self.selected_items: dict[str, Sequence[SimSelectedItem]] = {}
 
     def new_id(self) -> str:
         return new_uuid(self._rng)
@@ -241,6 +248,12 @@ class SimState:
             now,
             planned,
         )
+
+    def selected_of(self, job: SimJob) -> Sequence[SimSelectedItem]:
+        """What the job backs up, item by item (none for an EntireOrganization job)."""
+        if job.id not in self.selected_items:
+            return planned_selected_items(self.config.seed, job)
+        return self.selected_items[job.id]
 
     def processed_of(self, session: SimJobSession) -> list[SimProcessedObject]:
         return processed_objects(self.config.seed, session.id, session.progress, session.status)

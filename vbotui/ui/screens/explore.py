@@ -24,6 +24,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from vbotui.api.errors import VboError
 from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, RestoreSession
 from vbotui.operations import DONE, UNKNOWN, ServerOperations
+from vbotui.operations.backed_up import default_explore_type, read_backed_up_types
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, zone_label
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
@@ -34,6 +35,7 @@ from .base import AppScreen
 
 Clock = Callable[[], datetime]
 HINT = "Enter explore  Tab next field  arrows type  Space tick  Esc close"
+NOT_SENT_BAD_TIME = "Not sent: correct the point in time first."
 
 
 def format_utc(value: datetime) -> str:
@@ -98,6 +100,7 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
         self.organization_error: str | None = None
         self.sending = False
         self.last_started: ExploreOptions | None = None
+        self.time_refused = False  # the outcome line says the time is wrong (until it is right)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="explore-box"):
@@ -133,6 +136,7 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
         self.query_one("#explore-time", Input).focus()
         self.update_preview()
         self.load_organization()
+        self.load_backed_up_types()
 
     # --- the organization's backup times (read once, in a worker)
 
@@ -147,6 +151,16 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
                 self.organization_error = err.describe()
         self.show_organization()
         self.update_preview()
+
+    # --- the default type: what the job backs up (read once, in a worker)
+
+    @work(exclusive=True, group="explore-backed-up", exit_on_error=False, description="read selected items")
+    async def load_backed_up_types(self) -> None:
+        backed_up = await read_backed_up_types(self.ops, self.job)
+        chosen = default_explore_type(self.types, backed_up)
+        # Only while the operator has not chosen: a type picked by hand stays.
+        if self.is_attached and self.chosen_type() == self.types[0] and chosen != self.types[0]:
+            self.query_one(f"#type-{chosen}", RadioButton).value = True
 
     def show_organization(self) -> None:
         line = Text("Organization: ")
@@ -185,6 +199,8 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
             consequence.update("")
             return
         utc_line.remove_class("-error")
+        if self.time_refused:  # the time that line was about is correct now
+            self.show_outcome(Text(""))
         utc = point.value.strftime("%Y-%m-%d %H:%M:%S")
         said = f"{'now: ' if point.is_latest else ''}UTC {utc}"
         if zone_label(self.local_tz, point.value) != "UTC":  # with --utc, typed times are UTC too
@@ -236,7 +252,8 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
         try:
             point = self.parse_time()
         except TimeParseError:
-            self.show_outcome(Text("Not sent: correct the point in time first."), error=True)
+            self.show_outcome(Text(NOT_SENT_BAD_TIME), error=True)
+            self.time_refused = True
             self.query_one("#explore-time", Input).focus()
             return
         options = ExploreOptions(
@@ -293,6 +310,7 @@ class ExploreDialog(AppScreen, InTheAppsZone, ModalScreen[ExploreOptions | None]
     def show_outcome(self, text: Text, *, error: bool = False) -> None:
         if not self.is_attached:
             return  # closed while the request was in flight
+        self.time_refused = False
         outcome = self.query_one("#explore-outcome", Static)
         outcome.update(text)
         outcome.set_class(error, "-error")

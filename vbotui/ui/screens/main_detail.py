@@ -7,6 +7,7 @@ rows beside a resting cursor are read ahead, so a step through the list paints t
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import partial
 
 from textual import work
@@ -16,8 +17,9 @@ from textual.timer import Timer
 from vbotui.api.errors import VboError
 from vbotui.api.models import Job, JobSession
 from vbotui.operations import ServerOperations
+from vbotui.operations.sessions import failure_reason
 
-from ..sessions_cache import SessionsCache, running
+from ..sessions_cache import KEEP, SessionsCache, running
 from ..widgets.job_detail import JobDetail
 from ..widgets.job_table import JobTable
 from .base import AppScreen
@@ -32,6 +34,10 @@ def row_is_behind(job: Job, newest: JobSession) -> bool:
     if running(job):
         return True
     return newest.creation_time is not None and (job.last_run is None or newest.creation_time > job.last_run)
+
+
+def failed(session: JobSession) -> bool:
+    return (session.status or "").lower() == "failed"
 
 
 class DetailFollowsTheCursor(AppScreen, Screen[None]):
@@ -49,6 +55,9 @@ class DetailFollowsTheCursor(AppScreen, Screen[None]):
         self._detail_asked = False  # the detail pane has asked for a job's sessions
         self._sessions_kept = SessionsCache()  # read sessions, while their job is unchanged
         self._reread_for: set[tuple[str, str]] = set()  # (job, session) that made the job be read again
+        # Why a failed session failed (its log's first error line; "" when it has none), by session
+        # id: an ended session's log does not change, so it is read once.
+        self._reasons: OrderedDict[str, str] = OrderedDict()
 
     def _sync_detail(self) -> None:
         """Follow the cursor (a sort or filter moves rows under it without an event)."""
@@ -86,7 +95,21 @@ class DetailFollowsTheCursor(AppScreen, Screen[None]):
     def _show_detail(self, error: str = "") -> None:
         job = self.jobs.jobs.get(self._detail_id or "")
         detail = self.query_one("#detail", JobDetail)
-        detail.show(job, self.jobs.org_name(job) if job else "", self._detail_sessions, error)
+        newest = self._detail_sessions[0] if self._detail_sessions else None
+        reason = self._reasons.get(newest.id, "") if newest is not None and failed(newest) else ""
+        detail.show(job, self.jobs.org_name(job) if job else "", self._detail_sessions, error, reason)
+
+    async def _read_reason(self, session: JobSession) -> None:
+        """The first error line of a failed session's log (once per session; a failed read: none)."""
+        if not failed(session) or session.id in self._reasons:
+            return
+        try:
+            reason = await failure_reason(self.ops, session.id)
+        except VboError:
+            return  # a glance: the log screen (Enter, Enter) reads it and says why it could not
+        self._reasons[session.id] = reason
+        while len(self._reasons) > KEEP:
+            self._reasons.popitem(last=False)
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_sessions(self, job_id: str) -> None:
@@ -118,7 +141,13 @@ class DetailFollowsTheCursor(AppScreen, Screen[None]):
     @work(group="read-ahead", exclusive=True, exit_on_error=False)
     async def read_ahead(self, job_id: str) -> None:
         """The sessions of the rows above and below the cursor, for the next step (no line:
-        a glance; a failure shows when the cursor gets there and reads them itself)."""
+        a glance; a failure shows when the cursor gets there and reads them itself); first, when
+        the job's newest session failed, why (its log's first error line)."""
+        newest = self._detail_sessions[0] if job_id == self._detail_id and self._detail_sessions else None
+        if newest is not None and failed(newest) and newest.id not in self._reasons:
+            await self._read_reason(newest)
+            if job_id == self._detail_id:
+                self._show_detail()
         for neighbour in self.jobs.neighbours(job_id):
             job = self.jobs.jobs.get(neighbour)
             if job is None or job in self._sessions_kept:

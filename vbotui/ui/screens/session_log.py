@@ -1,13 +1,15 @@
 """The session log screen (Enter on a session): its log items, oldest at the top, following the end
 while the session runs, like `tail -f`.
 
-Scrolling up (arrows, PgUp, Home, the mouse) stops following; `G` or End goes to the end and follows
-again. `/` searches: every match is highlighted, the current one more strongly; `n` and `N` go to the
-next and previous match (and stop following, so the match stays in view). From API v7 a second tab
-lists the session's processed objects (`t` switches).
+Scrolling up (arrows, PgUp, Home, the mouse) stops following; `G` or End goes to the last line and
+follows again. Right and Left move half a view sideways along long lines. `/` searches: every match
+is highlighted, the current one more strongly; `n` and `N` go to the next and previous match (and
+stop following, so the match stays in view). From API v7 a second tab lists the session's processed
+objects (`o` switches).
 
 While the session runs, its log is read again every POLL_S seconds; only new items are appended
-(items are kept by id, in `usn` order). When the session has ended, one last read and no more.
+(told apart by id, else usn, else position: log_item_key). When the session has ended, one last
+read and no more.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -29,7 +32,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
-from vbotui.operations.sessions import read_log, read_processed_objects, read_session
+from vbotui.operations.sessions import log_item_key, read_log, read_processed_objects, read_session
 from vbotui.timeparse import zone_label
 from vbotui.words import counted
 
@@ -62,7 +65,16 @@ def log_line(item: LogItem, zone: tzinfo) -> Text:
 
 
 class LogView(ScrollView, can_focus=True):
-    """The log's lines on the Line API; follows the end unless scrolled up; highlights a search."""
+    """The log's lines on the Line API; follows the end unless scrolled up; highlights a search.
+
+    The scroll containers' keys reach this view first (it has the focus), so they are its own: End
+    follows like G (the container's End would go back to the first column and, animated, land short
+    of lines arriving meanwhile), and Right/Left move half a view (not one column), so the end of a
+    long line is a press or two away.
+    """
+
+    class FollowingChanged(Message):
+        """The view started or stopped following the end (the screen's status line says which)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -76,28 +88,62 @@ class LogView(ScrollView, can_focus=True):
     def plain(self) -> list[str]:
         return [line.plain for line in self.lines]
 
+    def _set_following(self, following: bool) -> None:
+        if following != self.following:
+            self.following = following
+            self.post_message(self.FollowingChanged())
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self.following = new_value >= self.max_scroll_y
+        # Only a move up stops following: the end moving away from a still view (a horizontal
+        # scrollbar that appears, a shorter view) is repaired by _pin_end, not taken as a scroll.
+        if new_value >= self.max_scroll_y:
+            self._set_following(True)
+        elif new_value < old_value:
+            self._set_following(False)
 
     def append(self, lines: list[Text]) -> None:
         if not lines:
             return
-        follow = self.following
         self.lines.extend(lines)
         self._find()
         width = max((line.cell_len for line in self.lines), default=0)
         self.virtual_size = Size(width, len(self.lines))
-        if follow:
-            self.scroll_target_y = self.scroll_y = self.max_scroll_y
-            self.following = True
+        if self.following:
+            self._pin_end()
         self.refresh()
 
     def follow(self) -> None:
-        self.following = True
-        self.scroll_end(animate=False, immediate=True)
-        self.scroll_target_y = self.scroll_y = self.max_scroll_y
-        self.following = True
+        """To the last line (the column stays), and follow the end from now on."""
+        self._set_following(True)
+        self._pin_end()
+
+    def _pin_end(self) -> None:
+        """Show the last line now, and again once the layout has settled: a line wider than the view
+        brings a horizontal scrollbar with the next layout, which takes a row from the view. Forced:
+        until that layout shows the vertical scrollbar, Textual refuses to scroll a view that has none."""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        self.call_after_refresh(self._repin)
+
+    def _repin(self) -> None:
+        if self.following and self.scroll_y < self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+
+    def on_resize(self) -> None:
+        if self.following:
+            self.call_after_refresh(self._repin)
+
+    def action_scroll_end(self) -> None:
+        self.follow()
+
+    def _step_x(self) -> int:
+        return max(1, self.scrollable_content_region.width // 2)
+
+    def action_scroll_right(self) -> None:
+        self.scroll_to(x=self.scroll_x + self._step_x(), animate=False, immediate=True)
+
+    def action_scroll_left(self) -> None:
+        self.scroll_to(x=max(0.0, self.scroll_x - self._step_x()), animate=False, immediate=True)
 
     # --- search
     def search(self, term: str) -> None:
@@ -126,15 +172,14 @@ class LogView(ScrollView, can_focus=True):
         else:
             self.current = (self.current + (1 if forward else -1)) % len(self.matches)
         line = self.matches[self.current]
-        self.following = False
         self.scroll_to(y=max(0, line - self.size.height // 2), animate=False, immediate=True)
-        self.following = self.scroll_y >= self.max_scroll_y and line >= len(self.lines) - 1
+        self._set_following(self.scroll_y >= self.max_scroll_y and line >= len(self.lines) - 1)
         self.refresh()
         return line
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the scrollbars' cells are not the text's
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
         text = self.lines[index]
@@ -251,9 +296,12 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
         view.append([log_line(item, self.local_tz) for item in self.items.values()])
 
     def add_items(self, items: list[LogItem]) -> None:
-        new = [item for item in items if (item.id or f"usn:{item.usn}") not in self.items]
-        for item in new:
-            self.items[item.id or f"usn:{item.usn}"] = item
+        new = []
+        for position, item in enumerate(items):
+            key = log_item_key(item, position)
+            if key not in self.items:
+                self.items[key] = item
+                new.append(item)
         self.log_view.append([log_line(item, self.local_tz) for item in new])
 
     async def load_objects(self) -> None:
@@ -306,6 +354,11 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
         self.query_one(TabbedContent).active = "log-tab"
         box.display = True
         self.set_focus(box)
+
+    @on(LogView.FollowingChanged)
+    def _following_changed(self) -> None:
+        if self.loaded:
+            self.show_status(self.status_text())
 
     @on(Input.Changed, "#log-search")
     def _search_typed(self, event: Input.Changed) -> None:

@@ -61,6 +61,8 @@ class JobDetail(Widget):
         self._text = Text("")
         self._lines: list[Text] = []
         self._strips: dict[tuple[int, int], Strip] = {}  # (line, width) -> painted strip
+        # What show() was given last (a resize wraps the reason again).
+        self._shown: tuple[Job | None, str, Sequence[JobSession] | None, str, str] | None = None
 
     def render(self) -> Text:
         """The whole text (what the lines are cut from)."""
@@ -123,8 +125,12 @@ class JobDetail(Widget):
         org_name: str = "",
         sessions: Sequence[JobSession] | None = None,
         error: str = "",
+        reason: str = "",
     ) -> None:
+        """`reason`: why the newest session failed (its log's first error line), shown whole under it."""
+        self._shown = (job, org_name, sessions, error, reason)
         if job is None:
+            self._fit(0)
             self.update(Text("No job under the cursor.", style="dim"))
             return
         now = self._clock()
@@ -160,23 +166,54 @@ class JobDetail(Widget):
             text.append("sessions: loading...", style="dim")
         elif not sessions:
             text.append("sessions: none", style="dim")
-        for session in sessions or ():
-            text.append(f"{format_when(session.creation_time, zone=zone)}  ", style="dim")
-            # Padding goes at the end of the part before it, never at the start of the next one.
-            status = f"{session.status or '-':<9}"
-            progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %
-            if progress:
-                status += " " * (1 + max(0, 6 - len(str(session.progress))))
-            elif session.details:
-                status += "  "
-            text.append_text(safe_text(status, style=status_style(session.status)))
-            if progress:
-                text.append(progress + ("  " if session.details else ""))
-            if session.details:
-                text.append_text(safe_text(session.details))
-            text.append("\n")
+        reason_lines = self._wrapped(reason) if reason and sessions else []
+        for index, session in enumerate(sessions or ()):
+            _session_line(text, session, zone)
+            if index == 0:  # why the newest session failed, right under it
+                for row in reason_lines:
+                    text.append_text(row)
+                    text.append("\n")
         text.rstrip()
+        self._fit(3 + len(reason_lines) if reason_lines else 0)
         self.update(text)
+
+    def _wrapped(self, reason: str) -> list[Text]:
+        """The reason in lines of the pane's width (the whole of it: it says why a backup failed)."""
+        width = self.size.width or 80
+        whole = safe_text(reason, style="red")
+        whole.no_wrap = False
+        return list(whole.wrap(self.app.console, width, overflow="fold"))
+
+    def _fit(self, rows: int) -> None:
+        """Grow past the stylesheet's height while `rows` lines must show whole; back after."""
+        base = self.styles.base.height
+        extra = self.styles.gutter.height
+        if rows and base is not None and base.is_cells and rows + extra > base.value:
+            self.styles.height = rows + extra
+        elif self.styles.inline.height is not None:
+            self.styles.height = None
+
+    def on_resize(self) -> None:
+        if self._shown is not None and self._shown[4]:  # a reason is wrapped to the width
+            self.show(*self._shown)
+
+
+def _session_line(text: Text, session: JobSession, zone: tzinfo | None) -> None:
+    """Append `start  status  N items  details` and a line break."""
+    text.append(f"{format_when(session.creation_time, zone=zone)}  ", style="dim")
+    # Padding goes at the end of the part before it, never at the start of the next one.
+    status = f"{session.status or '-':<9}"
+    progress = "" if session.progress is None else f"{session.progress} items"  # objects, not %
+    if progress:
+        status += " " * (1 + max(0, 6 - len(str(session.progress))))
+    elif session.details:
+        status += "  "
+    text.append_text(safe_text(status, style=status_style(session.status)))
+    if progress:
+        text.append(progress + ("  " if session.details else ""))
+    if session.details:
+        text.append_text(safe_text(session.details))
+    text.append("\n")
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
