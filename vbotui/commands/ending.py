@@ -1,17 +1,19 @@
 """How a one-shot command ends when its reader or its operator goes away.
 
-A closed pipe (`vbotui jobs | head -1`): nothing is shown and no traceback; a read stops and exits 0,
-an action goes on to its outcome (its request was sent) and exits with that outcome's code. The
-same for stderr (`2>&1 | head`): what cannot be written is dropped.
+A closed pipe (`vbotui jobs | head -1`) or a hung-up terminal: nothing is shown and no
+traceback; a read stops and exits 0, an action goes on to its outcome (its request was sent) and
+exits with that outcome's code. The same for stderr (`2>&1 | head`): what cannot be written is
+dropped.
 
-A signal (SIGINT, SIGTERM): nothing new is sent, each action in flight is written to the audit log
+A signal (SIGHUP, SIGINT, SIGTERM): nothing new is sent, each action in flight is written to the audit log
 as "outcome unknown" (its task is cancelled; the operations layer writes the record), and the exit
-code says what happened: 4 when an outcome is unknown, else 128 + the signal (130, 143).
+code says what happened: 4 when an outcome is unknown, else 128 + the signal (129, 130, 143).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import sys
@@ -24,7 +26,12 @@ from vbotui.operations import UNKNOWN, ServerOperations
 
 from .exits import EXIT_UNKNOWN, signal_exit_code
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGTERM)
+
+
+def _reader_gone(error: OSError) -> bool:
+    """EPIPE: the pipe's reader went away; EIO: the terminal hung up (the SSH link dropped)."""
+    return isinstance(error, BrokenPipeError) or error.errno == errno.EIO
 
 
 class OutputClosed(Exception):
@@ -47,7 +54,9 @@ class QuietStream:
         if not self.pipe_closed:
             try:
                 return self._stream.write(text)
-            except BrokenPipeError:
+            except OSError as error:
+                if not _reader_gone(error):
+                    raise
                 self._closed()
         return len(text)
 
@@ -55,7 +64,9 @@ class QuietStream:
         if not self.pipe_closed:
             try:
                 self._stream.flush()
-            except BrokenPipeError:
+            except OSError as error:
+                if not _reader_gone(error):
+                    raise
                 self._closed()
 
     def _closed(self) -> None:

@@ -6,8 +6,8 @@
    --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
 3  cannot sign in or reach the server, or its certificate refused
 4  at least one outcome unknown (the request may have reached the server): wins over 1;
-   also a command stopped by SIGINT or SIGTERM while an action was in flight
-130, 143  stopped by SIGINT, SIGTERM (128 + the signal) while no action was in flight
+   also a command stopped by SIGHUP, SIGINT or SIGTERM while an action was in flight
+129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal) while no action was in flight
 
 The app (the TUI) ends with 129, 130, 143 on SIGHUP (or its terminal gone), SIGINT, SIGTERM.
 """
