@@ -12,6 +12,8 @@ import errno
 import io
 import json
 import os
+import pty
+import select
 import signal
 import stat
 import subprocess
@@ -287,3 +289,42 @@ def test_a_signal_during_a_read_exits_128_plus_the_signal(server: Server, signum
     assert exit_code == code, err
     assert "no action was in flight" in err and _quiet(err), err
     assert server.audit == []
+
+
+def test_ctrl_c_at_the_password_prompt_ends_the_command_at_once(server: Server) -> None:
+    """The prompt blocks the loop, which cannot hear the signal: the prompt itself must."""
+    env = server.env(password=None)
+    args = [sys.executable, "-m", "vbotui.cli", "jobs", "--server", server.url, "--user", "admin"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command on a terminal, so that it asks for the password
+        os.execvpe(args[0], args, env)
+    seen = bytearray()
+    status: int | None = None
+    try:
+
+        def prompt() -> bytes:
+            if select.select([fd], [], [], 0.05)[0]:
+                seen.extend(os.read(fd, 65536))
+            return bytes(seen)
+
+        wait_for(prompt, lambda text: b"Password for admin" in text, "the password prompt", limit_s=60)
+        os.write(fd, b"\x03")  # ctrl+c: the terminal sends SIGINT
+        _, status = wait_for(
+            lambda: os.waitpid(pid, os.WNOHANG), lambda done: done[0] == pid, "the command to end", limit_s=30
+        )
+        while select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen.extend(chunk)
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 130, status
+    assert b"stopped by SIGINT: no action was in flight" in seen and b"Traceback" not in seen
+    assert not [r for r in server.sim.requests if r.path.endswith("/token")]  # no password was sent

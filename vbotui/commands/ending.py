@@ -132,16 +132,20 @@ def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
 
 @contextmanager
 def stop_signals() -> Iterator[None]:
-    """Before the loop runs (flags, password prompt): SIGINT and SIGTERM raise Stopped (nothing
-    has been sent yet). The previous handlers come back after."""
-    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _raise_stopped)
+    """Where nothing has been sent yet and the loop cannot hear a signal (before it runs, or while
+    a prompt blocks it): SIGHUP, SIGINT and SIGTERM raise Stopped. The previous handlers (the
+    loop's, during a prompt) come back after."""
+    saved: dict[int, Any] = {}
+    try:
+        for signum in STOP_SIGNALS:
+            saved[signum] = signal.signal(signum, _raise_stopped)
+    except ValueError:  # not the main thread: signals stay as they are
+        pass
     try:
         yield
     finally:
-        for signum, handler in saved.items():
-            signal.signal(signum, handler)
+        for stopped, handler in saved.items():
+            signal.signal(stopped, handler)
 
 
 class SignalStop:

@@ -35,6 +35,7 @@ from vbotui.tls import (
     normalize_fingerprint,
 )
 
+from .ending import stop_signals
 from .exits import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
 
 MAX_TRUST_ROUNDS = 3
@@ -57,13 +58,17 @@ class Terminal:
         self.stderr.write(text + "\n")
         self.stderr.flush()
 
+    # A prompt blocks the loop, which then cannot hear ctrl+c: while it waits, a signal ends the
+    # command at once (nothing has been sent).
     def ask(self, question: str) -> str:
         self.stderr.write(question)
         self.stderr.flush()
-        return self.stdin.readline().strip()
+        with stop_signals():
+            return self.stdin.readline().strip()
 
     def password(self, prompt: str) -> str:
-        return getpass.getpass(prompt, stream=self.stderr)
+        with stop_signals():
+            return getpass.getpass(prompt, stream=self.stderr)
 
 
 def read_password_file(path: str) -> Secret:
