@@ -40,10 +40,14 @@ class CompactDriver(LinuxDriver):
         super().start_application_mode()  # type: ignore[no-untyped-call]
 
     def write(self, data: str) -> None:
+        self._send(self._compact(data))
+
+    def _send(self, text: str) -> None:
+        """Textual's write (a put on the writer's queue), but never for ever."""
         writer = self._writer_thread
         if self.terminal_gone or writer is None or not writer.is_alive():
             return  # nobody would read it, or nothing drains the queue: dropped
-        self._enqueue(writer, self._compact(data))
+        self._enqueue(writer, text)
 
     def _enqueue(self, writer: WriterThread, item: str | None) -> bool:
         """Put `item` on the writer's queue, waiting while it is full only as long as the writer is
