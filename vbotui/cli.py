@@ -23,7 +23,7 @@ import httpx
 
 from vbotui import __version__, debuglog
 from vbotui.api.client import VboClient
-from vbotui.commands import EXIT_UNREACHABLE, find_command, run_command
+from vbotui.commands import EXIT_UNREACHABLE, EXIT_USAGE, find_command, run_command
 from vbotui.config import (
     API_VERSIONS,
     DEFAULT_REFRESH_S,
@@ -44,7 +44,6 @@ from vbotui.config import (
 )
 
 DEMO_BASE_URL = "http://demo.vbotui.invalid"
-EXIT_FAILED = 2
 
 
 def _add_server_options(parser: argparse.ArgumentParser, *, full: bool) -> None:
@@ -168,18 +167,22 @@ def demo_client(jobs: int, api: str, latency_ms: float) -> tuple[VboClient, str,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from vbotui.commands.ending import quiet_output
+
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["logout"]:
-        return logout_main(argv[1:])
+        with quiet_output(stop_reads=False):  # `| head`: no traceback (logout's request was sent)
+            return logout_main(argv[1:])
     command = find_command(argv)  # one-shot commands: the selection flags may come before them
     if command is not None:
         return run_command(argv[command], argv[:command] + argv[command + 1 :])
-    args = build_parser().parse_args(argv)
+    with quiet_output(stop_reads=False):  # `vbotui --help | head -1`
+        args = build_parser().parse_args(argv)
     try:
         check_command_line(profile_flags(args))
     except ConfigError as error:
         print(f"vbotui: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
     textual_defaults(os.environ)  # before Textual reads its constants
     if args.debug:
         debuglog.configure()
@@ -299,7 +302,7 @@ def logout_main(argv: Sequence[str]) -> int:
     args = build_logout_parser().parse_args(argv)
     if args.user and not args.server:
         print("vbotui logout: --user goes with --server", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
     loaded = load_config()
     for error in loaded.errors:
         print(f"vbotui logout: warning: {error}", file=sys.stderr)
@@ -308,7 +311,7 @@ def logout_main(argv: Sequence[str]) -> int:
         profile = resolve_profile(profile_flags(args), loaded)
     except ConfigError as error:
         print(f"vbotui logout: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
     try:
         return asyncio.run(_logout(profile))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback holding a token

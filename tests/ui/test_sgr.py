@@ -138,7 +138,7 @@ def test_after_a_suspend_the_first_style_starts_from_a_reset(monkeypatch: pytest
     # written is a whole one, not a change from the pen before the suspend.
     written: list[str] = []
     monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
-    monkeypatch.setattr(LinuxDriver, "write", lambda self, data: written.append(data))
+    monkeypatch.setattr(CompactDriver, "_send", lambda self, data: written.append(data))
     driver = CompactDriver.__new__(CompactDriver)
     driver._compact = SgrCompactor()
     driver.write("\x1b[1mbold left on")

@@ -5,7 +5,11 @@
 2  usage, or nothing sent because of a local rule (bad flag or value, unknown or ambiguous job,
    --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
 3  cannot sign in or reach the server, or its certificate refused
-4  at least one outcome unknown (the request may have reached the server): wins over 1
+4  at least one outcome unknown (the request may have reached the server): wins over 1;
+   also a command stopped by SIGHUP, SIGINT or SIGTERM while an action was in flight
+129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal) while no action was in flight
+
+The app (the TUI) ends with 129, 130, 143 on SIGHUP (or its terminal gone), SIGINT, SIGTERM.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 EXIT_UNKNOWN = 4
+
+
+def signal_exit_code(signum: int) -> int:
+    """128 + the signal, as a shell reports a process the signal ended: 129 HUP, 130 INT, 143 TERM."""
+    return 128 + signum
 
 
 class CommandError(Exception):

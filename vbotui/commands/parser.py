@@ -16,7 +16,9 @@ EXIT_CODES = """exit codes:
   2  usage, or nothing sent because of a local rule (bad flag or value, unknown or ambiguous job,
      --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
   3  cannot sign in or reach the server, or its certificate refused
-  4  at least one outcome unknown (the request may have reached the server; check before retrying)"""
+  4  at least one outcome unknown (the request may have reached the server; check before retrying),
+     also when stopped by SIGHUP, SIGINT or SIGTERM with an action in flight
+  129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM with no action in flight"""
 
 DESCRIPTIONS = {
     "jobs": "List the jobs (the TUI's filter grammar: words, status:, org:, enabled:, name:, a leading !).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from datetime import datetime, timezone
 
@@ -20,7 +21,8 @@ from vbotui.textclean import clean
 from vbotui.timeparse import TimeParseError, parse_point_in_time, system_local_zone
 
 from .context import ALWAYS_CONFIRMED, Context, Plan
-from .exits import EXIT_FAILED, EXIT_UNKNOWN, EXIT_USAGE, CommandError
+from .ending import OutputClosed, SignalStop, Stopped, quiet_output, stop_signals
+from .exits import EXIT_OK, EXIT_USAGE, CommandError
 from .output import Printer
 from .parser import ACTION_COMMANDS, build_command_parser
 from .signin import Terminal, read_password_file, read_password_stdin, sign_in
@@ -107,19 +109,34 @@ def prepare(command: str, args: argparse.Namespace) -> Plan:
 
 
 def main(command: str, argv: list[str]) -> int:
-    args = build_command_parser(command).parse_intermixed_args(argv)  # usage: SystemExit(2)
-    try:
-        plan = prepare(command, args)
-        return asyncio.run(_run(plan))
-    except CommandError as error:
-        print(f"vbotui {command}: {error.message}", file=sys.stderr)
-        return error.code
-    except KeyboardInterrupt:
-        print(f"vbotui {command}: interrupted", file=sys.stderr)
-        return EXIT_UNKNOWN if is_action(command) else EXIT_FAILED
+    with quiet_output(stop_reads=not is_action(command)), stop_signals():
+        try:
+            args = build_command_parser(command).parse_intermixed_args(argv)  # usage: SystemExit(2)
+            plan = prepare(command, args)
+            return asyncio.run(_run(plan))
+        except CommandError as error:
+            print(f"vbotui {command}: {error.message}", file=sys.stderr)
+            return error.code
+        except OutputClosed:  # a read whose reader went away (`| head`): nothing more to do
+            return EXIT_OK
+        except (Stopped, KeyboardInterrupt) as stop:
+            stopped = stop if isinstance(stop, Stopped) else Stopped(signal.SIGINT)
+            print(f"vbotui {command}: {stopped.describe()}", file=sys.stderr)
+            return stopped.code
 
 
 async def _run(plan: Plan) -> int:
+    stop = SignalStop()  # SIGINT, SIGTERM: nothing new sent, what is in flight audited as unknown
+    try:
+        return await _signed_in_run(plan, stop)
+    except asyncio.CancelledError:
+        stopped = stop.stopped()
+        if stopped is None:
+            raise
+        raise stopped from None
+
+
+async def _signed_in_run(plan: Plan, stop: SignalStop) -> int:
     profile = plan.profile
     signed = await sign_in(
         profile, fingerprint=plan.args.fingerprint, password=plan.password, terminal=plan.terminal
@@ -131,6 +148,7 @@ async def _run(plan: Plan) -> int:
             client, ActivityLog(), label=profile.name, read_only=profile.read_only, audit=audit
         )
         ops.activity.subscribe(_warn_about_answers)
+        stop.ops = ops
         ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=profile.utc))
         return await COMMANDS[plan.command](ctx)
     finally:

@@ -35,6 +35,7 @@ from vbotui.tls import (
     normalize_fingerprint,
 )
 
+from .ending import stop_signals
 from .exits import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
 
 MAX_TRUST_ROUNDS = 3
@@ -57,20 +58,27 @@ class Terminal:
         self.stderr.write(text + "\n")
         self.stderr.flush()
 
+    # A prompt blocks the loop, which then cannot hear ctrl+c: while it waits, a signal ends the
+    # command at once (nothing has been sent).
     def ask(self, question: str) -> str:
         self.stderr.write(question)
         self.stderr.flush()
-        return self.stdin.readline().strip()
+        with stop_signals():
+            return self.stdin.readline().strip()
 
     def password(self, prompt: str) -> str:
-        return getpass.getpass(prompt, stream=self.stderr)
+        with stop_signals():
+            return getpass.getpass(prompt, stream=self.stderr)
 
 
 def read_password_file(path: str) -> Secret:
     """The password in `path` (one trailing newline dropped); CommandError(2) unless the file is
-    a regular file of this user's with no access for group or others."""
+    a regular file of this user's with no access for group or others, and holds a password."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: opening a FIFO waits for a writer (for ever) without it; O_NOFOLLOW: the
+        # mode checked is the file's own, not a link's target chosen by someone else.
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags)
     except OSError as error:
         raise CommandError(EXIT_USAGE, f"--password-file {path}: {error.strerror or error}") from None
     try:
@@ -86,13 +94,20 @@ def read_password_file(path: str) -> Secret:
                 + ": refused (it must be yours and 0600: chmod 600 it)",
             )
         with os.fdopen(fd, "r", encoding="utf-8", closefd=False) as file:
-            return Secret(_one_line(file.read()))
+            return _not_empty(_one_line(file.read()), f"--password-file {path}")
     finally:
         os.close(fd)
 
 
 def read_password_stdin(stdin: IO[str]) -> Secret:
-    return Secret(_one_line(stdin.read()))
+    return _not_empty(_one_line(stdin.read()), "--password-stdin")
+
+
+def _not_empty(password: str, source: str) -> Secret:
+    """An empty password is a mistake (an empty file, a variable not set): refused before sending."""
+    if not password:
+        raise CommandError(EXIT_USAGE, f"{source}: the password is empty: nothing sent")
+    return Secret(password)
 
 
 def _one_line(text: str) -> str:

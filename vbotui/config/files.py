@@ -48,6 +48,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         return LoadedConfig(path, {}, [ConfigError(f"TOML syntax error: {exc}", path=path, line=line)])
+    except RecursionError:  # the reader recurses once per nesting level: a hostile file ends it
+        nested = "TOML nested too deeply to read (arrays or inline tables inside each other)"
+        return LoadedConfig(path, {}, [ConfigError(nested, path=path)])
 
     result = LoadedConfig(path, {}, [])
     locate = _Locator(text)
@@ -229,7 +232,7 @@ def save_profile(profile: Profile, path: Path | None = None, env: Mapping[str, s
     try:
         tables = tomllib.loads(old + separator + addition)["profiles"]
         reread = _profile_from_table(profile.name, tables[profile.name])
-    except (tomllib.TOMLDecodeError, ConfigError, KeyError, TypeError):
+    except (tomllib.TOMLDecodeError, RecursionError, ConfigError, KeyError, TypeError):
         return False  # e.g. the file defines `profiles` inline: appending a table would break it
     if _saved_fields(reread) != _saved_fields(profile):
         return False

@@ -30,6 +30,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from vbotui.api.client import VboClient
+from vbotui.commands.exits import signal_exit_code
 from vbotui.config import Profile
 from vbotui.debuglog import redact
 from vbotui.operations import (
@@ -51,6 +52,7 @@ from .driver import CompactDriver, terminal_hung_up
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
+from .stop_signals import ShutdownWatchdog, StopSignals
 
 if TYPE_CHECKING:  # the sign-in flow (keyring, sign-in screens) is imported when it is used
     from .signin_flow import SignInFlow, SignInSetup
@@ -108,6 +110,7 @@ class VboApp(App[None]):
         self.refresh_s = max(refresh_s, 2.0)
         self.mouse = mouse
         self._terminal_check: Timer | None = None  # is the terminal still there (Linux, a real one)
+        self._stop_signals: StopSignals | None = None
         self.clock: Clock = clock or utc_now
         self.activity = ActivityLog(self.clock, monotonic)
         self.flow: SignInFlow | None = None
@@ -188,11 +191,14 @@ class VboApp(App[None]):
             # 16 colours (TERM=xterm, screen): the terminal's own colours, not the nearest of 16
             # to a truecolor theme (which made a warning bright red and a failure magenta).
             self.theme = "ansi-dark"
-        # The SSH link dropped (or the terminal closed): stop sending, account for what was sent.
-        try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        except (NotImplementedError, RuntimeError, ValueError):  # no signals here (a test's thread)
-            pass
+        # SIGHUP (the SSH link dropped), SIGINT, SIGTERM: stop sending, account for what was sent,
+        # end. Only on a real terminal: a test's headless app must not take the test run's signals.
+        if not self.is_headless:
+            self._stop_signals = StopSignals(
+                asyncio.get_running_loop(), self._stop_signal, self._stop_signal_at_once, ShutdownWatchdog()
+            )
+            if not self._stop_signals.install():
+                self._stop_signals = None
         # macOS's poll() does not work on terminals: the check is Linux's (where jump hosts are).
         stdin = sys.__stdin__
         if not self.is_headless and sys.platform.startswith("linux") and stdin is not None and stdin.isatty():
@@ -301,15 +307,47 @@ class VboApp(App[None]):
                 self._terminal_check.stop()
             self.hang_up()
 
+    def _stop_signal_at_once(self, signum: int) -> None:
+        """In the signal handler itself: a hang-up means nothing may wait on the terminal any more."""
+        if signum == signal.SIGHUP:
+            self._terminal_gone()
+
+    def _stop_signal(self, signum: int) -> None:
+        if signum == signal.SIGHUP:
+            self.hang_up()
+        else:
+            self.stop_sending(signal_exit_code(signum))  # 130 SIGINT, 143 SIGTERM: the terminal is restored
+
+    def _terminal_gone(self) -> None:
+        driver = self._driver
+        if isinstance(driver, CompactDriver):
+            driver.terminal_gone = True
+
     def hang_up(self) -> None:
+        """The terminal is gone: nothing more is written to it; then as stop_sending, with 129."""
+        self._terminal_gone()
+        self.stop_sending(signal_exit_code(signal.SIGHUP))
+
+    def stop_sending(self, code: int) -> None:
         """No new request leaves; each action in flight is cancelled, which writes it to the audit log
-        as "outcome unknown" (the operations layer does); then the app ends."""
+        as "outcome unknown" (the operations layer does); then the app ends with `code`, within the
+        watchdog's bound even if the terminal cannot be closed."""
         if self.ops is not None:
             self.ops.close()
         for worker in self.workers:
             if worker.group == "action":
                 worker.cancel()
-        self.exit(return_code=129)  # 128 + SIGHUP, as a shell reports it
+        if self._stop_signals is not None:
+            self._stop_signals.watchdog.arm(code)
+        self.exit(return_code=code)
+
+    async def run_async(self, **kwargs: Any) -> None:
+        try:
+            return await super().run_async(**kwargs)
+        finally:
+            if self._stop_signals is not None:  # the app has ended: the shell's handlers again
+                self._stop_signals.restore()
+                self._stop_signals = None
 
     async def aclose(self) -> None:
         """Close the session the app opened (the caller closes a client it passed in)."""
