@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vbotui.api import Job, JobSession, Organization, RestoreSession, UnreadableAnswer, VboClient, VboError
-from vbotui.api.models import parse_time
+from vbotui.api.models import ActionResult, parse_time
 
 MODELS = (Job, JobSession, Organization, RestoreSession)
 
@@ -110,6 +110,9 @@ def test_timestamps_at_the_edges_of_the_calendar_are_none_not_an_overflow():
 # ----- through the client: any JSON body where a collection or an object is expected ----------
 
 
+LISTED = {"list_jobs": Job, "list_organizations": Organization, "list_restore_sessions": RestoreSession}
+
+
 def ask(call: str, body: object) -> None:
     content = json.dumps(body).encode()
 
@@ -124,13 +127,15 @@ def ask(call: str, body: object) -> None:
             await client.sign_in("admin", "pw")
             try:
                 if call == "get_job":
-                    await client.get_job("j")
+                    assert isinstance(await client.get_job("j"), Job)
                 elif call == "job_sessions":
-                    await client.job_sessions("j")
+                    assert all(isinstance(s, JobSession) for s in await client.job_sessions("j"))
                 elif call == "start":
-                    await client.job_action("j", "start")
+                    assert isinstance(await client.job_action("j", "start"), ActionResult)
                 else:
-                    await getattr(client, call)()
+                    found = await getattr(client, call)()
+                    assert isinstance(found, list)
+                    assert all(isinstance(item, LISTED[call]) for item in found)
             except VboError:
                 pass
 

@@ -150,7 +150,9 @@ def flip(digest: bytes, index: int) -> str:
 
 
 def test_the_pin_check_accepts_exactly_the_pinned_fingerprint():
-    _check_pin(FakeTls(DER, format_fingerprint(REAL)))  # type: ignore[arg-type]
+    fake = FakeTls(DER, format_fingerprint(REAL))
+    _check_pin(fake)  # type: ignore[arg-type]
+    assert fake.context.last_mismatch is None
 
 
 @pytest.mark.parametrize("index", [0, 15, 16, 24, 31], ids=lambda i: f"byte{i}")

@@ -126,6 +126,7 @@ async def test_ca_file_mode_trusts_the_certificate_in_the_file(sim, certs):
         # The certificate names 127.0.0.1, so the hostname check passes too.
         async with VboClient(f"https://127.0.0.1:{port}", "v8", verify=context) as client:
             await client.sign_in("admin", "secret")
+            assert {job.id for job in await client.list_jobs()} == set(sim.jobs)
 
 
 async def test_ca_file_mode_refuses_a_server_the_file_does_not_vouch_for(sim, certs):

@@ -128,9 +128,11 @@ near_misses = st.from_regex(
 @given(near_misses, st.sampled_from(ZONES))
 def test_near_misses_give_a_value_or_time_parse_error(text: str, zone: tzinfo) -> None:
     try:
-        parse(text, zone)
-    except TimeParseError:
-        pass
+        result = parse(text, zone)
+    except TimeParseError as err:
+        assert str(err)
+    else:
+        assert result.value.tzinfo is not None and result.value.utcoffset() == timedelta(0)
 
 
 datetimes = st.datetimes(min_value=datetime(1901, 1, 2), max_value=datetime(9998, 12, 30))

@@ -59,7 +59,11 @@ async def test_a_hang_up_mid_bulk_sends_nothing_new_and_audits_the_sent_as_unkno
         await task
     except asyncio.CancelledError:
         pass
-    await asyncio.sleep(0.6)  # time enough for any further request to have left
+    # Two later actions, each held as long as the cut ones and answered one after the other: a start
+    # the bulk still had queued would have left when the first held answers came in, before these.
+    for _ in range(2):
+        await world.ops.jobs.run_one("disable", jobs[-1])
+    assert len(posts(sim, "disable")) == 2
     assert len(posts(sim, "start")) == 8  # the bound's worth, nothing after the hang-up
     records = [r for r in world.audit() if r["action"] == "start"]
     assert len(records) == 8 and all(r["outcome"] == UNKNOWN for r in records)

@@ -87,10 +87,13 @@ async def test_a_wrong_password_is_not_retried(sim: Simulator, tmp_path: Path) -
     sim.add_fault("400@POST:/v8/token")
     app = new_app(setup_on(line, tmp_path, lab_profile()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, SignInScreen) and not app.screen.busy, "asking"
-        )
-        await pilot.pause(0.5)
+        # A try that is to be repeated shows its countdown at once; a refusal is said and left there.
+        def refusal() -> str:
+            screen = app.screen
+            return screen.message if isinstance(screen, SignInScreen) and not screen.busy else ""
+
+        await wait_until(pilot, lambda: "refused" in refusal(), "the refusal shown")
+        assert refusal() == "VBOTUI_PASSWORD was refused: 400 Simulated error 400."
         assert "Trying again" not in error_line(pilot)
     assert len(grants(sim)) == 1
 

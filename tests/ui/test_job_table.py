@@ -80,8 +80,10 @@ async def test_table_is_filled_once_at_start(
     app = await make_app()
     async with app.run_test(size=size) as pilot:
         screen = await loaded(pilot)
-        await pilot.pause(0.1)
-        assert screen.jobs.row_count == len(sim.jobs)
+        # The later of the two events: the table has its size (the first resize is behind us).
+        await wait_until(
+            pilot, lambda: screen.jobs.size.height > 0 and screen.jobs.row_count == len(sim.jobs), "the table"
+        )
         assert len(added) == len(sim.jobs), "every job indexed once"
         assert sorted(added) == sorted(sim.jobs)
 

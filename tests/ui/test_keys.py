@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from vbotui.sim import Simulator
@@ -300,7 +300,12 @@ async def test_palette_jumps_to_a_job_by_name(make_app: AppFactory, sim: Simulat
         await pilot.press("colon")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
         await pilot.press(*"palette target")
-        await pilot.pause(0.3)
+
+        def first_found() -> str:
+            found = app.screen.query_one(CommandList)
+            return str(found.get_option_at_index(0).prompt) if found.option_count else ""
+
+        await wait_until(pilot, lambda: target.name in first_found(), "the job found")
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.jobs.cursor_job_id == target.id, "jump")
 

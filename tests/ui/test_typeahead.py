@@ -107,8 +107,13 @@ async def test_filter_enter_then_mark_and_start_acts_on_the_filtered_jobs(
         failed = {j.id for j in sim.jobs.values() if j.last_status == "Failed"}
         assert 1 < len(failed) < len(sim.jobs)
         burst(app, *typed("/status:failed"), "enter", *typed("*sy"))
-        await wait_until(pilot, lambda: len(posts(sim, "start")) >= len(failed), "the starts")
-        await pilot.pause(0.2)
+        # The bulk claims all its jobs at once and frees them when the last answer is in: then every
+        # start it was going to send has been sent.
+        await wait_until(
+            pilot,
+            lambda: len(posts(sim, "start")) >= len(failed) and not screen.ops.jobs.in_flight,
+            "the bulk's answers",
+        )
         assert screen.query_one("#filter", Input).value == "status:failed"
         started = {path.split("/")[-2] for path in posts(sim, "start")}
         assert started == failed  # every failed job, and only those

@@ -36,10 +36,16 @@ _REFUSED_MODULES = ("keyrings.cryptfile", "keyrings.alt", "keyrings.efile")
 # A class name saying it keeps secrets in a file of its own, in any package.
 _REFUSED_NAME_PARTS = ("plaintext", "encrypted", "cryptfile", "file")
 
+# The same line as the README's (a test compares them). `sh` is dash on Debian and Ubuntu and busybox
+# on Alpine, whose `read` has no `-s`; bash may not be installed at all. `stty -echo` hides the typed
+# password in every POSIX shell, and the prompt says the next thing typed goes to the keyring.
+KEYRING_SESSION_COMMAND = (
+    'dbus-run-session -- sh -c \'printf "Keyring password: "; stty -echo; read -r P; stty echo; echo; '
+    'printf %s "$P" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec vbotui\''
+)
 HEADLESS_KEYRING_HINT = (
     "to keep it across runs on a headless host, start vbotui inside a keyring session: "
-    'dbus-run-session -- sh -c \'read -rs P; printf %s "$P" | '
-    "gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec vbotui'"
+    + KEYRING_SESSION_COMMAND
 )
 
 T = TypeVar("T")
