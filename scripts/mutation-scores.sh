@@ -22,9 +22,9 @@ TABLE='
 vbotui/filtering.py|tests/ui/test_filter*.py tests/ui/test_virtual_job_table.py tests/commands/test_*filter*.py
 vbotui/commands/records.py|tests/commands tests/ui/test_operator_ux.py
 vbotui/commands/signin.py|tests/commands tests/signin/test_cli.py
-vbotui/config/urls.py|tests/auth/test_config*.py tests/auth/test_connections.py tests/auth/test_*url*.py
+vbotui/config/urls.py|tests/auth/test_config*.py tests/auth/test_connections.py tests/auth/test_*url*.py tests/auth/test_plain_http*.py
 vbotui/operations/server.py|tests/operations
-vbotui/keymap.py|tests/ui/test_keymap*.py
+vbotui/keymap.py|tests/ui/test_keymap*.py tests/ui/test_footer.py
 vbotui/ui/export.py|tests/ui/test_keymap.py tests/ui/test_operator_ux.py tests/ui/test_*export*.py
 '
 # Always left out of a selection: the wheel build, and the flows run from a temp folder where
