@@ -19,7 +19,7 @@ from vbotui.timeparse import TimeParseError, parse_point_in_time, system_local_z
 from .context import ALWAYS_CONFIRMED, Context, Plan
 from .exits import EXIT_FAILED, EXIT_UNKNOWN, EXIT_USAGE, CommandError
 from .output import Printer
-from .parser import ACTION_COMMANDS, build_command_parser
+from .parser import ACTION_COMMANDS, parse_command_args
 from .signin import Terminal, read_password_file, read_password_stdin, sign_in
 from .verbs import COMMANDS
 
@@ -104,7 +104,7 @@ def prepare(command: str, args: argparse.Namespace) -> Plan:
 
 
 def main(command: str, argv: list[str]) -> int:
-    args = build_command_parser(command).parse_intermixed_args(argv)  # usage: SystemExit(2)
+    args = parse_command_args(command, argv)  # usage: SystemExit(2)
     try:
         plan = prepare(command, args)
         return asyncio.run(_run(plan))
@@ -119,7 +119,11 @@ def main(command: str, argv: list[str]) -> int:
 async def _run(plan: Plan) -> int:
     profile = plan.profile
     signed = await sign_in(
-        profile, fingerprint=plan.args.fingerprint, password=plan.password, terminal=plan.terminal
+        profile,
+        fingerprint=plan.args.fingerprint,
+        password=plan.password,
+        terminal=plan.terminal,
+        keyring_note=bool(plan.args.verbose) or plan.terminal.stderr.isatty(),
     )
     try:
         client = signed.client
@@ -127,7 +131,14 @@ async def _run(plan: Plan) -> int:
         ops = ServerOperations(
             client, ActivityLog(), label=profile.name, read_only=profile.read_only, audit=audit
         )
-        ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=profile.utc))
+        printer = Printer(
+            plan.args.output,
+            sys.stdout,
+            utc=profile.utc,
+            csv_raw=bool(getattr(plan.args, "csv_raw", False)),
+            label=f"vbotui {plan.command}",
+        )
+        ctx = Context(plan, ops, printer)
         return await COMMANDS[plan.command](ctx)
     finally:
         await signed.session.aclose()

@@ -48,6 +48,8 @@ class JobActions:
         self.ops = ops
         self.concurrency = concurrency
         self.in_flight: set[tuple[str, str]] = set()
+        # job id -> the session a done start made, where the answer names one (v8; v3-v7 do not).
+        self.started_sessions: dict[str, str] = {}
 
     def all_in_flight(self, action: str, jobs: Sequence[Job]) -> bool:
         return all((action, job.id) in self.in_flight for job in jobs)
@@ -91,6 +93,9 @@ class JobActions:
             )
         finally:
             self.in_flight.discard((action, job.id))
+        session = result.value.job_session if result.done else None
+        if session is not None and session.id:
+            self.started_sessions[job.id] = session.id
         outcome = result.outcome
         if reread and (outcome.kind == DONE or worth_rereading(outcome)):
             await self._reread(job, say_what=outcome.kind == UNKNOWN)
