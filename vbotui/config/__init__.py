@@ -13,6 +13,7 @@
     allow_plain_http = false              # http:// to a host other than loopback needs this
     utc = false                           # times in UTC, not local time (--utc, VBOTUI_UTC=1)
     accent = "red"                        # the header's profile badge colour (VBOTUI_ACCENT)
+    download_dir = "~/exports"            # where `w` writes (--download-dir, VBOTUI_DOWNLOAD_DIR first)
 
 The URL decides scheme, host, port and path. `--server URL` alone makes an ad-hoc profile keyed by
 scheme, host and port (`host:port` for https, `http://host:port` for http); a saved profile of
@@ -43,6 +44,7 @@ from .model import (
     ProfileFlags,
     UrlError,
     config_path,
+    download_folder,
     env_utc,
     parse_accent,
     parse_number,
@@ -68,6 +70,7 @@ __all__ = [
     "adhoc_profile_name",
     "check_plain_http",
     "config_path",
+    "download_folder",
     "ensure_private_dir",
     "env_utc",
     "is_loopback",

@@ -143,6 +143,7 @@ def _profile_from_table(name: str, table: Any) -> Profile:
         allow_plain_http=bool(typed("allow_plain_http", bool, "true or false")),
         utc=bool(typed("utc", bool, "true or false")),
         accent=accent,
+        download_dir=typed("download_dir", str, "a string") or None,
     )
 
 

@@ -43,6 +43,7 @@ PROFILE_KEYS = (
     "allow_plain_http",
     "utc",
     "accent",
+    "download_dir",
 )
 
 # `accent = "red"`: the header's profile badge. Names the 16-colour palette has, so the badge reads
@@ -99,6 +100,7 @@ class Profile:
     allow_plain_http: bool = False
     utc: bool = False  # times shown (and typed) in UTC instead of local time
     accent: str | None = None  # one of ACCENTS: the header's profile badge colour
+    download_dir: str | None = None  # where `w` writes (download_folder: flag and env come first)
     # Said once at start when this run's URL is not the saved one (e.g. --server over a profile).
     notice: str | None = field(default=None, compare=False)
 
@@ -152,6 +154,18 @@ def _api_version(value: str, source: str) -> str:
     if value not in API_VERSIONS:
         raise ConfigError(f"{source} must be one of {', '.join(API_VERSIONS)}, not {value!r}")
     return value
+
+
+def download_folder(
+    flag: str | None, profile_dir: str | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """Where vbotui writes what the operator asks for (the `w` export): --download-dir, then
+    VBOTUI_DOWNLOAD_DIR, then the profile's download_dir, else the user's Downloads folder."""
+    env = os.environ if env is None else env
+    chosen = flag or env.get("VBOTUI_DOWNLOAD_DIR") or profile_dir
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path(platformdirs.user_downloads_dir())
 
 
 def env_utc(env: Mapping[str, str] | None = None) -> bool:

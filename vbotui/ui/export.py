@@ -1,16 +1,20 @@
 """Export the jobs the filter shows (`w`, or the palette): the fields of `vbotui jobs --output`.
 
-The dialog asks for a path; `.json` writes one JSON document, anything else CSV, both through
-`vbotui.commands.output` with the records of `vbotui.commands.records` (the same fields, names and
-values as the one-shot command). The file is created 0600 (job names are the customer's), never
-over an existing one.
+The dialog asks for a path, prefilled with `<download folder>/vbotui-jobs-<profile>-<time>.csv`
+(config.download_folder); `.json` writes one JSON document, anything else CSV (cells a spreadsheet
+would take for a formula start with '), both through `vbotui.commands.output` with the records of
+`vbotui.commands.records` (the same fields, names and values as the one-shot command). The file is
+created 0600 (job names are the customer's) with O_EXCL: never over an existing file, never
+through a symbolic link (a dangling one included); a missing folder is made 0700.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +28,7 @@ from textual.widgets import Input, Static
 from vbotui.api.models import Job
 from vbotui.commands.output import write_csv, write_json
 from vbotui.commands.records import JOB_FIELDS, job_fields
+from vbotui.privatefiles import ensure_private_dir
 
 from .actions import bindings_for
 from .safe_text import clean
@@ -32,6 +37,12 @@ from .typeahead import TypeaheadInput
 
 def export_format(path: Path) -> str:
     return "json" if path.suffix.lower() == ".json" else "csv"
+
+
+def export_path(folder: Path, profile: str, when: datetime) -> Path:
+    """`<folder>/vbotui-jobs-<profile>-<YYYYmmdd-HHMM>.csv`; the profile's name made a file name."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", profile).strip("._") or "vbotui"
+    return folder / f"vbotui-jobs-{name}-{when.astimezone().strftime('%Y%m%d-%H%M')}.csv"
 
 
 def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path) -> str:
@@ -43,10 +54,21 @@ def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path)
         write_json(records, out)
     else:
         write_csv(records, JOB_FIELDS, out)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-        file.write(out.getvalue())
+    ensure_private_dir(path.parent)
+    # O_EXCL: fails on any existing name, a symbolic link too (it is never followed).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(out.getvalue())
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours (O_EXCL): no half-written export stays behind
+        raise
     return kind
+
+
+def export_done(count: int, path: Path, kind: str) -> str:
+    """The line that says where the export is: the whole path."""
+    return f"{count} {'job' if count == 1 else 'jobs'} written to {path.absolute()} ({kind})"
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -63,7 +85,7 @@ class ExportDialog(ModalScreen[Path | None]):
         with Vertical(id="export-dialog"):
             yield Static(Text(f"Export the {self.count} jobs the filter shows", style="bold"))
             yield Static("File (.json: JSON, anything else: CSV; the fields of vbotui jobs --output):")
-            yield TypeaheadInput(self.default, id="export-path")
+            yield TypeaheadInput(clean(self.default), id="export-path")
             yield Static("", id="export-error")
             yield Static(Text("enter write   esc cancel", style="dim"))
 

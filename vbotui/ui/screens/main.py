@@ -377,12 +377,17 @@ class MainScreen(DetailFollowsTheCursor):
         self.notify(f"Copied {job_id}", markup=False)
 
     def action_export(self) -> None:
-        from ..export import ExportDialog, export_jobs
+        from vbotui.config import download_folder
+
+        from ..export import ExportDialog, export_done, export_jobs, export_path
 
         ids = self.jobs.visible_ids()
         jobs = [self.jobs.jobs[job_id] for job_id in ids if job_id in self.jobs.jobs]
-        stamp = self.ops.clock().astimezone().strftime("%Y%m%d-%H%M")
-        default = f"vbotui-jobs-{stamp}.csv"
+        app = self.app  # the download folder: --download-dir, VBOTUI_DOWNLOAD_DIR, the profile's
+        folder = download_folder(
+            getattr(app, "download_dir_flag", None), getattr(app, "profile_download_dir", None)
+        )
+        default = str(export_path(folder, self.ops.label, self.ops.clock()))
 
         def chosen(path: object) -> None:
             if path is None:
@@ -393,7 +398,7 @@ class MainScreen(DetailFollowsTheCursor):
                 self.ops.activity.note("export", f"not written: {error}")
                 self.notify(clean(f"Export failed: {error}"), severity="error", markup=False)
                 return
-            said = f"{len(jobs)} jobs written to {path} ({kind})"
+            said = export_done(len(jobs), path, kind)  # type: ignore[arg-type]
             self.ops.activity.note("export", said)
             self.notify(clean(said), markup=False)
 
