@@ -87,3 +87,9 @@ def test_jobs_on_a_terminal_fit_its_width(
     header = piped.stdout.splitlines()[0]
     assert "NEXT RUN" in header and header.rstrip().endswith("ID")
     assert all(job.name in piped.stdout and job.id in piped.stdout for job in server.sim.jobs.values())
+
+
+def test_a_log_keeps_its_hours_and_cuts_its_text() -> None:
+    record = {"creationTime": WHEN, "text": "x" * 200}
+    layout = layout_table([record], ("creationTime", "text"), ["TIME", "LOG"], utc=True, width=80)
+    assert not layout.dates and layout.widths == [17, 80 - 17 - 2]

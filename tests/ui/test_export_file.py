@@ -5,6 +5,7 @@ the profile's download_dir, the Downloads folder) and the dialog prefilled with 
 from __future__ import annotations
 
 import csv
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,26 @@ def test_the_export_never_writes_through_a_dangling_symlink(tmp_path: Path) -> N
     with pytest.raises(FileExistsError):
         export_jobs([a_job()], lambda job: "contoso", existing)
     assert existing.read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "jobs.csv", "old.csv"]
+
+
+def test_without_hard_links_the_export_still_never_follows_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on FAT or some network shares
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "target"
+    link = tmp_path / "jobs.csv"
+    link.symlink_to(target)
+    with pytest.raises(FileExistsError):
+        export_jobs([a_job()], lambda job: "contoso", link)
+    assert not target.exists()
+    path = tmp_path / "fresh.csv"
+    export_jobs([a_job()], lambda job: "contoso", path)
+    assert path.stat().st_mode & 0o777 == 0o600 and "Mailboxes" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "jobs.csv"]  # no temporary left
 
 
 def test_the_export_makes_a_missing_folder_0700_and_neutralises_formulas(tmp_path: Path) -> None:

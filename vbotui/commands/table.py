@@ -5,7 +5,7 @@ terminal is fitted in this order, each step only while it is still too wide:
 
 1. the id columns are left out (the job's, the session's: json and csv have them);
 2. NEXT RUN is left out;
-3. times are shortened to dates;
+3. times are shortened to dates, in a table with two or more of them (a log keeps its hours);
 4. the names and texts are cut with an ellipsis, the widest first, a name never below NAME_FLOOR
    cells (anything else never below MIN_WIDTH); past that the lines are left long.
 
@@ -109,7 +109,8 @@ def layout_table(
             index = fields.index(field)
             columns.remove(index)
             dropped.append(headers[index])
-    if not fits() and any(isinstance(r.get(fields[i]), datetime) for r in records for i in columns):
+    times = [i for i in columns if any(isinstance(r.get(fields[i]), datetime) for r in records)]
+    if not fits() and len(times) > 1:  # a log's one time column keeps its hours
         dates = True
     widths = natural()
     if width is not None:

@@ -4,8 +4,9 @@ The dialog asks for a path, prefilled with `<download folder>/vbotui-jobs-<profi
 (config.download_folder); `.json` writes one JSON document, anything else CSV (cells a spreadsheet
 would take for a formula start with '), both through `vbotui.commands.output` with the records of
 `vbotui.commands.records` (the same fields, names and values as the one-shot command). The file is
-created 0600 (job names are the customer's) with O_EXCL: never over an existing file, never
-through a symbolic link (a dangling one included); a missing folder is made 0700.
+created 0600 (job names are the customer's) under a temporary name and then linked to its name:
+complete or absent, never over an existing file, never through a symbolic link (a dangling one
+included); a missing folder is made 0700.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -54,16 +56,38 @@ def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path)
         write_json(records, out)
     else:
         write_csv(records, JOB_FIELDS, out)
+    create_private_file(path, out.getvalue())
+    return kind
+
+
+def create_private_file(path: Path, text: str) -> None:
+    """A new file holding `text`, 0600, complete or absent: written under a temporary name, then
+    hard-linked to `path`, which fails when anything (a file, a symbolic link, dangling or not)
+    has that name. Where the file system has no hard links, one O_EXCL open that never follows a
+    link. FileExistsError when the name is taken; a missing folder is made 0700."""
     ensure_private_dir(path.parent)
-    # O_EXCL: fails on any existing name, a symbolic link too (it is never followed).
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path, follow_symlinks=False)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass  # no hard links here (e.g. FAT, some network shares): write the name itself
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(out.getvalue())
+            file.write(text)
     except BaseException:
         path.unlink(missing_ok=True)  # ours (O_EXCL): no half-written export stays behind
         raise
-    return kind
 
 
 def export_done(count: int, path: Path, kind: str) -> str:
