@@ -125,3 +125,21 @@ async def test_download_dir_given_to_the_app_wins_over_the_variable(
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
         box: Any = app.screen.query_one("#export-path")
         assert Path(box.value).parent == tmp_path / "flag"
+
+
+async def test_the_dialog_counts_one_job_in_the_singular(make_app: AppFactory) -> None:
+    from textual.widgets import Static
+
+    app = await make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        for count, words in (
+            (1, "Export the 1 job the filter shows"),
+            (2, "Export the 2 jobs the filter shows"),
+        ):
+            await app.push_screen(ExportDialog(count, "/tmp/x.csv"))
+            await pilot.pause()
+            texts = [str(static.render()) for static in app.screen.query(Static)]
+            assert words in texts, texts
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ExportDialog), "the dialog closed")

@@ -107,7 +107,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Static(Text(f"Export the {self.count} jobs the filter shows", style="bold"))
+            what = "the 1 job" if self.count == 1 else f"the {self.count} jobs"
+            yield Static(Text(f"Export {what} the filter shows", style="bold"))
             yield Static("File (.json: JSON, anything else: CSV; the fields of vbotui jobs --output):")
             yield TypeaheadInput(clean(self.default), id="export-path")
             yield Static("", id="export-error")
