@@ -75,9 +75,20 @@ def test_sessions_restore_sessions_and_log_records(server: Server, monkeypatch: 
     log = json.loads(here.run("log", listed[0]["id"], "--output", "json").stdout)
     assert log and list(log[0]) == ["id", "creationTime", "type", "title", "message", "text"]
     assert all(item["message"] and item["message"] in item["text"] for item in log)
-    assert here.run("explore", SEED_JOB, "--at", "latest").code == 0
+    explored = here.run("explore", SEED_JOB, "--at", "latest", "--output", "json")
+    assert explored.code == 0, explored.stderr
+    [opened] = json.loads(explored.stdout)
+    assert (opened["jobId"], opened["job"], opened["action"], opened["outcome"]) == (
+        SEED_JOB,
+        job.name,
+        "explore",
+        "done",
+    )
+    assert opened["id"] in server.sim.restore_sessions
+    assert (opened["type"], opened["state"]) == ("Vex", server.sim.restore_sessions[opened["id"]].state)
     restores = json.loads(here.run("restore-sessions", "--output", "json").stdout)
     [restore] = restores
+    assert restore["id"] == opened["id"]
     sim_restore = server.sim.restore_sessions[restore["id"]]
     assert (restore["type"], restore["state"], restore["organization"]) == (
         sim_restore.type,

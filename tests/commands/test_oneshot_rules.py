@@ -178,6 +178,13 @@ def test_a_bulk_with_one_lost_answer_beside_done_and_refused_ones_exits_4(
     assert done.code == 4, done.stderr
     outcomes = {record["jobId"]: record["outcome"] for record in json.loads(done.stdout)}
     assert outcomes == {ids[0]: "unknown", ids[1]: "refused", ids[2]: "done"}
+    records = {record["jobId"]: record for record in json.loads(done.stdout)}
+    lost, refused, started = (records[job] for job in ids)
+    assert refused["status"] == 400 and refused["message"]
+    assert lost["status"] is None and "closed the connection" in lost["message"]
+    assert started["status"] in (200, 201, 202) and started["message"] == ""
+    assert [r["action"] for r in records.values()] == ["start"] * 3
+    assert all(r["job"] == server.sim.jobs[r["jobId"]].name for r in records.values())
     assert "start: 1 done, 1 refused, 1 outcome unknown" in done.stderr  # the summary on a terminal
 
 
