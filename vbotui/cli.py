@@ -1,7 +1,7 @@
 """`vbotui`: the command line (DESIGN.md fixes it; scripts drive it).
 
     vbotui [--profile NAME] [--server URL] [--user USER] [--api-version V] [--ca-file PATH | --insecure]
-           [--allow-plain-http] [--read-only] [--refresh SECONDS|off] [--no-mouse]
+           [--allow-plain-http] [--read-only] [--refresh SECONDS|off] [--no-mouse] [--download-dir DIR]
     vbotui --demo [--demo-jobs N] [--demo-api v3|v8] [--demo-latency-ms MS]
     vbotui logout [--profile NAME | --server URL [--user USER]] [--ca-file PATH | --insecure]
 
@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--utc", action="store_true", help="show (and read typed) times in UTC (VBOTUI_UTC=1, utc = true)"
     )
     ui.add_argument("--no-mouse", action="store_true", help="leave the mouse to the terminal")
+    ui.add_argument(
+        "--download-dir",
+        metavar="DIR",
+        help="where w writes its file (then VBOTUI_DOWNLOAD_DIR, the profile's download_dir, "
+        "else your Downloads folder; made 0700 when missing)",
+    )
     ui.add_argument(
         "--debug",
         action="store_true",
@@ -253,7 +259,14 @@ async def _demo_run(args: argparse.Namespace) -> int:
         refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH_S
         utc, accent = run_settings(args)
         app = VboApp(
-            client, "demo", read_only=args.read_only, refresh_s=refresh, mouse=mouse, utc=utc, accent=accent
+            client,
+            "demo",
+            read_only=args.read_only,
+            refresh_s=refresh,
+            mouse=mouse,
+            utc=utc,
+            accent=accent,
+            download_dir=args.download_dir,
         )
         loaded = load_config()
         for error in loaded.errors:  # a line in the status panel: it stays
@@ -289,6 +302,7 @@ async def _run(args: argparse.Namespace) -> int:
         refresh_s=profile.refresh if profile else (args.refresh or DEFAULT_REFRESH_S),
         mouse=mouse,
         sign_in=setup,
+        download_dir=args.download_dir,
     )
     try:
         await app.run_async(mouse=mouse)

@@ -93,7 +93,8 @@ def test_the_seed_five_operations_on_v3_send_exactly_the_seed_bodies(server: Ser
     for args in (("disable", "--yes"), ("enable",), ("start",), ("stop", "--yes")):
         results = server.json(*args, SEED_JOB, *v3)
         assert [(r["jobId"], r["action"], r["outcome"]) for r in results] == [(SEED_JOB, args[0], "done")]
-        assert list(results[0]) == RESULT_FIELDS
+        fields = [*RESULT_FIELDS, "sessionId"] if args[0] == "start" else RESULT_FIELDS
+        assert list(results[0]) == fields
     explored = server.json("explore", SEED_JOB, "--at", "2024-05-01T10:00:00Z", *v3)
     assert explored[0]["outcome"] == "done" and explored[0]["state"] == "Working"
     assert explored[0]["id"] in server.sim.restore_sessions and explored[0]["type"] == "Vex"
@@ -168,7 +169,7 @@ def test_a_refusal_is_exit_1_and_a_lost_answer_exit_4(server: Server):
 
 
 def test_bulk_start_of_many_jobs_with_yes_reports_each_job(server: Server):
-    results = server.json("start", "--filter", "enabled:yes", "--yes")
+    results = server.json("start", "--filter", "enabled:yes", "--all-orgs", "--yes")
     enabled = [job for job in server.json("jobs") if job["enabled"]]
     assert len(results) == len(enabled) > 1
     assert {r["outcome"] for r in results} == {"done"}

@@ -257,7 +257,7 @@ def test_a_signal_during_an_action_audits_it_as_unknown_and_exits_4(
     server: Server, signum: int, name: str
 ) -> None:
     server.sim.add_fault("timeout@POST:/v8/Jobs/*/start")  # the answer never comes
-    process = _start(server, "start", "--filter", "enabled:yes", "--yes", "--output", "json")
+    process = _start(server, "start", "--filter", "enabled:yes", "--all-orgs", "--yes", "--output", "json")
     wait_for(lambda: len(server.actions()), lambda n: n >= 2, "the bulk's first requests", limit_s=60)
     process.send_signal(signum)
     code, out, err = _finish(process)

@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vbotui.api.models import format_time, parse_time
-from vbotui.commands.output import iso_utc, table_value
+from vbotui.commands.output import iso_utc
+from vbotui.commands.table import table_value
 from vbotui.sim import ManualClock, SimConfig, Simulator
 from vbotui.timetext import stamp, zoned_text
 from vbotui.ui.app import VboApp

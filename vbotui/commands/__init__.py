@@ -41,6 +41,7 @@ VALUE_OPTIONS = frozenset(
         "--demo-jobs",
         "--demo-api",
         "--demo-latency-ms",
+        "--download-dir",
         "--password-file",
         "--fingerprint",
         "--output",

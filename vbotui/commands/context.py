@@ -136,16 +136,60 @@ def filtered(ctx: Context, jobs: Sequence[Job], job_filter: JobFilter | None) ->
     ]
 
 
-def confirm(ctx: Context, question: str, names: Sequence[str], needed: bool) -> None:
-    """--yes, or a typed y on a terminal; CommandError(2) otherwise (nothing sent)."""
+def organizations(ctx: Context, jobs: Sequence[Job]) -> list[tuple[str, int]]:
+    """The organizations of `jobs` and how many of them each has, in first-seen order."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for job in jobs:
+        key = job.organization_id or ""
+        counts[key] = counts.get(key, 0) + 1
+        names[key] = clean(org_name(ctx, job) or job.organization_id or "(no organization)")
+    return [(names[key], count) for key, count in counts.items()]
+
+
+def org_list(orgs: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{name} ({count} {plural(count, 'job')})" for name, count in orgs)
+
+
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
+def one_organization(ctx: Context, targets: Sequence[Job]) -> None:
+    """A write chosen by --filter stays in one organization unless --org or --all-orgs says which:
+    `org:contoso` also matches contoso-emea. CommandError(2), naming them, otherwise."""
+    if ctx.args.filter is None or ctx.args.org is not None or ctx.args.all_orgs:
+        return
+    orgs = organizations(ctx, targets)
+    if len(orgs) > 1:
+        raise CommandError(
+            EXIT_USAGE,
+            f"--filter {clean(ctx.args.filter)!r} matches jobs of {len(orgs)} organizations: "
+            f"{org_list(orgs)}; nothing sent. Say which with --org ORG or org:=NAME in the filter, "
+            "or --all-orgs to act on all of them",
+        )
+
+
+def confirm(
+    ctx: Context,
+    question: str,
+    names: Sequence[str],
+    needed: bool,
+    orgs: Sequence[tuple[str, int]] = (),
+) -> None:
+    """--yes, or a typed y on a terminal; CommandError(2) otherwise (nothing sent). `orgs`: the
+    organizations the targets belong to, listed above the question when more than one."""
     if ctx.args.yes or not needed:
         return
+    question = clean(question)  # it may hold a job's name
     terminal = ctx.plan.terminal
     if not terminal.interactive:
         raise CommandError(EXIT_USAGE, f"{question}: needs --yes (no terminal to ask on): nothing sent")
     shown = [f"  {clean(name)}" for name in names[:LIST_IN_PROMPT]]
     if len(names) > LIST_IN_PROMPT:
         shown.append(f"  ... and {len(names) - LIST_IN_PROMPT} more")
+    if len(orgs) > 1:
+        shown.append(f"in {len(orgs)} organizations: {org_list(orgs)}")
     terminal.say("\n".join(shown))
     if terminal.ask(f"{question}? [y/N] ").lower() not in ("y", "yes"):
         raise CommandError(EXIT_USAGE, "not confirmed: nothing sent")

@@ -2,33 +2,37 @@
 
 Records are dicts with the documented camelCase field names, in order. Times are datetimes until
 printed: ISO 8601 UTC with `Z` in json and csv; local (or UTC with --utc) in a table. A table
-cleans every cell (vbotui.textclean: server text never emits escape sequences) and fits the
-terminal's width; it colours outcomes only on a terminal and never with NO_COLOR set. JSON escapes
-control, bidi and invisible characters (still valid JSON, the same text once parsed); CSV holds the
-server's text exactly, for machines.
+(vbotui.commands.table) cleans every cell (vbotui.textclean: server text never emits escape
+sequences) and, on a terminal, fits its width. JSON escapes control, bidi and invisible characters
+(still valid JSON, the same text once parsed).
+
+CSV is for spreadsheets and machines: a field is quoted when it holds a comma, a quote, a CR or an
+LF (so every reader finds the records the writer wrote); a text cell that a spreadsheet would read
+as a formula (it starts with = + - @, a tab or a CR) gets a leading ' (OWASP's advice against CSV
+injection), unless `raw` (`--csv-raw`). On a terminal CSV is cleaned like a table (raw only to a
+pipe or a file), with or without `raw`.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import os
-import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import IO, Any
 
 from vbotui.operations.audit import escape_unsafe
-from vbotui.textclean import cell_width, clean, cut
-from vbotui.timetext import in_zone, out_of_range, stamp, zoned_text
+from vbotui.textclean import clean
+from vbotui.timetext import in_zone, out_of_range, stamp
+
+from .table import DROP_ORDER, terminal_width, write_table
 
 Record = Mapping[str, Any]
 
-# Columns a table may narrow (with an ellipsis) to fit the terminal; the others keep their width.
-SHRINKABLE = frozenset({"name", "job", "organization", "message", "details", "title", "text"})
-MIN_WIDTH = 8
-GAP = "  "
-_COLOURS = {"done": "32", "refused": "1;31", "unknown": "1;35", "not_sent": "33"}
+# What a spreadsheet may take for the start of a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# A field holding one of these is quoted (CR too: csv.writer with lineterminator="\n" leaves it bare).
+QUOTE_WHEN = (",", '"', "\r", "\n")
 
 
 def iso_utc(value: datetime) -> str:
@@ -52,16 +56,25 @@ def csv_value(value: object) -> str:
     return str(value)
 
 
-def table_value(value: object, utc: bool) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        if utc:
-            return zoned_text(value, timezone.utc, "%Y-%m-%d %H:%MZ")
-        return zoned_text(value, None, "%Y-%m-%d %H:%M")
-    return clean(value)
+def neutralise(text: str) -> str:
+    """`=HYPERLINK(...)` -> `'=HYPERLINK(...)`: shown as text by a spreadsheet, never evaluated."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
+def csv_field(text: str) -> str:
+    """One field, quoted (quotes doubled) only when it must be."""
+    if any(mark in text for mark in QUOTE_WHEN):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_cell(value: object, *, raw: bool, terminal: bool) -> str:
+    text = csv_value(value)
+    if terminal:
+        text = clean(text)
+    if not raw and isinstance(value, str):  # server text; numbers, dates and flags are ours
+        text = neutralise(text)
+    return text
 
 
 def write_json(records: Sequence[Record], out: IO[str]) -> None:
@@ -71,72 +84,51 @@ def write_json(records: Sequence[Record], out: IO[str]) -> None:
     out.write("\n".join(escape_unsafe(line) for line in text.split("\n")) + "\n")
 
 
-def write_csv(records: Sequence[Record], fields: Sequence[str], out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-    for record in records:
-        writer.writerow([csv_value(record.get(field)) for field in fields])
-
-
-def fit(widths: list[int], names: Sequence[str], total: int) -> list[int]:
-    """Narrow the widest shrinkable columns until the row (with gaps) fits `total` cells."""
-    widths = list(widths)
-    room = total - len(GAP) * (len(widths) - 1)
-    while sum(widths) > room:
-        candidates = [i for i, name in enumerate(names) if name in SHRINKABLE and widths[i] > MIN_WIDTH]
-        if not candidates:
-            break
-        widest = max(candidates, key=lambda i: widths[i])
-        widths[widest] -= 1
-    return widths
-
-
-def colour_enabled(out: IO[str], env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
-    return out.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
-
-
-def write_table(
+def write_csv(
     records: Sequence[Record],
     fields: Sequence[str],
-    headers: Sequence[str],
     out: IO[str],
     *,
-    utc: bool = False,
-    width: int | None = None,
-    header: bool = True,
+    raw: bool = False,
+    terminal: bool | None = None,
 ) -> None:
-    rows = [[table_value(record.get(field), utc) for field in fields] for record in records]
-    widths = [
-        max([cell_width(header), *(cell_width(row[i]) for row in rows)]) for i, header in enumerate(headers)
-    ]
-    total = width if width is not None else shutil.get_terminal_size((160, 24)).columns
-    widths = fit(widths, fields, total)
-    colour = colour_enabled(out)
+    """A header row, then a row per record, each line ending in LF. `terminal` None: `out.isatty()`."""
+    cleaned = _isatty(out) if terminal is None else terminal
+    lines = [",".join(csv_field(field) for field in fields)]
+    for record in records:
+        cells = (csv_cell(record.get(field), raw=raw, terminal=cleaned) for field in fields)
+        lines.append(",".join(csv_field(cell) for cell in cells))
+    out.write("\n".join(lines) + "\n")
 
-    def line(cells: Sequence[str], paint: bool = False) -> str:
-        parts = []
-        for index, (cell, size) in enumerate(zip(cells, widths, strict=True)):
-            text = cut(cell, size)
-            padded = text + " " * (size - cell_width(text)) if index < len(cells) - 1 else text
-            if paint and fields[index] == "outcome" and cell in _COLOURS:
-                padded = f"\x1b[{_COLOURS[cell]}m{padded}\x1b[0m"
-            parts.append(padded)
-        return GAP.join(parts).rstrip()
 
-    if header:
-        out.write(line(headers) + "\n")
-    for row in rows:
-        out.write(line(row, paint=colour) + "\n")
+def _isatty(out: IO[str]) -> bool:
+    try:
+        return out.isatty()
+    except ValueError:
+        return False
 
 
 class Printer:
-    """Prints records as the command's --output says."""
+    """Prints records as the command's --output says; `notes` (stderr) hears what a fitted table
+    left out, once per command."""
 
-    def __init__(self, output: str, out: IO[str], *, utc: bool = False) -> None:
+    def __init__(
+        self,
+        output: str,
+        out: IO[str],
+        *,
+        utc: bool = False,
+        csv_raw: bool = False,
+        notes: IO[str] | None = None,
+        label: str = "vbotui",
+    ) -> None:
         self.output = output
         self.out = out
         self.utc = utc
+        self.csv_raw = csv_raw
+        self.notes = notes
+        self.label = label
+        self._noted = False
 
     def records(
         self,
@@ -145,15 +137,34 @@ class Printer:
         headers: Sequence[str] | None = None,
         *,
         header: bool = True,
+        drops: Sequence[str] = DROP_ORDER,
     ) -> None:
         if self.output == "json":
             write_json(records, self.out)
         elif self.output == "csv":
-            write_csv(records, fields, self.out)
+            write_csv(records, fields, self.out, raw=self.csv_raw)
         else:
             titles = headers or [_header(field) for field in fields]
-            write_table(records, fields, titles, self.out, utc=self.utc, header=header)
+            write_table(
+                records,
+                fields,
+                titles,
+                self.out,
+                utc=self.utc,
+                width=terminal_width(self.out),
+                header=header,
+                drops=drops,
+                note=self._note,
+            )
         self.out.flush()
+
+    def _note(self, text: str) -> None:
+        if self._noted:
+            return
+        self._noted = True
+        notes = self.notes if self.notes is not None else sys.stderr
+        notes.write(f"{self.label}: {text}\n")
+        notes.flush()
 
 
 def _header(field: str) -> str:

@@ -36,7 +36,9 @@ DESCRIPTIONS = {
 JOB_HELP = "a job id, or an exact, case-sensitive job name (--org narrows names)"
 SAFETY = (
     "stop, disable, stop-restore-session, --full and any action on more than one job need --yes "
-    "(or a typed y on a TTY); without it, and in a read-only profile, nothing is sent."
+    "(or a typed y on a TTY); without it, and in a read-only profile, nothing is sent. A --filter "
+    "that matches jobs of more than one organization is refused (exit 2) unless --org ORG or "
+    "--all-orgs says which: use org:= for one tenant (org:contoso also matches contoso-emea)."
 )
 
 
@@ -66,10 +68,24 @@ def _selection(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--utc", action="store_true", help="show and read times in UTC (json and csv are always UTC)"
     )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also say what is only worth knowing on a terminal (e.g. that no keyring is used)",
+    )
 
 
 def _output(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
     parser.add_argument("--output", choices=choices, default="table", help="default: table")
+    if "csv" in choices:
+        parser.add_argument(
+            "--csv-raw",
+            action="store_true",
+            help="csv: cells as the server wrote them, without the ' that keeps a spreadsheet from "
+            "reading =, +, -, @, tab or CR at the start as a formula (for machines; a terminal still "
+            "gets cleaned text)",
+        )
 
 
 def _jobs_selection(parser: argparse.ArgumentParser, *, many: bool) -> None:
@@ -78,9 +94,37 @@ def _jobs_selection(parser: argparse.ArgumentParser, *, many: bool) -> None:
         parser.add_argument(
             "--filter", metavar="EXPR", help="the jobs the TUI's filter shows (instead of JOB)"
         )
+        parser.add_argument(
+            "--all-orgs",
+            action="store_true",
+            help="let --filter act on jobs of more than one organization (refused otherwise)",
+        )
     else:
         parser.add_argument("job", metavar="JOB", help=JOB_HELP)
     parser.add_argument("--org", metavar="ORG", help="only jobs of this organization (name or id)")
+
+
+def parse_command_args(command: str, argv: list[str]) -> argparse.Namespace:
+    """The command's arguments (usage: SystemExit(2)). `--at -2h` is taken as written: argparse
+    would read a value starting with "-" as an option."""
+    return build_command_parser(command).parse_intermixed_args(joined_values(argv, ("--at",)))
+
+
+def joined_values(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    """`--at -1d12h` -> `--at=-1d12h` for `options`, whose value is never an option."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            return joined + argv[index:]
+        if word in options and index + 1 < len(argv):
+            joined.append(f"{word}={argv[index + 1]}")
+            index += 2
+            continue
+        joined.append(word)
+        index += 1
+    return joined
 
 
 def build_command_parser(command: str) -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from typing import Any
 
 from vbotui.api.models import Job, JobSession, RestoreSession
 from vbotui.operations import DONE, UNKNOWN, Outcome
+from vbotui.operations.outcome import KINDS, WORDS
 
 from .context import Context, org_name
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN
@@ -29,6 +30,11 @@ JOB_TABLE = ("name", "organization", "enabled", "lastStatus", "lastRun", "nextRu
 RESULT_FIELDS = ("jobId", "job", "action", "outcome", "status", "message")
 
 RESULT_TABLE = ("job", "action", "outcome", "status", "message", "jobId")
+
+# `start`: the job session a done start made, where the API names it (v8), else null.
+START_FIELDS = (*RESULT_FIELDS, "sessionId")
+
+START_TABLE = (*RESULT_TABLE, "sessionId")
 
 SESSION_FIELDS = ("id", "jobId", "job", "status", "creationTime", "endTime", "progress", "details")
 
@@ -73,12 +79,29 @@ def result_record(job_id: str, job: str, action: str, outcome: Outcome) -> dict[
     }
 
 
+def start_record(
+    job_id: str, job: str, action: str, outcome: Outcome, session_id: str | None
+) -> dict[str, Any]:
+    """A start's record: the new session's id a field of its own, not words in `message`."""
+    record = result_record(job_id, job, action, outcome)
+    if session_id is not None and record["message"] == f"session {session_id}":
+        record["message"] = ""
+    return {**record, "sessionId": session_id}
+
+
 def exit_code(outcomes: Sequence[Outcome]) -> int:
+    """4 when any outcome is unknown (whatever else happened), else 1 when any was not done, else 0."""
     if any(outcome.kind == UNKNOWN for outcome in outcomes):
         return EXIT_UNKNOWN
     if any(outcome.kind != DONE for outcome in outcomes):
         return EXIT_FAILED
     return EXIT_OK
+
+
+def outcome_summary(outcomes: Sequence[Outcome]) -> str:
+    """`21 done, 3 refused`, `1 done, 1 outcome unknown`: each kind that happened, in words."""
+    counts = {kind: sum(outcome.kind == kind for outcome in outcomes) for kind in KINDS}
+    return ", ".join(f"{count} {WORDS[kind]}" for kind, count in counts.items() if count)
 
 
 SORTS: dict[str, Callable[[dict[str, Any]], Any]] = {

@@ -24,7 +24,7 @@ from .context import ALWAYS_CONFIRMED, Context, Plan
 from .ending import OutputClosed, SignalStop, Stopped, quiet_output, stop_signals
 from .exits import EXIT_OK, EXIT_USAGE, CommandError
 from .output import Printer
-from .parser import ACTION_COMMANDS, build_command_parser
+from .parser import ACTION_COMMANDS, parse_command_args
 from .signin import Terminal, read_password_file, read_password_stdin, sign_in
 from .verbs import COMMANDS
 
@@ -111,7 +111,7 @@ def prepare(command: str, args: argparse.Namespace) -> Plan:
 def main(command: str, argv: list[str]) -> int:
     with quiet_output(stop_reads=not is_action(command)), stop_signals():
         try:
-            args = build_command_parser(command).parse_intermixed_args(argv)  # usage: SystemExit(2)
+            args = parse_command_args(command, argv)  # usage: SystemExit(2)
             plan = prepare(command, args)
             return asyncio.run(_run(plan))
         except CommandError as error:
@@ -139,7 +139,11 @@ async def _run(plan: Plan) -> int:
 async def _signed_in_run(plan: Plan, stop: SignalStop) -> int:
     profile = plan.profile
     signed = await sign_in(
-        profile, fingerprint=plan.args.fingerprint, password=plan.password, terminal=plan.terminal
+        profile,
+        fingerprint=plan.args.fingerprint,
+        password=plan.password,
+        terminal=plan.terminal,
+        keyring_note=bool(plan.args.verbose) or plan.terminal.stderr.isatty(),
     )
     try:
         client = signed.client
@@ -149,7 +153,14 @@ async def _signed_in_run(plan: Plan, stop: SignalStop) -> int:
         )
         ops.activity.subscribe(_warn_about_answers)
         stop.ops = ops
-        ctx = Context(plan, ops, Printer(plan.args.output, sys.stdout, utc=profile.utc))
+        printer = Printer(
+            plan.args.output,
+            sys.stdout,
+            utc=profile.utc,
+            csv_raw=bool(getattr(plan.args, "csv_raw", False)),
+            label=f"vbotui {plan.command}",
+        )
+        ctx = Context(plan, ops, printer)
         return await COMMANDS[plan.command](ctx)
     finally:
         await signed.session.aclose()

@@ -159,12 +159,14 @@ async def sign_in(
     known: KnownServers | None = None,
     env: Mapping[str, str] | None = None,
     new_session: Callable[..., ServerSession] = ServerSession,
+    keyring_note: bool = True,
 ) -> SignedIn:
-    """Signed in, or CommandError: 3 (refused, unreachable, certificate) or 2 (nothing to sign in with)."""
+    """Signed in, or CommandError: 3 (refused, unreachable, certificate) or 2 (nothing to sign in with).
+    `keyring_note`: say it when no keyring keeps the sign-in (a script's stderr need not hear it)."""
     known = known or KnownServers()
     profile = with_fingerprint(profile, fingerprint, known)
     store, notice = await open_token_store()
-    if notice:
+    if notice and keyring_note:
         terminal.say(f"vbotui: {notice.partition('; ')[0]}")
     session: ServerSession = new_session(
         profile, store, known_servers=known, env=os.environ if env is None else env

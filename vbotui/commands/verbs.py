@@ -21,7 +21,17 @@ from vbotui.operations.restore_lookup import sessions_opened_since
 from vbotui.operations.sessions import log_item_key
 from vbotui.textclean import clean
 
-from .context import Context, confirm, filtered, org_name, read, read_jobs, resolve_job
+from .context import (
+    Context,
+    confirm,
+    filtered,
+    one_organization,
+    org_name,
+    organizations,
+    read,
+    read_jobs,
+    resolve_job,
+)
 from .exits import EXIT_OK, EXIT_USAGE, CommandError
 from .records import (
     JOB_FIELDS,
@@ -34,14 +44,18 @@ from .records import (
     RESULT_TABLE,
     SESSION_FIELDS,
     SESSION_TABLE,
+    START_FIELDS,
+    START_TABLE,
     exit_code,
     job_record,
     log_record,
+    outcome_summary,
     restore_fields,
     restore_record,
     result_record,
     session_record,
     sort_records,
+    start_record,
 )
 
 SESSIONS_CONCURRENCY = 8
@@ -79,6 +93,7 @@ async def cmd_job_action(ctx: Context) -> int:
         raise CommandError(
             EXIT_USAGE, f"--full needs API v6 or later; the server speaks {ops.client.version}: nothing sent"
         )
+    one_organization(ctx, targets)
     verb = "start full" if plan.full else action
     what = f"'{targets[0].name}'" if len(targets) == 1 else f"{len(targets)} jobs"
     confirm(
@@ -86,6 +101,7 @@ async def cmd_job_action(ctx: Context) -> int:
         f"{verb} {what}",
         [job.name for job in targets],
         plan.full or needs_confirmation(action, len(targets)),
+        organizations(ctx, targets),
     )
     claimed = ops.jobs.claim(action, targets)
     progress = _progress(ops.activity, action) if len(claimed) > 1 and sys.stderr.isatty() else None
@@ -94,12 +110,22 @@ async def cmd_job_action(ctx: Context) -> int:
     finally:
         if progress is not None:
             ops.activity.unsubscribe(progress)
-            sys.stderr.write("\n")
+    if progress is not None:
+        sys.stderr.write(f"\r{action}: {outcome_summary(outcomes)}\x1b[K\n")
     name = "start-full" if plan.full else action
+    started = ops.jobs.started_sessions
     records = [
-        result_record(job.id, job.name, name, outcome) for job, outcome in zip(claimed, outcomes, strict=True)
+        start_record(job.id, job.name, name, outcome, started.get(job.id))
+        if action == "start"
+        else result_record(job.id, job.name, name, outcome)
+        for job, outcome in zip(claimed, outcomes, strict=True)
     ]
-    ctx.printer.records(records, RESULT_FIELDS if ctx.args.output != "table" else RESULT_TABLE)
+    fields: tuple[str, ...]
+    if action == "start":
+        fields = START_FIELDS if ctx.args.output != "table" else START_TABLE
+    else:
+        fields = RESULT_FIELDS if ctx.args.output != "table" else RESULT_TABLE
+    ctx.printer.records(records, fields)
     return exit_code(outcomes)
 
 
@@ -137,6 +163,7 @@ async def cmd_explore(ctx: Context) -> int:
         RESTORE_RESULT_FIELDS
         if ctx.args.output != "table"
         else ("job", "action", "outcome", "status", "id", "type", "state", "message"),
+        drops=(),  # the restore session's id is what explore is for
     )
     return exit_code([result.outcome])
 
@@ -204,6 +231,7 @@ async def cmd_stop_restore_session(ctx: Context) -> int:
         RESTORE_RESULT_FIELDS
         if ctx.args.output != "table"
         else ("id", "action", "outcome", "status", "state", "message", "job"),
+        drops=(),
     )
     return exit_code([result.outcome])
 

@@ -16,6 +16,7 @@
     request_deadline = 60                 # seconds: a JSON read or job action, whole (README: Deadlines)
     download_stall = 600                  # seconds without a byte that end a download
     restore_deadline = 14400              # seconds: a synchronous restore
+    download_dir = "~/exports"            # where `w` writes (--download-dir, VBOTUI_DOWNLOAD_DIR first)
 
 The URL decides scheme, host, port and path. `--server URL` alone makes an ad-hoc profile keyed by
 scheme, host and port (`host:port` for https, `http://host:port` for http); a saved profile of
@@ -46,6 +47,7 @@ from .model import (
     ProfileFlags,
     UrlError,
     config_path,
+    download_folder,
     env_utc,
     parse_accent,
     parse_number,
@@ -71,6 +73,7 @@ __all__ = [
     "adhoc_profile_name",
     "check_plain_http",
     "config_path",
+    "download_folder",
     "ensure_private_dir",
     "env_utc",
     "is_loopback",

@@ -158,6 +158,7 @@ def _profile_from_table(name: str, table: Any) -> Profile:
         request_deadline=deadlines.get("request_deadline", Profile.request_deadline),
         download_stall=deadlines.get("download_stall", Profile.download_stall),
         restore_deadline=deadlines.get("restore_deadline", Profile.restore_deadline),
+        download_dir=typed("download_dir", str, "a string") or None,
     )
 
 

@@ -47,6 +47,7 @@ PROFILE_KEYS = (
     "request_deadline",
     "download_stall",
     "restore_deadline",
+    "download_dir",
 )
 
 # Deadlines by kind of request, seconds (README "Deadlines and ceilings"): key -> (lowest, highest).
@@ -114,6 +115,7 @@ class Profile:
     request_deadline: float = _LIMITS.request_s
     download_stall: float = _LIMITS.download_stall_s
     restore_deadline: float = _LIMITS.restore_s
+    download_dir: str | None = None  # where `w` writes (download_folder: flag and env come first)
     # Said once at start when this run's URL is not the saved one (e.g. --server over a profile).
     notice: str | None = field(default=None, compare=False)
 
@@ -176,6 +178,18 @@ def _api_version(value: str, source: str) -> str:
     if value not in API_VERSIONS:
         raise ConfigError(f"{source} must be one of {', '.join(API_VERSIONS)}, not {value!r}")
     return value
+
+
+def download_folder(
+    flag: str | None, profile_dir: str | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """Where vbotui writes what the operator asks for (the `w` export): --download-dir, then
+    VBOTUI_DOWNLOAD_DIR, then the profile's download_dir, else the user's Downloads folder."""
+    env = os.environ if env is None else env
+    chosen = flag or env.get("VBOTUI_DOWNLOAD_DIR") or profile_dir
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path(platformdirs.user_downloads_dir())
 
 
 def env_utc(env: Mapping[str, str] | None = None) -> bool:

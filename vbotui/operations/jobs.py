@@ -58,6 +58,8 @@ class JobActions:
         self.in_flight: set[tuple[str, str]] = set()
         # The later re-reads (REREAD_AFTER_S); None: none (a one-shot command ends at the answer).
         self.scheduler: Scheduler | None = None
+        # job id -> the session a done start made, where the answer names one (v8; v3-v7 do not).
+        self.started_sessions: dict[str, str] = {}
 
     def all_in_flight(self, action: str, jobs: Sequence[Job]) -> bool:
         return all((action, job.id) in self.in_flight for job in jobs)
@@ -101,6 +103,9 @@ class JobActions:
             )
         finally:
             self.in_flight.discard((action, job.id))
+        session = result.value.job_session if result.done else None
+        if session is not None and session.id:
+            self.started_sessions[job.id] = session.id
         outcome = result.outcome
         if reread and (outcome.kind == DONE or worth_rereading(outcome)):
             seen = await self._reread(job, say_what=outcome.kind == UNKNOWN)

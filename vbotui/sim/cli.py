@@ -19,6 +19,15 @@ from .faults import __doc__ as FAULTS_DOC
 from .faults import parse_fault
 
 
+class HelpWithDefaults(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """The epilog's grammar as written, and every option's default in its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default == []:  # --fault's help says "none"
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     grammar = (FAULTS_DOC or "").split("Grammar", 1)[-1]
     parser = argparse.ArgumentParser(
@@ -29,38 +38,40 @@ def build_parser() -> argparse.ArgumentParser:
         + grammar
         + "\n\nData modes (--data, repeatable):\n"
         + (DATA_MODES_DOC or "").split("\n\n", 1)[-1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpWithDefaults,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4443)
-    parser.add_argument("--jobs", type=int, default=300, help="number of backup jobs (default 300)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=4443, help="port to listen on")
+    parser.add_argument("--jobs", type=int, default=300, help="number of backup jobs")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay before every answer")
     parser.add_argument(
         "--tls",
         default="self-signed",
         metavar="self-signed|none|CERT.pem,KEY.pem",
-        help="self-signed (a new certificate at each start, the default), none (plain "
-        "HTTP), or a certificate and key file",
+        help="self-signed (a new certificate at each start), none (plain HTTP), or a certificate "
+        "and key file",
     )
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="secret")
+    parser.add_argument("--user", default="admin", help="the user name it accepts")
+    parser.add_argument("--password", default="secret", help="the password it accepts")
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token lifetime, seconds")
     parser.add_argument("--run-seconds", type=float, default=20.0, help="how long a started job runs")
-    parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault")
+    parser.add_argument(
+        "--fault", action="append", default=[], metavar="SPEC", help="inject a fault (none by default)"
+    )
     parser.add_argument(
         "--data",
         action="append",
         default=[],
         choices=DATA_MODES,
         help="serve data a client must survive: edge dates, hostile ids and names, log items "
-        "without ids, real servers' quirks (repeatable; see below)",
+        "without ids, real servers' quirks (repeatable, none by default; see below)",
     )
     parser.add_argument(
         "--trickle-seconds",
         type=float,
         default=5.0,
-        help="a trickle fault's pause before each byte (default 5)",
+        help="a trickle fault's pause before each byte",
     )
     return parser
 

@@ -94,8 +94,13 @@ class VboApp(App[None]):
         utc: bool = False,
         accent: str | None = None,
         reread_later: bool = True,
+        download_dir: str | None = None,
     ) -> None:
         super().__init__()
+        # Where `w` writes: --download-dir, else (config.download_folder) VBOTUI_DOWNLOAD_DIR, the
+        # signed-in profile's download_dir, the Downloads folder.
+        self.download_dir_flag = download_dir
+        self.profile_download_dir: str | None = None
         self.reread_later = reread_later
         # Times in UTC (--utc, VBOTUI_UTC=1, utc = true) or local time: one zone for every screen,
         # held by the operations object the screens read it from; the palette toggles it.
@@ -243,6 +248,7 @@ class VboApp(App[None]):
         self.label = profile.name
         self.read_only, self.refresh_s = profile.read_only, max(profile.refresh, 2.0)
         self.accent = profile.accent
+        self.profile_download_dir = profile.download_dir
         if not self.utc_toggled:  # the palette's choice holds for the run
             self.utc = profile.utc
         # The profile's own keys (binding id = "keys"), e.g. start = "S"; the defaults otherwise.

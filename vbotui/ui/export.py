@@ -1,16 +1,22 @@
 """Export the jobs the filter shows (`w`, or the palette): the fields of `vbotui jobs --output`.
 
-The dialog asks for a path; `.json` writes one JSON document, anything else CSV, both through
-`vbotui.commands.output` with the records of `vbotui.commands.records` (the same fields, names and
-values as the one-shot command). The file is created 0600 (job names are the customer's), never
-over an existing one.
+The dialog asks for a path, prefilled with `<download folder>/vbotui-jobs-<profile>-<time>.csv`
+(config.download_folder); `.json` writes one JSON document, anything else CSV (cells a spreadsheet
+would take for a formula start with '), both through `vbotui.commands.output` with the records of
+`vbotui.commands.records` (the same fields, names and values as the one-shot command). The file is
+created 0600 (job names are the customer's) under a temporary name and then linked to its name:
+complete or absent, never over an existing file, never through a symbolic link (a dangling one
+included); a missing folder is made 0700.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
+import tempfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +30,8 @@ from textual.widgets import Input, Static
 from vbotui.api.models import Job
 from vbotui.commands.output import write_csv, write_json
 from vbotui.commands.records import JOB_FIELDS, job_fields
+from vbotui.privatefiles import ensure_private_dir
+from vbotui.words import counted
 
 from .actions import bindings_for
 from .safe_text import clean
@@ -35,6 +43,12 @@ def export_format(path: Path) -> str:
     return "json" if path.suffix.lower() == ".json" else "csv"
 
 
+def export_path(folder: Path, profile: str, when: datetime) -> Path:
+    """`<folder>/vbotui-jobs-<profile>-<YYYYmmdd-HHMM>.csv`; the profile's name made a file name."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", profile).strip("._") or "vbotui"
+    return folder / f"vbotui-jobs-{name}-{when.astimezone().strftime('%Y%m%d-%H%M')}.csv"
+
+
 def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path) -> str:
     """Write `jobs` to `path` (a new file, 0600); returns the format written. OSError when it cannot."""
     records = [job_fields(job, org_name(job)) for job in jobs]
@@ -44,10 +58,43 @@ def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path)
         write_json(records, out)
     else:
         write_csv(records, JOB_FIELDS, out)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-        file.write(out.getvalue())
+    create_private_file(path, out.getvalue())
     return kind
+
+
+def create_private_file(path: Path, text: str) -> None:
+    """A new file holding `text`, 0600, complete or absent: written under a temporary name, then
+    hard-linked to `path`, which fails when anything (a file, a symbolic link, dangling or not)
+    has that name. Where the file system has no hard links, one O_EXCL open that never follows a
+    link. FileExistsError when the name is taken; a missing folder is made 0700."""
+    ensure_private_dir(path.parent)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path, follow_symlinks=False)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass  # no hard links here (e.g. FAT, some network shares): write the name itself
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours (O_EXCL): no half-written export stays behind
+        raise
+
+
+def export_done(count: int, path: Path, kind: str) -> str:
+    """The line that says where the export is: the whole path."""
+    return f"{counted(count, 'job')} written to {path.absolute()} ({kind})"
 
 
 class ExportDialog(AppScreen, ModalScreen[Path | None]):
@@ -62,9 +109,10 @@ class ExportDialog(AppScreen, ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Static(Text(f"Export the {self.count} jobs the filter shows", style="bold"))
+            what = "the 1 job" if self.count == 1 else f"the {self.count} jobs"
+            yield Static(Text(f"Export {what} the filter shows", style="bold"))
             yield Static("File (.json: JSON, anything else: CSV; the fields of vbotui jobs --output):")
-            yield TypeaheadInput(self.default, id="export-path")
+            yield TypeaheadInput(clean(self.default), id="export-path")
             yield Static("", id="export-error")
             yield Static(Text("enter write   esc cancel", style="dim"))
 

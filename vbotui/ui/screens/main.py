@@ -20,7 +20,6 @@ from vbotui.api.models import Job
 from vbotui.filtering import JobFilter, parse_filter
 from vbotui.operations import ServerOperations, needs_confirmation
 from vbotui.timeparse import zone_label
-from vbotui.words import counted
 
 from ..actions import bindings_for
 from ..clipboard import copy_refusal
@@ -399,12 +398,17 @@ class MainScreen(DetailFollowsTheCursor):
         self.say(f"job id {job_id} sent to the terminal's clipboard (OSC 52)", action="copy")
 
     def action_export(self) -> None:
-        from ..export import ExportDialog, export_jobs
+        from vbotui.config import download_folder
+
+        from ..export import ExportDialog, export_done, export_jobs, export_path
 
         ids = self.jobs.visible_ids()
         jobs = [self.jobs.jobs[job_id] for job_id in ids if job_id in self.jobs.jobs]
-        stamp = self.ops.clock().astimezone().strftime("%Y%m%d-%H%M")
-        default = f"vbotui-jobs-{stamp}.csv"
+        app = self.app  # the download folder: --download-dir, VBOTUI_DOWNLOAD_DIR, the profile's
+        folder = download_folder(
+            getattr(app, "download_dir_flag", None), getattr(app, "profile_download_dir", None)
+        )
+        default = str(export_path(folder, self.ops.label, self.ops.clock()))
 
         def chosen(path: object) -> None:
             if path is None:
@@ -414,7 +418,7 @@ class MainScreen(DetailFollowsTheCursor):
             except OSError as error:
                 self.say(f"not written: {error}", "error", action="export")
                 return
-            said = f"{counted(len(jobs), 'job')} written to {path} ({kind})"
+            said = export_done(len(jobs), path, kind)  # type: ignore[arg-type]
             self.say(said, action="export")
 
         self.app.push_screen(ExportDialog(len(jobs), default), chosen)
