@@ -107,12 +107,21 @@ async def test_a_v3_array_is_read_once_while_the_job_is_unchanged(
     assert reads == 2, "a new lastRun: read again"
 
 
-async def test_v8_finds_the_running_session_apart(sim_clock: ManualClock, opened: list[VboClient]) -> None:
-    sim = make(sim_clock, history=300)
-    ops = await ops_on(sim.app, "v8", opened)
+@pytest.mark.parametrize("version", ["v7", "v8"])
+@pytest.mark.parametrize(
+    "data", [(), ("running-outside-bounds",), ("running-outside-bounds", "sessions-oldest-first")]
+)
+async def test_the_running_session_is_found_apart(
+    sim_clock: ManualClock, opened: list[VboClient], version: str, data: tuple[str, ...]
+) -> None:
+    sim = make(sim_clock, data, history=300)
+    ops = await ops_on(sim.app, version, opened)
     first = ran(sim)
     await ops.jobs.run("start", [first])
     sim_clock.advance(0.5)
+    first = Job(
+        id=first.id, name=first.name, last_run=sim_clock(), last_status="Running"
+    )  # the row, read again
     newest = await ops.job_sessions(first, limit=3)
     assert newest[0].is_running
     everything = await ops.client.job_sessions(first.id, limit=3)

@@ -15,6 +15,9 @@ give and a client must survive, applied after generation so the rest of the data
                       (the documents say what they filter, not that every build does)
     sessions-oldest-first
                       job sessions listed oldest first (no document says in which order they come)
+    running-outside-bounds
+                      a JobSessions request with a time bound leaves out running sessions (they
+                      have no end to compare)
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ DATA_MODES = (
     "quirks",
     "ignores-time-bounds",
     "sessions-oldest-first",
+    "running-outside-bounds",
 )
 
 # (what the job's name says, the JSON fields as the server writes them)

@@ -4,7 +4,8 @@ The filters are the documents' (vbo-api.md §6): `endTimeLowerBound` (v5+), from
 `endTimeUpperBound`, from v8 `status`. The simulator reads the bounds as a half-open window on the
 session's end, [lower, upper), a running session ending "now"; the documents name the end and
 describe the creation, so a client must not rely on either beyond "sessions in the window".
-Data modes make a server that ignores the bounds and one that lists the oldest first.
+Data modes make a server that ignores the bounds, one that lists the oldest first, and one whose
+bounds leave out running sessions (no end to compare).
 Only the page asked for is rendered: a history holds thousands of sessions.
 """
 
@@ -36,8 +37,12 @@ def _filtered(call: Call, sessions: list[SimJobSession]) -> list[SimJobSession]:
     upper = _bound(call, "endTimeUpperBound") if call.caps.job_sessions_by_query else None
     status = call.query.get("status", "") if call.caps.version == "v8" else ""
     wanted = _STATUS_WORDS.get(status.lower(), status.lower())
+    bounded = lower is not None or upper is not None
+    outside = "running-outside-bounds" in call.state.config.data
     kept = []
     for session in sessions:
+        if bounded and outside and session.end_time is None:
+            continue  # a server whose end-time filter leaves out sessions without an end
         end = session.end_time or call.now
         if lower is not None and end < lower:
             continue
