@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from .history import JobHistory
     from .server import Result, ServerOperations
 
-SESSIONS_SHOWN = 100  # the newest sessions of a job the sessions screen lists
 REASON_LINES = 100  # log lines a failed session's reason is looked for in, at each end
 FULL_NOTE = (
     "An active full backup reads every object of the job again from Microsoft 365: it takes much longer."
@@ -48,17 +47,6 @@ async def start_full(ops: ServerOperations, jobs: Sequence[Job]) -> list[Outcome
         ops.notice(f"Start full is not available: {why}.", "warning")
         return [Outcome(NOT_SENT, None, why) for _ in jobs]
     return await ops.jobs.run("start", jobs, full=True)
-
-
-async def read_job_sessions(ops: ServerOperations, job: Job, limit: int = SESSIONS_SHOWN) -> Result:
-    """The job's newest sessions, newest first (a line only when the read fails)."""
-    return await ops.perform(
-        "sessions",
-        job.name,
-        lambda: ops.client.job_sessions(job.id, limit=limit),
-        read=True,
-        line="on_problem",
-    )
 
 
 async def read_newest_sessions(ops: ServerOperations, history: JobHistory, count: int) -> Result:
@@ -236,7 +224,6 @@ __all__ = [
     "full_start_refusal",
     "log_item_key",
     "organizations_pulse",
-    "read_job_sessions",
     "read_log",
     "read_newest_sessions",
     "read_older_sessions",
