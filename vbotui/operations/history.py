@@ -31,6 +31,7 @@ _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 FLOOR = datetime(2014, 1, 1, tzinfo=timezone.utc)
 FIRST_SPAN = timedelta(hours=6)  # the first window: back from the job's last run (or now)
 EMPTY_GROWTH = 4  # an empty window: the next one is this much wider
+MAX_SPAN = timedelta(days=365 * 50)  # wider reaches past FLOOR from any date a server can send
 MAX_PAGE = 200  # sessions asked for per request while reading a window or a page back
 RUNNING_ASKED = 10  # v8 `status=Running`: a job runs one session at a time; some room for retries
 KEPT_ARRAYS = 256  # v3-v5 jobs whose whole array is kept
@@ -157,9 +158,8 @@ class JobHistory:
         # say) and reaches back from the job's last run, so that it holds the newest session.
         now = self.clock()
         start = upper or min(self.job.last_run or now, now)
-        lower: datetime | None = start - self._span
-        if lower is not None and lower <= FLOOR:
-            lower = None  # the last window: everything older
+        # The last window holds everything older (a row may say year 1: nothing to subtract from).
+        lower: datetime | None = start - self._span if start - FLOOR > self._span else None
         found = await self._read_window(lower, upper, max(5, min(MAX_PAGE, wanted + 2)))
         if found is None:
             return
@@ -171,7 +171,7 @@ class JobHistory:
         ended = [s for s in found if not s.is_running]
         if ended:  # as many more as are still wanted, at the rate this window held them
             still = max(1, wanted - len(ended))
-            self._span = max(FIRST_SPAN, self._span * still / len(ended) * 1.25)
+            self._span = min(MAX_SPAN, max(FIRST_SPAN, self._span * still / len(ended) * 1.25))
             return
         # Nothing ended in the window: a short history, or a gap. One small page of everything
         # older says which: when it is not full, it was the rest of the history.
@@ -182,7 +182,7 @@ class JobHistory:
         elif len(rest) < probe:
             self.sessions, self.exhausted = _newest_first([*self.sessions, *rest]), True
         else:
-            self._span *= EMPTY_GROWTH
+            self._span = min(MAX_SPAN, self._span * EMPTY_GROWTH)
 
     async def _read_window(
         self, lower: datetime | None, upper: datetime | None, limit: int
