@@ -195,12 +195,16 @@ class Bench:
             result: dict[str, float] = json.load(data)
         return result
 
-    def sim(self, jobs: int, latency_ms: float = 0) -> tuple[subprocess.Popen[bytes], int]:
+    def sim(self, jobs: int, latency_ms: float = 0, history: int = 0) -> tuple[subprocess.Popen[bytes], int]:
         from _common import free_port
 
         port = free_port()
         proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "_sim_server.py"), str(port), str(jobs), str(latency_ms)],
+            [
+                sys.executable,
+                os.path.join(HERE, "_sim_server.py"),
+                *(str(port), str(jobs), str(latency_ms), str(history)),
+            ],
             env=self.env,
             start_new_session=True,
         )
@@ -481,6 +485,24 @@ GOALS: list[tuple[str, str, str | None, tuple[str, float]]] = [
         ("max", 1500),
     ),
     ("7 bytes per move", "cursor move, 10,000: bytes (with its sessions)", None, ("max", 1500)),
+    (
+        "23 rest on 5 rows, 3,000",
+        "JobSessions bytes while resting on 5 rows, 3,000-session histories",
+        None,
+        ("max", 100_000),
+    ),
+    (
+        "23 sessions screen bytes",
+        "sessions screen, first screenful, 3,000-session histories: JobSessions bytes",
+        None,
+        ("max", 50_000),
+    ),
+    (
+        "23 sessions screen time",
+        "sessions screen, first screenful, 3,000-session histories: enter -> shown",
+        "sessions screen, first screenful, 10-session histories: enter -> shown",
+        ("ratio", 1.2),
+    ),
 ]
 
 
@@ -567,7 +589,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one repeat, no 50,000 (about a minute)")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--json", default=os.path.join(HERE, "results.json"))
-    parser.add_argument("--only", default="", help="comma list of parts: startup,sim,floor,bulk")
+    parser.add_argument("--only", default="", help="comma list of parts: startup,sim,floor,bulk,history")
     parser.add_argument(
         "--before",
         default="",
@@ -577,6 +599,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     sys.path.insert(0, HERE)
+    from bench_history import history_figures
+
     bench = Bench(args.quick, args.repeats or (1 if args.quick else 3), args.before)
     began = time.perf_counter()
     parts: dict[str, Callable[[], None]] = {
@@ -584,6 +608,7 @@ def main() -> None:
         "floor": bench.table_floor,
         "sim": bench.against_sim,
         "bulk": bench.bulk,
+        "history": lambda: history_figures(bench),
     }
     chosen = [p for p in args.only.split(",") if p] or list(parts)
     for name in chosen:

@@ -365,6 +365,26 @@ ACTIONS: tuple[Action, ...] = (
         "sessions.refresh", "ctrl+r", "refresh", "job-sessions", "Refresh", "refresh the sessions now", rank=3
     ),
     Action("sessions.back", "escape,q", "back", "job-sessions", "Back", "back to the job list", rank=1),
+    Action(
+        "sessions.first",
+        "g,home",
+        "first",
+        "job-sessions",
+        "Newest",
+        "the newest session",
+        show=False,
+        priority=True,  # before the table's own home (a sideways scroll)
+    ),
+    Action(
+        "sessions.oldest",
+        "G,end",
+        "oldest",
+        "job-sessions",
+        "Oldest",
+        "the oldest session (older pages are read on the way, the status line counts them)",
+        show=False,
+        priority=True,
+    ),
     # The session log screen (enter on a session).
     Action(
         "session-log.help", "question_mark", "help", "session-log", "Help", "this help: every key", rank=0
@@ -581,7 +601,9 @@ RESERVED: dict[str, dict[str, str]] = {
     "jobs": _TEXTUAL_SCROLL,
     "restore-sessions": {key: what for key, what in _TEXTUAL_TABLE.items() if key not in ("home", "end")},
     # Enter is ours there (a priority binding); the table's other keys stay the table's.
-    "job-sessions": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},
+    "job-sessions": {
+        key: what for key, what in _TEXTUAL_TABLE.items() if key not in ("enter", "home", "end")
+    },
     "pulse": {key: what for key, what in _TEXTUAL_TABLE.items() if key != "enter"},
 }
 """Keys that Textual itself binds in a scope (not remappable here); a remap onto one is a clash."""

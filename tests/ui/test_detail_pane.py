@@ -11,8 +11,17 @@ SIZE = (120, 40)
 
 
 def session_reads(sim: Simulator, job_id: str) -> int:
+    """How many times the job's newest sessions were read: on v8 each read asks once for the
+    running sessions apart (`status=Running`), then for windows of end time."""
     return len(
-        [r for r in sim.requests if r.method == "GET" and "JobSessions" in r.path and job_id in str(r)]
+        [
+            r
+            for r in sim.requests
+            if r.method == "GET"
+            and r.path.lower().endswith("/jobsessions")
+            and r.query.get("jobId") == job_id
+            and r.query.get("status") == "Running"
+        ]
     )
 
 

@@ -31,7 +31,7 @@ def still_reading(screen: Any) -> list[str]:
 
 
 async def open_job_sessions(pilot: Any, main: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(job_sessions, "read_job_sessions", boom)
+    monkeypatch.setattr(job_sessions, "read_newest_sessions", boom)
     job = main.jobs.jobs[main.jobs.cursor_job_id]
     screen = job_sessions.JobSessionsScreen(main.ops, job)
     await pilot.app.push_screen(screen)

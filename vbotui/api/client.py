@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from .answers import decode_json, expect_object
-from .bearer import BearerRequests, flag_resent
+from .bearer import flag_resent
 from .dialects import API_VERSION_CHOICES, VERSIONS, Capabilities, Dialect, dialect_for
 from .errors import NotFound, VboError
 from .http import READ_RETRY_DELAYS_S, ExchangeHook, HttpSession, error_from_response
@@ -35,6 +35,7 @@ from .models import (
     ServiceInstance,
 )
 from .paging import MAX_PAGE_SIZE
+from .session_pages import SessionPages
 from .tokens import AccessTokens
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -45,7 +46,7 @@ def _jobs_from_json(items: list[dict[str, Any]]) -> list[Job]:
     return [Job.from_json(item) for item in items]
 
 
-class VboClient(BearerRequests):
+class VboClient(SessionPages):
     """One server, one long-lived connection pool, one signed-in user."""
 
     def __init__(

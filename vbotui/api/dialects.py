@@ -49,6 +49,9 @@ class Capabilities:
     extended_view: bool  # v6+: organizations take ?extendedView= (for first/last backup times)
     extended_view_by_default: bool  # v3-v6: the backup times come without asking (v7+: false)
     job_sessions_by_query: bool  # v7+: GET /JobSessions?jobId=; before: GET /Jobs/{id}/JobSessions
+    # (and with it endTimeUpperBound: windows of end time)
+    job_sessions_status: bool  # v8: GET /JobSessions?status= (Running, ...)
+    log_items_order: bool  # v8: GET /JobSessions/{id}/LogItems?orderAsc= (false: the end first)
     organization_jobs: bool  # v3-v7: GET /Organizations/{id}/Jobs
     restore_sessions_order: bool  # v7+: GET /RestoreSessions?orderAsc=
     # --- how collections come
@@ -94,6 +97,8 @@ def capabilities_for(version: str) -> Capabilities:
         extended_view=n >= 6,
         extended_view_by_default=n <= 6,
         job_sessions_by_query=n >= 7,
+        job_sessions_status=n >= 8,
+        log_items_order=n >= 8,
         organization_jobs=n <= 7,
         restore_sessions_order=n >= 7,
         jobs_paged=n >= 8,

@@ -35,6 +35,7 @@ from vbotui.timeparse import system_local_zone
 from .activity import ActivityEntry, ActivityLog
 from .audit import AuditLog
 from .events import Event, Listener, Notice, RestoreSessionsChanged, SessionExpired
+from .history import ArrayCache, JobHistory
 from .outcome import DONE, NOT_SENT, UNKNOWN, Outcome, classify
 from .restore_lookup import sessions_opened_since
 
@@ -101,6 +102,7 @@ class ServerOperations:
         from .jobs import JobActions  # jobs.py builds on this module
 
         self.jobs = JobActions(self)
+        self.session_arrays = ArrayCache()  # v3-v5 jobs' whole session arrays
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -279,9 +281,15 @@ class ServerOperations:
         jobs: list[Job] = result.value
         return jobs
 
-    async def job_sessions(self, job_id: str, limit: int = 5) -> list[JobSession]:
-        """The job's newest sessions (the detail pane); raises the client's error (no line: a glance)."""
-        return await self.client.job_sessions(job_id, limit=limit)
+    def history(self, job: Job | str) -> JobHistory:
+        """A job's sessions read from the newest back, as far as asked (history.py)."""
+        known = job if isinstance(job, Job) else Job(id=job, name="")
+        return JobHistory(self.client, known, self.clock, self.session_arrays)
+
+    async def job_sessions(self, job: Job | str, limit: int = 5) -> list[JobSession]:
+        """The job's newest `limit` sessions, and only those read (the detail pane); raises the
+        client's error (no line: a glance)."""
+        return await self.history(job).newest(limit)
 
     async def organization(self, org_id: str) -> Organization:
         return await self.client.get_organization(org_id)

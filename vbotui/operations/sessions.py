@@ -16,9 +16,10 @@ from vbotui.api.models import Health, Job, License, LogItem, Proxy, Repository, 
 from .outcome import NOT_SENT, Outcome
 
 if TYPE_CHECKING:
+    from .history import JobHistory
     from .server import Result, ServerOperations
 
-SESSIONS_SHOWN = 100  # the newest sessions of a job the sessions screen lists
+REASON_LINES = 100  # log lines a failed session's reason is looked for in, at each end
 FULL_NOTE = (
     "An active full backup reads every object of the job again from Microsoft 365: it takes much longer."
 )
@@ -48,14 +49,17 @@ async def start_full(ops: ServerOperations, jobs: Sequence[Job]) -> list[Outcome
     return await ops.jobs.run("start", jobs, full=True)
 
 
-async def read_job_sessions(ops: ServerOperations, job: Job, limit: int = SESSIONS_SHOWN) -> Result:
-    """The job's newest sessions, newest first (a line only when the read fails)."""
+async def read_newest_sessions(ops: ServerOperations, history: JobHistory, count: int) -> Result:
+    """The job's `count` newest sessions, newest first, read afresh (a line only when it fails)."""
     return await ops.perform(
-        "sessions",
-        job.name,
-        lambda: ops.client.job_sessions(job.id, limit=limit),
-        read=True,
-        line="on_problem",
+        "sessions", history.job.name, lambda: history.newest(count), read=True, line="on_problem"
+    )
+
+
+async def read_older_sessions(ops: ServerOperations, history: JobHistory, count: int) -> Result:
+    """Up to `count` sessions older than those `history` gave ([] past the oldest)."""
+    return await ops.perform(
+        "sessions", history.job.name, lambda: history.older(count), read=True, line="on_problem"
     )
 
 
@@ -91,9 +95,30 @@ def first_error_line(items: Sequence[LogItem]) -> str:
 
 
 async def failure_reason(ops: ServerOperations, session_id: str) -> str:
-    """A failed session's first error line, from its log; raises the client's error (no line: the
-    detail pane's glance, as its sessions are)."""
-    return first_error_line(await ops.client.session_log_items(session_id))
+    """A failed session's first error line, from its log's two ends; raises the client's error (no
+    line: the detail pane's glance, as its sessions are).
+
+    The pane shows one line, and a log can hold hundreds of thousands. A job that fails says why
+    where it stopped early (connecting, signing in, finding its objects: the first lines) or in the
+    lines that say how it ended ("Job finished with error ...: reason", the last ones), so at most
+    REASON_LINES are read from each end: the end first where the server can (v8 `orderAsc=false`),
+    else from its `totalCount` (v5-v7); a server that says neither gives only the first lines.
+    """
+    client = ops.client
+    head, page = await client.log_page(session_id, limit=REASON_LINES)
+    reason = first_error_line(head)
+    if reason or len(head) < REASON_LINES or (page.total is not None and page.total <= len(head)):
+        return reason  # found, or the whole log was that page
+    caps = await client.ensure_capabilities()
+    if caps.log_items_order:
+        tail, _ = await client.log_page(session_id, limit=REASON_LINES, newest_first=True)
+    elif page.total is not None:
+        start = max(len(head), page.total - REASON_LINES)
+        tail, _ = await client.log_page(session_id, limit=REASON_LINES, offset=start)
+    else:
+        return ""
+    tail.sort(key=lambda item: (item.usn is None, item.usn or 0))  # oldest first, whatever was asked
+    return first_error_line(tail)
 
 
 async def read_processed_objects(ops: ServerOperations, session_id: str, label: str) -> Result:
@@ -199,8 +224,9 @@ __all__ = [
     "full_start_refusal",
     "log_item_key",
     "organizations_pulse",
-    "read_job_sessions",
     "read_log",
+    "read_newest_sessions",
+    "read_older_sessions",
     "read_processed_objects",
     "read_pulse",
     "read_session",

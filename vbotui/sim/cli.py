@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         "without ids, real servers' quirks (repeatable, none by default; see below)",
     )
     parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="past sessions per job, every 4 hours back from its last run (default: two to five)",
+    )
+    parser.add_argument(
         "--trickle-seconds",
         type=float,
         default=5.0,
@@ -142,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults=tuple(args.fault),
         data=tuple(args.data),
         trickle_seconds=args.trickle_seconds,
+        history=max(0, args.history),
     )
     with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
         try:

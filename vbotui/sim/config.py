@@ -30,6 +30,9 @@ class SimConfig:
     run_seconds: float = 20.0
     faults: Sequence[str] = ()
     data: Sequence[str] = ()  # data modes (data_modes.py): edge, hostile, logs-without-ids, quirks
+    # Past sessions per job that has run (every 4 hours back from its last run); 0: two to five,
+    # a day apart. Real jobs hold thousands (a year and a half of 4-hourly runs is 3,000).
+    history: int = 0
     trickle_seconds: float = 5.0  # a `trickle` fault's pause before each byte of an answer
     versions: Sequence[str] = ALL_VERSIONS
     # When set, explore fails with HTTP 500 and this message, as a server without the

@@ -10,6 +10,14 @@ give and a client must survive, applied after generation so the rest of the data
     quirks            what real servers send beside their documents: nulls where a value is
                       promised (isEnabled, lastRun, an organization's name), enum values no
                       document lists (lastStatus "Idle", a session's jobType "Backup2")
+    ignores-time-bounds
+                      GET /JobSessions ignores endTimeLowerBound/endTimeUpperBound and `status`
+                      (the documents say what they filter, not that every build does)
+    sessions-oldest-first
+                      job sessions listed oldest first (no document says in which order they come)
+    running-outside-bounds
+                      a JobSessions request with a time bound leaves out running sessions (they
+                      have no end to compare)
 """
 
 from __future__ import annotations
@@ -18,7 +26,15 @@ from collections.abc import Sequence
 
 from .data import FIRST_JOB_ID, SimJob, SimOrganization, add_quirks
 
-DATA_MODES = ("edge", "hostile", "logs-without-ids", "quirks")
+DATA_MODES = (
+    "edge",
+    "hostile",
+    "logs-without-ids",
+    "quirks",
+    "ignores-time-bounds",
+    "sessions-oldest-first",
+    "running-outside-bounds",
+)
 
 # (what the job's name says, the JSON fields as the server writes them)
 EDGE_TIMES: tuple[tuple[str, dict[str, str]], ...] = (

@@ -35,6 +35,7 @@ from .protocol import (
     parse_bool,
     parse_point_in_time,
 )
+from .session_routes import session_collection
 from .state import ExploreRequest, SimError, not_found
 
 
@@ -260,9 +261,12 @@ async def list_organization_jobs(call: Call) -> Response:
 
 async def list_job_sessions_of_job(call: Call) -> Response:
     job = _job_of(call)
-    items = [render.job_session_json(call.view, s) for s in call.state.sessions_of(job)]
-    return collection(
-        call, f"Jobs/{job.id}/JobSessions", items, paged=call.caps.job_sessions_of_job_paged, with_total=True
+    return session_collection(
+        call,
+        f"Jobs/{job.id}/JobSessions",
+        call.state.sessions_of(job),
+        paged=call.caps.job_sessions_of_job_paged,
+        with_total=True,
     )
 
 
@@ -274,12 +278,11 @@ async def list_job_sessions(call: Call) -> Response:
     else:
         state.ensure_all_history()
         sessions = sorted(state.job_sessions.values(), key=lambda s: s.creation_time, reverse=True)
-    items = [render.job_session_json(call.view, s) for s in sessions]
     query = {"jobId": job_id} if job_id else {}
-    return collection(
+    return session_collection(
         call,
         "JobSessions",
-        items,
+        sessions,
         paged=call.caps.sessions_paged,
         with_total=call.caps.total_count,
         query=query,

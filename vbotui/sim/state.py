@@ -186,10 +186,11 @@ class SimState:
         if job.last_run is None:
             return
         rng = random.Random(f"{self.config.seed}:history:{job.id}")
-        runs = rng.randint(2, 5)
+        runs = self.config.history - 1 if self.config.history > 0 else rng.randint(2, 5)
+        every = timedelta(hours=4) if self.config.history > 0 else timedelta(days=1)
         history = []
         for back in range(runs, -1, -1):
-            start = job.last_run - timedelta(days=back)
+            start = job.last_run - every * back
             older = "Warning" if rng.random() < 0.15 else "Success"
             status = (job.last_status or "Success") if back == 0 else older
             session = SimJobSession(
@@ -204,7 +205,8 @@ class SimState:
                 config_type="Incremental",
                 job_type=job.job_type,
             )
-            session.end_time = start + timedelta(minutes=rng.uniform(2, 90))
+            # A run ends before the next starts (a job runs one session at a time).
+            session.end_time = start + min(timedelta(minutes=rng.uniform(2, 90)), every * 0.9)
             session.planned_s = (session.end_time - start).total_seconds()
             session.progress = job.objects if status != "Failed" else job.objects // 3
             history.append(session)

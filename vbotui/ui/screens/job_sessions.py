@@ -1,5 +1,9 @@
 """The job sessions screen (Enter on a job): the job's sessions, newest first, refreshed in place.
 
+Only a screenful is read at first (a job holds thousands of sessions); older pages are read as the
+cursor nears the last row read, and `G` reads back to the oldest with a progress line. The polls
+read the newest screenful again and merge it on top (operations/history.py does the reading).
+
 Start, end, duration, status, full or incremental (v8 says which; before, "-"), retries, processed
 objects, data transferred, rate, bottleneck. While a session runs the list is read again every
 RUNNING_REFRESH_S seconds, otherwise every IDLE_REFRESH_S; rows are updated by session id, so the
@@ -9,7 +13,7 @@ cursor stays. Enter opens the log of the session under the cursor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,155 +27,25 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from vbotui.api.models import Job, JobSession
 from vbotui.operations import ServerOperations
-from vbotui.operations.sessions import read_job_sessions
+from vbotui.operations.sessions import read_newest_sessions, read_older_sessions
 from vbotui.timeparse import zone_label
 from vbotui.words import counted
 
 from ..actions import bindings_for
-from ..safe_text import cut, safe_text
+from ..safe_text import safe_text
 from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
 from .base import AppScreen
 from .help import open_help
+from .session_cells import COLUMNS, NARROW_COLUMNS, as_given, human_bytes, local_date, session_cells
 
 Clock = Callable[[], datetime]
+OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 RUNNING_REFRESH_S = 2.0
 IDLE_REFRESH_S = 15.0
-COLUMNS = (
-    "start",
-    "end",
-    "duration",
-    "status",
-    "type",
-    "retries",
-    "objects",
-    "transferred",
-    "rate",
-    "bottleneck",
-)
-NARROW_COLUMNS = ("start", "duration", "status", "type", "objects", "transferred", "rate")
 WIDE_FROM = 110
-KINDS = {"full": "full", "incremental": "incremental"}
-NARROW_KINDS = {"full": "full", "incremental": "incr"}
-STATUS_STYLES = {"failed": "bold red", "warning": "yellow", "running": "bold green", "stopped": "dim"}
-
-
-BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EB")
-# Past this many bytes no unit says it (a float cannot even hold 400 digits): the digits as given.
-HUGE_BYTES = 1000 * 1024 ** (len(BYTE_UNITS) - 1)
-NUMBER_WIDTH = 12  # a count or a size that long is cut with an ellipsis, not let widen its column
-
-
-def as_given(number: int) -> str:
-    """A number as the server gave it, cut with an ellipsis past NUMBER_WIDTH cells."""
-    return cut(str(number), NUMBER_WIDTH)
-
-
-def human_bytes(count: int | None) -> str:
-    """Three significant digits at most ("1.6 MB", "273 KB"), so that a rate fits 80 columns."""
-    if count is None:
-        return "-"
-    if abs(count) >= HUGE_BYTES:
-        return f"{as_given(count)} B"
-    value = float(count)
-    unit = BYTE_UNITS[0]
-    for unit in BYTE_UNITS:
-        if abs(value) < 1000 or unit == BYTE_UNITS[-1]:
-            break
-        value /= 1024
-    if unit == "B":
-        return f"{value:.0f} B"
-    return f"{value:.1f} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
-
-
-def duration_text(session: JobSession, now: datetime) -> str:
-    if session.creation_time is None:
-        return "-"
-    end = session.end_time or (now if session.is_running else None)
-    if end is None:
-        return "-"
-    seconds = max(0, int((end - session.creation_time).total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def in_zone(value: datetime, zone: tzinfo) -> datetime | None:
-    """`value` in `zone`; None when the zone moves it past year 1 or 9999 (a server's edge dates)."""
-    try:
-        return value.astimezone(zone)
-    except (OverflowError, ValueError):
-        return None
-
-
-def stamp(value: datetime, *, date: bool = True, year: bool = True) -> str:
-    """ "2024-05-06 09:30", four-digit years always (strftime leaves year 1 as "1")."""
-    clock = f"{value.hour:02d}:{value.minute:02d}"
-    if not date:
-        return clock
-    day = f"{value.month:02d}-{value.day:02d}"
-    return f"{value.year:04d}-{day} {clock}" if year else f"{day} {clock}"
-
-
-def as_sent(value: datetime) -> str:
-    """A time the display zone cannot hold, as the server sent it (UTC, said so)."""
-    zone = value.tzname() or ""
-    return f"{stamp(value)} {zone}".rstrip()
-
-
-def local_time(value: datetime | None, zone: tzinfo) -> str:
-    if value is None:
-        return "-"
-    shown = in_zone(value, zone)
-    return as_sent(value) if shown is None else stamp(shown)
-
-
-def local_date(value: datetime, zone: tzinfo) -> str:
-    """The date in `zone` ("2025-02-20"), or the time as sent when the zone cannot hold it."""
-    shown = in_zone(value, zone)
-    return as_sent(value) if shown is None else stamp(shown)[:10]
-
-
-def end_time(session: JobSession, zone: tzinfo) -> str:
-    """The end, without the date it shares with the start (the row then fits 120 columns)."""
-    if session.end_time is None or session.creation_time is None:
-        return local_time(session.end_time, zone)
-    end, start = in_zone(session.end_time, zone), in_zone(session.creation_time, zone)
-    if end is None or start is None:
-        return local_time(session.end_time, zone)
-    if end.date() == start.date():
-        return stamp(end, date=False)
-    return stamp(end, year=end.year != start.year)
-
-
-def session_cells(
-    session: JobSession, now: datetime, zone: tzinfo, columns: tuple[str, ...] = COLUMNS
-) -> list[Text]:
-    stats = session.statistics
-    status = session.status or "-"
-    objects = stats.processed_objects if stats.processed_objects is not None else session.progress
-    # Narrow, "incr" leaves the rate its room.
-    kinds = KINDS if "bottleneck" in columns else NARROW_KINDS
-    kind = kinds.get((session.config_type or "").lower(), "-")
-    cells = {
-        "start": Text(local_time(session.creation_time, zone)),
-        "end": Text(
-            "running" if session.is_running and session.end_time is None else end_time(session, zone)
-        ),
-        "duration": Text(duration_text(session, now)),
-        "status": safe_text(status, style=STATUS_STYLES.get(status.lower(), ""), width=NUMBER_WIDTH),
-        "type": Text(kind),
-        "retries": Text("-" if session.retry_count is None else as_given(session.retry_count)),
-        "objects": Text("-" if objects is None else as_given(objects)),
-        "transferred": Text(human_bytes(stats.transferred_bytes)),
-        "rate": Text(
-            f"{human_bytes(stats.processing_rate_bytes)}/s"
-            if stats.processing_rate_bytes is not None
-            else "-"
-        ),
-        "bottleneck": safe_text(stats.bottleneck or "-", width=20),
-    }
-    return [cells[key] for key in columns]
+PAGE_BACK = 100  # sessions read per step back in time (scrolling, G)
+NEAR_END = 5  # the next older page is read when the cursor is this near the last row read
 
 
 class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
@@ -186,6 +60,11 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
         self.columns: tuple[str, ...] = ()
         self.loaded = False
         self.poll_timer: Timer | None = None
+        self.back = ops.history(job)  # the first screenful, then older pages
+        self.top = ops.history(job)  # the polls' newest screenful
+        self.reading_older = False
+        self.to_oldest = False  # G: keep reading older pages until the oldest
+        self.running = False
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), id="job-sessions-title")
@@ -238,10 +117,15 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
         return list(self.sessions.values())  # kept newest first, as read
 
     # --- refresh in place
+    def screenful(self) -> int:
+        """Sessions read at first and at each poll: what the screen shows, and some."""
+        return max(10, self.app.size.height)
+
     @work(exclusive=True, group="job-sessions-refresh", exit_on_error=False, description="job sessions")
     async def load_sessions(self) -> None:
-        result = await read_job_sessions(self.ops, self.job)
-        running = False
+        history = self.top if self.loaded else self.back
+        result = await read_newest_sessions(self.ops, history, self.screenful())
+        self.running = False
         if not result.done:
             self.show_status(
                 Text.assemble("Could not read the sessions: ", safe_text(result.outcome.describe())), True
@@ -250,41 +134,81 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
             sessions: list[JobSession] = result.value
             self.apply(sessions)
             self.loaded = True
-            running = any(session.is_running for session in sessions)
-            every = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
-            words = "a session is running: " if running else ""
-            self.show_status(
-                Text(f"{counted(len(sessions), 'session')}, newest first; {words}refreshed every {every:g} s")
-            )
+            self.running = any(session.is_running for session in sessions)
+            self.show_summary()
         if self.poll_timer is not None:
             self.poll_timer.stop()
         if self.is_attached and not self.ops.expired:
-            delay = RUNNING_REFRESH_S if running else IDLE_REFRESH_S
+            delay = RUNNING_REFRESH_S if self.running else IDLE_REFRESH_S
             self.poll_timer = self.set_timer(delay, self.load_sessions, name="job-sessions-poll")
 
-    def apply(self, sessions: list[JobSession]) -> None:
+    def show_summary(self) -> None:
+        every = RUNNING_REFRESH_S if self.running else IDLE_REFRESH_S
+        words = "a session is running: " if self.running else ""
+        more = "all of them" if self.back.at_oldest else "older ones as you scroll (G: the oldest)"
+        self.show_status(
+            Text(
+                f"{counted(len(self.sessions), 'session')}, newest first, {more}; "
+                f"{words}refreshed every {every:g} s"
+            )
+        )
+
+    def want_older(self, *, to_oldest: bool = False) -> None:
+        """Read the next older page (G: every one, to the oldest), one reader at a time."""
+        self.to_oldest = self.to_oldest or to_oldest
+        if self.loaded and not self.reading_older and not self.back.at_oldest:
+            self.reading_older = True
+            self.load_older()
+
+    @work(group="job-sessions-older", exit_on_error=False, description="older job sessions")
+    async def load_older(self) -> None:
+        try:
+            while not self.back.at_oldest:
+                result = await read_older_sessions(self.ops, self.back, PAGE_BACK)
+                if not result.done:
+                    why = safe_text(result.outcome.describe())
+                    self.show_status(Text.assemble("Could not read older sessions: ", why), True)
+                    self.to_oldest = False
+                    return
+                self.apply(result.value, older=True)
+                if not self.to_oldest:
+                    break
+                oldest = next(reversed(self.sessions.values()), None)
+                back_to = oldest.creation_time if oldest is not None else None
+                when = f", back to {local_date(back_to, self.local_tz)}" if back_to is not None else ""
+                self.show_status(Text(f"Reading older sessions: {len(self.sessions):,} read{when}..."))
+        finally:
+            self.reading_older = False
+        if self.to_oldest:
+            self.to_oldest = False
+            self.action_oldest()
+        self.show_summary()
+
+    def apply(self, sessions: list[JobSession], *, older: bool = False) -> None:
+        """Update the rows of known sessions; older ones go at the bottom, newer ones on top
+        (the cursor stays on its session). Rows are never dropped: a read is one page of many."""
         table = self.query_one(DataTable)
-        fresh = {session.id: session for session in sessions if session.id}
-        for gone in [key for key in self.sessions if key not in fresh]:
-            table.remove_row(gone)
-        known = [key for key in fresh if key in self.sessions]
-        for key in known:
-            for column, cell in zip(self.columns, self.cells(fresh[key]), strict=True):
-                table.update_cell(key, column, cell, update_width=True)
-        new = [session for key, session in fresh.items() if key not in self.sessions]
-        if new and not self.sessions:
+        fresh = [session for session in sessions if session.id]
+        for session in fresh:
+            if session.id in self.sessions:
+                self.sessions[session.id] = session
+                for column, cell in zip(self.columns, self.cells(session), strict=True):
+                    table.update_cell(session.id, column, cell, update_width=True)
+        new = [session for session in fresh if session.id not in self.sessions]
+        if new and (older or not self.sessions):
             for session in new:
+                self.sessions[session.id] = session
                 table.add_row(*self.cells(session), key=session.id)
         elif new:
-            # Newer sessions go on top: rebuild the rows (the cursor stays on its session).
             under = self.session_under_cursor()
-            self.sessions = fresh
+            merged = [*new, *self.sessions.values()]
+            merged.sort(key=lambda s: s.creation_time or OLDEST, reverse=True)
+            self.sessions = {session.id: session for session in merged}
             table.clear()
-            for session in fresh.values():
+            for session in self.sessions.values():
                 table.add_row(*self.cells(session), key=session.id)
-            if under is not None and under.id in fresh:
+            if under is not None:
                 table.move_cursor(row=table.get_row_index(under.id))
-        self.sessions = fresh
         self.show_detail()
 
     def session_under_cursor(self) -> JobSession | None:
@@ -299,6 +223,8 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+        if event.cursor_row >= event.data_table.row_count - NEAR_END:
+            self.want_older()
 
     def show_detail(self) -> None:
         session = self.session_under_cursor()
@@ -321,6 +247,17 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
     def action_refresh(self) -> None:
         self.load_sessions()
 
+    def action_first(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_oldest(self) -> None:
+        """The last row; when older sessions remain unread, they are read first (a progress line)."""
+        table = self.query_one(DataTable)
+        if self.back.at_oldest or not self.loaded:
+            table.move_cursor(row=max(0, table.row_count - 1))
+        else:
+            self.want_older(to_oldest=True)
+
     def action_help(self) -> None:
         open_help(self)
 
@@ -337,4 +274,4 @@ class JobSessionsScreen(AppScreen, InTheAppsZone, Screen[None]):
         self.app.push_screen(SessionLogScreen(self.ops, self.job, session, local_tz=self._zone))
 
 
-__all__ = ["JobSessionsScreen", "human_bytes", "session_cells"]
+__all__ = ["JobSessionsScreen", "as_given", "human_bytes", "local_date", "session_cells"]

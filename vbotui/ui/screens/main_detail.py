@@ -114,7 +114,7 @@ class DetailFollowsTheCursor(AppScreen, Screen[None]):
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_sessions(self, job_id: str) -> None:
         try:
-            sessions = await self.ops.job_sessions(job_id, limit=5)
+            sessions = await self.ops.job_sessions(self.jobs.jobs.get(job_id) or job_id, limit=5)
         except VboError as error:
             if job_id == self._detail_id:
                 self._show_detail(error.describe())
@@ -153,7 +153,7 @@ class DetailFollowsTheCursor(AppScreen, Screen[None]):
             if job is None or job in self._sessions_kept:
                 continue
             try:
-                sessions = await self.ops.job_sessions(neighbour, limit=5)
+                sessions = await self.ops.job_sessions(job, limit=5)
             except VboError:
                 return
             self._sessions_kept.put(job, sessions)
