@@ -8,17 +8,21 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vbotui.api.models import format_time, parse_time
+from vbotui.api.models import LogItem, format_time, parse_time
 from vbotui.commands.output import iso_utc
 from vbotui.commands.table import table_value
 from vbotui.sim import ManualClock, SimConfig, Simulator
-from vbotui.timetext import stamp, zoned_text
+from vbotui.timetext import out_of_range, stamp, zoned_text
 from vbotui.ui.app import VboApp
+from vbotui.ui.screens.explore import format_utc
+from vbotui.ui.screens.restore_sessions import format_local, format_short
+from vbotui.ui.screens.session_log import log_line
 from vbotui.ui.widgets.job_index import YearWindow, format_when
 
 from .conftest import SIM_PASSWORD, SIM_USER, loaded, new_client
@@ -105,3 +109,20 @@ async def test_the_app_paints_a_job_list_with_edge_dates(zone_name: str) -> None
             assert app.return_code is None and app.is_running
     finally:
         await client.aclose()
+
+
+@pytest.mark.parametrize("zone_name", ["America/New_York", "Asia/Tokyo"])
+def test_the_log_restore_sessions_and_explore_screens_write_edge_dates_as_text(zone_name: str) -> None:
+    """A session, log line or restore session dated at an end of the range is text on those screens
+    too: moved into a zone west (year 1) or east (year 9999) of UTC it has no datetime."""
+    zone = ZoneInfo(zone_name)
+    west = zone_name == "America/New_York"
+    edge = YEAR_1 if west else YEAR_9999
+    line = log_line(LogItem(id="1", title="[Error] item size exceeded", creation_time=edge), zone).plain
+    assert line.startswith(f"{edge:%Y-%m-%d} UTC  [Error]".replace("1-01-01", "0001-01-01"))
+    assert format_local(edge, zone) == out_of_range(edge)
+    assert format_short(edge, zone, 2024) == out_of_range(edge)
+    assert format_utc(YEAR_1) == "0001-01-01 00:00:00 UTC"
+    # A time the zone can hold keeps its usual form, with a four-digit year.
+    inside = YEAR_1 + timedelta(days=1)
+    assert format_short(inside, zone, 2024).startswith("0001-01-0")

@@ -26,6 +26,7 @@ from vbotui.api.models import EXPLORE_TYPES, ExploreOptions, Job, Organization, 
 from vbotui.operations import DONE, UNKNOWN, ServerOperations
 from vbotui.operations.backed_up import default_explore_type, read_backed_up_types
 from vbotui.timeparse import PointInTime, TimeParseError, parse_point_in_time, zone_label
+from vbotui.timetext import zoned_text
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 from vbotui.ui.typeahead import TypeaheadInput
@@ -39,7 +40,7 @@ NOT_SENT_BAD_TIME = "Not sent: correct the point in time first."
 
 
 def format_utc(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return zoned_text(value, timezone.utc, "%Y-%m-%d %H:%M:%S UTC")
 
 
 class TypePicker(RadioSet, inherit_bindings=False):

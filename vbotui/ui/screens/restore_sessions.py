@@ -24,6 +24,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 from vbotui.api.models import RestoreSession
 from vbotui.operations import DONE, ServerOperations
 from vbotui.timeparse import zone_label
+from vbotui.timetext import in_zone, out_of_range, stamp, zoned_text
 from vbotui.ui.actions import bindings_for
 from vbotui.ui.safe_text import safe_text
 from vbotui.words import counted
@@ -50,15 +51,17 @@ EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 def format_local(value: datetime | None, local_tz: tzinfo) -> str:
     """The full local time, for the detail line."""
-    return value.astimezone(local_tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return zoned_text(value, local_tz, "%Y-%m-%d %H:%M:%S") if value else ""
 
 
 def format_short(value: datetime | None, local_tz: tzinfo, year: int | None) -> str:
     """'MM-DD HH:MM' in `year` (the clock's, local), else 'YYYY-MM-DD HH:MM'; '' when none."""
     if value is None:
         return ""
-    local = value.astimezone(local_tz)
-    return local.strftime("%m-%d %H:%M" if local.year == year else "%Y-%m-%d %H:%M")
+    local = in_zone(value, local_tz)
+    if local is None:  # a date at an end of the range: text, never an overflow
+        return out_of_range(value)
+    return stamp(local, "%m-%d %H:%M" if local.year == year else "%Y-%m-%d %H:%M")
 
 
 def columns_for(width: int) -> tuple[str, ...]:

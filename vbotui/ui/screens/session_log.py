@@ -34,6 +34,7 @@ from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
 from vbotui.operations.sessions import log_item_key, read_log, read_processed_objects, read_session
 from vbotui.timeparse import zone_label
+from vbotui.timetext import stamp, zoned_text
 from vbotui.words import counted
 
 from ..actions import bindings_for
@@ -58,7 +59,7 @@ CURRENT_MATCH_STYLE = "bold reverse yellow"
 
 def log_line(item: LogItem, zone: tzinfo) -> Text:
     """`HH:MM:SS  [Type] message`, server text made safe, coloured (and written) by its type."""
-    when = item.creation_time.astimezone(zone).strftime("%H:%M:%S") if item.creation_time else "--:--:--"
+    when = zoned_text(item.creation_time, zone, "%H:%M:%S") if item.creation_time else "--:--:--"
     line = Text(f"{when}  ", style="dim")
     line.append_text(safe_text(item.text, style=KIND_STYLES.get(item.kind.lower(), "")))
     return line
@@ -226,7 +227,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
 
     @property
     def label(self) -> str:
-        when = self.session.creation_time.strftime("%Y-%m-%d %H:%M") if self.session.creation_time else ""
+        when = stamp(self.session.creation_time, "%Y-%m-%d %H:%M") if self.session.creation_time else ""
         return f"{clean(self.job.name)} {when}".strip()
 
     def compose(self) -> ComposeResult:
@@ -245,7 +246,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
         title = Text("Log of ", style="bold")
         title.append_text(safe_text(self.job.name, style="bold"))
         if self.session.creation_time is not None:
-            start = self.session.creation_time.astimezone(self.local_tz).strftime("%Y-%m-%d %H:%M")
+            start = zoned_text(self.session.creation_time, self.local_tz, "%Y-%m-%d %H:%M")
             title.append(f"  started {start} {zone_label(self.local_tz, self.ops.clock())}")
         title.append("  ")
         status = self.session.status or "-"
