@@ -75,6 +75,36 @@ def private_write_text(path: Path, text: str) -> None:
         raise
 
 
+def create_private_file(path: Path, text: str) -> None:
+    """A new file holding `text`, 0600, complete or absent: written under a temporary name, then
+    hard-linked to `path`, which fails when anything (a file, a symbolic link, dangling or not)
+    has that name. Where the file system has no hard links, one O_EXCL open that never follows a
+    link. FileExistsError when the name is taken; a missing folder is made 0700."""
+    ensure_private_dir(path.parent)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path, follow_symlinks=False)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass  # no hard links here (e.g. FAT, some network shares): write the name itself
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours (O_EXCL): no half-written export stays behind
+        raise
+
+
 def private_append(path: Path, text: str) -> None:
     """Append `text` to `path` (created 0600; an existing file of ours is tightened to 0600)."""
     path = Path(path)
@@ -90,4 +120,11 @@ def private_append(path: Path, text: str) -> None:
         os.close(fd)
 
 
-__all__ = ["DIR_MODE", "FILE_MODE", "ensure_private_dir", "private_append", "private_write_text"]
+__all__ = [
+    "DIR_MODE",
+    "FILE_MODE",
+    "create_private_file",
+    "ensure_private_dir",
+    "private_append",
+    "private_write_text",
+]

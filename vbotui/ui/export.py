@@ -12,9 +12,7 @@ included); a missing folder is made 0700.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from textual.widgets import Input, Static
 from vbotui.api.models import Job
 from vbotui.commands.output import write_csv, write_json
 from vbotui.commands.records import JOB_FIELDS, job_fields
-from vbotui.privatefiles import ensure_private_dir
+from vbotui.privatefiles import create_private_file
 from vbotui.words import counted
 
 from .actions import bindings_for
@@ -60,36 +58,6 @@ def export_jobs(jobs: Sequence[Job], org_name: Callable[[Job], str], path: Path)
         write_csv(records, JOB_FIELDS, out)
     create_private_file(path, out.getvalue())
     return kind
-
-
-def create_private_file(path: Path, text: str) -> None:
-    """A new file holding `text`, 0600, complete or absent: written under a temporary name, then
-    hard-linked to `path`, which fails when anything (a file, a symbolic link, dangling or not)
-    has that name. Where the file system has no hard links, one O_EXCL open that never follows a
-    link. FileExistsError when the name is taken; a missing folder is made 0700."""
-    ensure_private_dir(path.parent)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        try:
-            os.link(temporary, path, follow_symlinks=False)
-            return
-        except FileExistsError:
-            raise
-        except OSError:
-            pass  # no hard links here (e.g. FAT, some network shares): write the name itself
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-    except BaseException:
-        path.unlink(missing_ok=True)  # ours (O_EXCL): no half-written export stays behind
-        raise
 
 
 def export_done(count: int, path: Path, kind: str) -> str:
