@@ -189,9 +189,7 @@ async def cmd_sessions(ctx: Context) -> int:
 
     async def of(job: Job) -> list[dict[str, Any]]:
         async with gate:
-            found = await read(
-                ctx, "sessions", job.name, lambda: ops.client.job_sessions(job.id, limit=limit)
-            )
+            found = await read(ctx, "sessions", job.name, lambda: ops.history(job).newest(limit))
         return [session_record(session, job.id, job.name) for session in found]
 
     records = [record for batch in await asyncio.gather(*(of(job) for job in chosen)) for record in batch]
