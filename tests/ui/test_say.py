@@ -90,3 +90,18 @@ async def test_c_refuses_an_id_that_is_not_plausible_and_says_why(make_app: AppF
 )
 def test_plausible_ids_are_copied(good_id: str) -> None:
     assert copy_refusal(good_id) is None
+
+
+async def test_a_said_line_is_written_whole_from_after_its_action(make_app: AppFactory) -> None:
+    """A said line has no target: it is not padded into the request columns, so at 120 columns the
+    whole copy line shows (padded, its end was cut off)."""
+    app = await make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        job_id = screen.jobs.cursor_job_id
+        panel = app.screen.query_one("#status")
+        rows = [panel.render_line(y).text for y in range(panel.size.height)]
+        whole = f"job id {job_id} sent to the terminal's clipboard (OSC 52)"
+        assert any(whole in row for row in rows), rows

@@ -104,6 +104,9 @@ class ActivityEntry:
         line = Text(no_wrap=True, end="")
         line.append(f"{stamp} ", style="dim")
         line.append(f"{clean(self.action):<10.10} ", style="bold")
+        if self.state == NOTE and not self.target:  # a said line is prose: all of it, not 33 blank cells
+            line.append(clean(self.note), style="")
+            return line
         line.append(f"{clean(self.target):<28.28} ")
         if self.state == DONE:
             line.append(f"{'' if self.status is None else self.status:<4} ", style="green")
