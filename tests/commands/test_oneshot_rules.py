@@ -238,3 +238,13 @@ def test_the_confirmation_shows_a_hostile_job_name_cleaned(
     assert asked.code == 2 and "not confirmed" in asked.stderr
     assert "\x1b" not in asked.stderr and "\x07" not in asked.stderr
     assert "stop 'evil^[]0;pwned^G^[[2J'? [y/N]" in asked.stderr
+
+
+@pytest.mark.parametrize("empty", ["org:=", "orgid:=", "name:=", "!status:=", "orgid:"])
+def test_a_write_whose_filter_term_has_no_value_sends_nothing(
+    server: Server, monkeypatch: pytest.MonkeyPatch, empty: str
+) -> None:
+    """`--filter "org:=$TENANT"` with the variable empty is a usage error, not "every job"."""
+    done = InProcess(server, monkeypatch).run("disable", "--filter", empty, "--all-orgs", "--yes")
+    assert done.code == 2 and f"'{empty}' needs a value" in done.stderr, done.stderr
+    assert server.actions() == []

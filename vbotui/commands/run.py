@@ -41,7 +41,7 @@ def strict_filter(text: str) -> JobFilter:
             raise CommandError(
                 EXIT_USAGE, f"--filter: unknown key {field!r} in {word!r} (keys: {', '.join(FIELDS)})"
             )
-        if not value:
+        if value in ("", "="):  # `org:=$TENANT` with the variable empty must not mean every job
             raise CommandError(EXIT_USAGE, f"--filter: {word!r} needs a value")
         if field.lower() == "enabled" and value.lower() not in _TRUE_FALSE:
             raise CommandError(EXIT_USAGE, f"--filter: enabled takes yes or no, not {value!r}")
