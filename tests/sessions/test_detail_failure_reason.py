@@ -34,3 +34,24 @@ async def test_the_first_error_line_of_a_failed_session_shows_whole(
         assert not any(row.endswith("…") for row in rows if "[Error]" in row or "ServerBusy" in row)
         start = next(index for index, row in enumerate(rows) if row.startswith("[Error]"))
         assert rows[start - 1].split()[2] == "Failed"  # right under the session it explains
+
+
+async def test_a_stack_trace_for_a_reason_takes_a_few_rows_and_says_where_the_rest_is(
+    make_app: AppFactory, sim: Simulator
+) -> None:
+    """A failure line of kilobytes (a .NET stack trace) must not push the job list and the status
+    panel off an 80x24 screen: a few rows of it, then where the rest is."""
+    app = await make_app("v8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await main_loaded(pilot)
+        detail = main.query_one("#detail", JobDetail)
+        await wait_until(pilot, lambda: detail._shown is not None and detail._shown[2], "the sessions")
+        job, org, sessions, _, _ = detail._shown
+        trace = "[Error] System.Exception: item size exceeded " + " at Veeam.Archiver.Proxy.Process()" * 200
+        detail.show(job, org, sessions, "", trace)
+        await pilot.pause()
+        rows = painted(detail)
+        assert any(row.startswith("[Error] System.Exception: item size exceeded") for row in rows)
+        assert any("the rest in the session's log" in row for row in rows)
+        assert detail.size.height <= 3 + 4 + detail.styles.gutter.height
+        assert main.query_one("#status").region.bottom <= 24 and main.jobs.size.height >= 3

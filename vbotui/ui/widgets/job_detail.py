@@ -43,6 +43,10 @@ def ago(when: datetime | None, now: datetime) -> str:
     return f"in {span}" if future else f"{span} ago"
 
 
+# At most this many rows of a failure reason in the pane (a job list of a few rows stays above it).
+REASON_ROWS = 4
+
+
 class JobDetail(Widget):
     """Rendered from plain data; server text goes through safe_text."""
 
@@ -178,11 +182,18 @@ class JobDetail(Widget):
         self.update(text)
 
     def _wrapped(self, reason: str) -> list[Text]:
-        """The reason in lines of the pane's width (the whole of it: it says why a backup failed)."""
+        """The reason in lines of the pane's width: whole when it says why in a few lines, else its
+        first REASON_ROWS rows and where the rest is (a stack trace must not push the job list and
+        the status panel off the screen)."""
         width = self.size.width or 80
-        whole = safe_text(reason, style="red")
+        whole = safe_text(reason[: REASON_ROWS * width * 2], style="red")
         whole.no_wrap = False
-        return list(whole.wrap(self.app.console, width, overflow="fold"))
+        rows = list(whole.wrap(self.app.console, width, overflow="fold"))
+        if len(rows) <= REASON_ROWS:
+            return rows
+        shown = rows[: REASON_ROWS - 1]
+        shown.append(Text("… the rest in the session's log (Enter, Enter)", style="dim"))
+        return shown
 
     def _fit(self, rows: int) -> None:
         """Grow past the stylesheet's height while `rows` lines must show whole; back after."""
