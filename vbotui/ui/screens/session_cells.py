@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from rich.text import Text
 
 from vbotui.api.models import JobSession
+from vbotui.timetext import in_zone
 
 from ..safe_text import cut, safe_text
 
@@ -69,16 +70,9 @@ def duration_text(session: JobSession, now: datetime) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def in_zone(value: datetime, zone: tzinfo) -> datetime | None:
-    """`value` in `zone`; None when the zone moves it past year 1 or 9999 (a server's edge dates)."""
-    try:
-        return value.astimezone(zone)
-    except (OverflowError, ValueError):
-        return None
-
-
-def stamp(value: datetime, *, date: bool = True, year: bool = True) -> str:
-    """ "2024-05-06 09:30", four-digit years always (strftime leaves year 1 as "1")."""
+def cell_stamp(value: datetime, *, date: bool = True, year: bool = True) -> str:
+    """ "2024-05-06 09:30", "05-06 09:30" or "09:30": the table's short forms, four-digit years
+    always (timetext.stamp is the general one; a column wants these three)."""
     clock = f"{value.hour:02d}:{value.minute:02d}"
     if not date:
         return clock
@@ -89,20 +83,20 @@ def stamp(value: datetime, *, date: bool = True, year: bool = True) -> str:
 def as_sent(value: datetime) -> str:
     """A time the display zone cannot hold, as the server sent it (UTC, said so)."""
     zone = value.tzname() or ""
-    return f"{stamp(value)} {zone}".rstrip()
+    return f"{cell_stamp(value)} {zone}".rstrip()
 
 
 def local_time(value: datetime | None, zone: tzinfo) -> str:
     if value is None:
         return "-"
     shown = in_zone(value, zone)
-    return as_sent(value) if shown is None else stamp(shown)
+    return as_sent(value) if shown is None else cell_stamp(shown)
 
 
 def local_date(value: datetime, zone: tzinfo) -> str:
     """The date in `zone` ("2025-02-20"), or the time as sent when the zone cannot hold it."""
     shown = in_zone(value, zone)
-    return as_sent(value) if shown is None else stamp(shown)[:10]
+    return as_sent(value) if shown is None else cell_stamp(shown)[:10]
 
 
 def end_time(session: JobSession, zone: tzinfo) -> str:
@@ -113,8 +107,8 @@ def end_time(session: JobSession, zone: tzinfo) -> str:
     if end is None or start is None:
         return local_time(session.end_time, zone)
     if end.date() == start.date():
-        return stamp(end, date=False)
-    return stamp(end, year=end.year != start.year)
+        return cell_stamp(end, date=False)
+    return cell_stamp(end, year=end.year != start.year)
 
 
 def session_cells(
