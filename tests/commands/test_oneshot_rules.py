@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from vbotui.commands.parser import joined_values
-from vbotui.commands.records import exit_code, outcome_summary
-from vbotui.operations import DONE, NOT_SENT, REFUSED, UNKNOWN, Outcome
+from vbotui.commands.records import exit_code
+from vbotui.operations import DONE, NOT_SENT, REFUSED, UNKNOWN, Outcome, bulk_summary
 
 from .conftest import SEED_JOB, Server, make_server
 from .inprocess import InProcess
@@ -162,8 +162,9 @@ def test_an_unknown_outcome_beside_done_and_refused_ones_is_exit_4() -> None:
     assert exit_code([unknown, refused]) == 4 and exit_code([refused, done, unknown]) == 4
     assert exit_code([done, refused]) == 1 and exit_code([not_sent]) == 1
     assert exit_code([done, done]) == 0 and exit_code([]) == 0
-    assert outcome_summary([done] * 21 + [refused] * 3) == "21 done, 3 refused"
-    assert outcome_summary([done, unknown]) == "1 done, 1 outcome unknown"
+    # The same words as the app's status panel.
+    assert bulk_summary([done] * 21 + [refused] * 3) == "21 done, 3 refused"
+    assert bulk_summary([done, unknown]).startswith("1 done, 1 outcome unknown (may have reached the server")
 
 
 def test_a_bulk_with_one_lost_answer_beside_done_and_refused_ones_exits_4(

@@ -46,7 +46,9 @@ async def test_a_stack_trace_for_a_reason_takes_a_few_rows_and_says_where_the_re
         main = await main_loaded(pilot)
         detail = main.query_one("#detail", JobDetail)
         await wait_until(pilot, lambda: detail._shown is not None and detail._shown[2], "the sessions")
-        job, org, sessions, _, _ = detail._shown
+        shown = detail._shown
+        assert shown is not None
+        job, org, sessions, _, _ = shown
         trace = "[Error] System.Exception: item size exceeded " + " at Veeam.Archiver.Proxy.Process()" * 200
         detail.show(job, org, sessions, "", trace)
         await pilot.pause()

@@ -21,6 +21,7 @@ from vbotui.operations import (
 )
 from vbotui.textclean import clean
 from vbotui.timeparse import PointInTime
+from vbotui.words import counted
 
 from .exits import EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, CommandError
 from .output import Printer
@@ -148,11 +149,7 @@ def organizations(ctx: Context, jobs: Sequence[Job]) -> list[tuple[str, int]]:
 
 
 def org_list(orgs: Sequence[tuple[str, int]]) -> str:
-    return ", ".join(f"{name} ({count} {plural(count, 'job')})" for name, count in orgs)
-
-
-def plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
+    return ", ".join(f"{name} ({counted(count, 'job')})" for name, count in orgs)
 
 
 def one_organization(ctx: Context, targets: Sequence[Job]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from vbotui.api.models import Job, JobSession, RestoreSession
 from vbotui.operations import DONE, UNKNOWN, Outcome
-from vbotui.operations.outcome import KINDS, WORDS
 
 from .context import Context, org_name
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN
@@ -96,12 +95,6 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
     if any(outcome.kind != DONE for outcome in outcomes):
         return EXIT_FAILED
     return EXIT_OK
-
-
-def outcome_summary(outcomes: Sequence[Outcome]) -> str:
-    """`21 done, 3 refused`, `1 done, 1 outcome unknown`: each kind that happened, in words."""
-    counts = {kind: sum(outcome.kind == kind for outcome in outcomes) for kind in KINDS}
-    return ", ".join(f"{count} {WORDS[kind]}" for kind, count in counts.items() if count)
 
 
 SORTS: dict[str, Callable[[dict[str, Any]], Any]] = {

@@ -15,6 +15,7 @@ from vbotui.operations import (
     UNKNOWN,
     ActivityEntry,
     ActivityLog,
+    bulk_summary,
     needs_confirmation,
 )
 from vbotui.operations.restore_lookup import sessions_opened_since
@@ -49,7 +50,6 @@ from .records import (
     exit_code,
     job_record,
     log_record,
-    outcome_summary,
     restore_fields,
     restore_record,
     result_record,
@@ -111,7 +111,7 @@ async def cmd_job_action(ctx: Context) -> int:
         if progress is not None:
             ops.activity.unsubscribe(progress)
     if progress is not None:
-        sys.stderr.write(f"\r{action}: {outcome_summary(outcomes)}\x1b[K\n")
+        sys.stderr.write(f"\r{action}: {bulk_summary(outcomes)}\x1b[K\n")
     name = "start-full" if plan.full else action
     started = ops.jobs.started_sessions
     records = [
