@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from vbotui.commands.output import neutralise, write_csv
+from vbotui.commands.output import Printer, neutralise, write_csv
 
 from .conftest import Server
 from .inprocess import InProcess, TtyText
@@ -105,3 +105,14 @@ def test_jobs_output_csv_in_process_neutralises_unless_csv_raw(server: Server, m
     for command in ("sessions", "log", "restore-sessions"):
         help_text = here.run(command, "--help", select=False)
         assert "--csv-raw" in help_text.stdout, command
+
+
+def test_a_follows_later_batches_add_rows_without_a_second_header() -> None:
+    """`log --follow --output csv`: one header, then the rows of each batch, one CSV document."""
+    out = io.StringIO()
+    printer = Printer("csv", out)
+    printer.records([{"time": "a", "text": "first"}], ["time", "text"])
+    printer.records([{"time": "b", "text": "second"}], ["time", "text"], header=False)
+    printer.records([], ["time", "text"], header=False)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows == [["time", "text"], ["a", "first"], ["b", "second"]]

@@ -91,14 +91,17 @@ def write_csv(
     *,
     raw: bool = False,
     terminal: bool | None = None,
+    header: bool = True,
 ) -> None:
-    """A header row, then a row per record, each line ending in LF. `terminal` None: `out.isatty()`."""
+    """A header row (not when `header` is False: a follow's later batches), then a row per record,
+    each line ending in LF. `terminal` None: `out.isatty()`."""
     cleaned = _isatty(out) if terminal is None else terminal
-    lines = [",".join(csv_field(field) for field in fields)]
+    lines = [",".join(csv_field(field) for field in fields)] if header else []
     for record in records:
         cells = (csv_cell(record.get(field), raw=raw, terminal=cleaned) for field in fields)
         lines.append(",".join(csv_field(cell) for cell in cells))
-    out.write("\n".join(lines) + "\n")
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def _isatty(out: IO[str]) -> bool:
@@ -142,7 +145,7 @@ class Printer:
         if self.output == "json":
             write_json(records, self.out)
         elif self.output == "csv":
-            write_csv(records, fields, self.out, raw=self.csv_raw)
+            write_csv(records, fields, self.out, raw=self.csv_raw, header=header)
         else:
             titles = headers or [_header(field) for field in fields]
             write_table(
