@@ -230,7 +230,7 @@ def check_command_line(flags: ProfileFlags, env: Mapping[str, str] | None = None
         except UrlError:
             raise
         except ConfigError:
-            pass  # anything else (no such profile, ...) is shown in the app, as before
+            pass  # anything else (no such profile, ...) is shown in the app, where the operator can act on it
 
 
 def run_settings(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> tuple[bool, str | None]:

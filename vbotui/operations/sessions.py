@@ -1,4 +1,4 @@
-"""Job sessions, their logs, start full and the server's pulse: what the screens of issue 11 read and do.
+"""Job sessions, their logs, start full and the server's pulse: what those screens read and do.
 
 Headless. Every request goes through `ServerOperations.perform` (its status line when it fails, its
 outcome, its audit record for an action). Version facts come from the client's Capabilities.

@@ -383,7 +383,7 @@ class MainScreen(DetailFollowsTheCursor):
 
             self.app.push_screen(ExploreDialog(self.ops, job))
 
-    # ----- issue 12 in the TUI: copy the id (c), export what the filter shows (w) -----
+    # ----- copy the id (c), export what the filter shows (w) -----
     def action_copy_id(self) -> None:
         job_id = self.jobs.cursor_job_id
         if job_id is None:
@@ -428,7 +428,7 @@ class MainScreen(DetailFollowsTheCursor):
 
         self.app.push_screen(RestoreSessionsScreen(self.ops))
 
-    # ----- issue 11: the job's sessions (enter), start full (S), the pulse (p) -----
+    # ----- the job's sessions (enter), start full (S), the pulse (p) -----
     def action_sessions(self) -> None:
         from .job_sessions import JobSessionsScreen
 
