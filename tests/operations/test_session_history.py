@@ -3,6 +3,7 @@ or filters the server honours; the rows are those that reading everything gives.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
@@ -225,4 +226,53 @@ async def test_paging_back_stops_at_the_list_byte_ceiling(
     assert said == [
         f"/v6/Jobs/{history.job.id}/JobSessions: the server sent pages that passed 20000 bytes together; "
         f"stopped reading after {len(history.sessions)} items (the list may be incomplete)"
+    ]
+
+
+class Undercounted:
+    """The simulator, its pages of job sessions saying `totalCount` is `total` whatever they hold."""
+
+    def __init__(self, app: Any, total: int) -> None:
+        self.app, self.total = app, total
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or not str(scope.get("path", "")).endswith("JobSessions"):
+            await self.app(scope, receive, send)
+            return
+        held: list[Any] = []
+        body = b""
+
+        async def hold(message: Any) -> None:
+            nonlocal body
+            if message["type"] == "http.response.start":
+                held.append(message)
+            else:
+                body += message.get("body", b"")
+
+        await self.app(scope, receive, hold)
+        page = json.loads(body)
+        page["totalCount"] = self.total
+        body = json.dumps(page).encode()
+        start = held[0]
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+@pytest.mark.parametrize(("total", "kept"), [(30, 60), (12, 21)])
+async def test_the_history_ends_where_more_came_than_the_totalcount_says(
+    sim_clock: ManualClock, opened: list[VboClient], total: int, kept: int
+) -> None:
+    sim = make(sim_clock, history=700)
+    ops = await ops_on(Capped(Undercounted(sim.app, total)), "v6", opened)
+    history = ops.history(ran(sim))
+    assert len(await history.newest(20)) == 20  # a first page of 21
+    while not history.at_oldest:
+        assert await history.older(40) or history.at_oldest
+    assert len(history.sessions) == kept
+    said = [entry.note for entry in ops.activity.entries if "totalCount" in entry.note]
+    assert said == [
+        f"/v6/Jobs/{history.job.id}/JobSessions: the server sent more items than its totalCount of "
+        f"{total}; stopped reading after {kept} items (the list may be incomplete)"
     ]

@@ -257,8 +257,8 @@ class JobHistory:
         why = self._why_stop(self._listing, 0, raw)  # only its bytes: a first page repeats nothing
         self._total = raw.total
         self._offset = len(page)
-        if len(page) < limit or (raw.total is not None and raw.total <= len(page)):
-            self._mode, self._held = "memory", _newest_first(page)  # that was all of it
+        if why or len(page) < limit or (raw.total is not None and raw.total <= len(page)):
+            self._mode, self._held = "memory", _newest_first(page)  # all of it (that may be read)
         elif _order(page) == "newest":
             self.sessions = _newest_first(page)
         elif _order(page) == "oldest" and raw.total is not None:
@@ -268,7 +268,7 @@ class JobHistory:
             self._mode, self._held = "memory", await self._everything()
         self.sessions = self.sessions if self._mode == "front" else []
         if why:
-            self._stop(why)
+            self._say(why, len(page))
 
     async def _next_unfiltered(self, wanted: int) -> None:
         limit = max(5, min(MAX_PAGE, wanted))
@@ -301,10 +301,13 @@ class JobHistory:
     def _stop(self, why: str) -> None:
         """The history ends here (what was read is kept); why is said once, as paging says it."""
         self.exhausted = True
-        say = self.client.on_paging_stopped
+        self._say(why, len(self.sessions))
+
+    def _say(self, why: str, kept: int) -> None:
+        say = self.client.on_paging_stopped  # the operations layer's say_once
         if say is not None:
             path = dialect_for(self.client.version or "v8").job_sessions(self.job.id).path
-            say(stopped_message(path, why, len(self.sessions)))
+            say(stopped_message(path, why, kept))
 
     def _ids(self) -> set[str]:
         return {s.id for s in self.sessions}
