@@ -254,7 +254,7 @@ class JobHistory:
         limit = max(5, min(MAX_PAGE, count + 1))
         page, raw = await self.client.job_sessions_page(self.job.id, limit=limit)
         self._listing = _Listing()
-        why = self._why_stop(self._listing, 0, raw)  # only its bytes: a first page repeats nothing
+        why = self._why_stop(self._listing, 0, raw)  # its totalCount or bytes: nothing repeats yet
         self._total = raw.total
         self._offset = len(page)
         if why or len(page) < limit or (raw.total is not None and raw.total <= len(page)):
