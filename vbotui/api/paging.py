@@ -5,7 +5,8 @@ The shape is read from the JSON, not assumed from the version (vbo-api.md §9.1)
 A server that ignores `offset` and links `next` to itself would be followed for ever: paging stops
 (keeping what was read, saying why once through `on_stop`) when a page repeats (the same offset, or
 the same first and last ids), when more items came than the page's `totalCount` (v6/v7) says there
-are, or when the pages together pass a byte bound.
+are, or when the pages together pass a byte bound. `SeenPages` and `stopped_message` are the same
+rule and words for a reader that asks for its pages one at a time (operations/history.py).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ async def pages(
     offset = 0
     first_limit = first_page if paged and first_page else page_size
     params: dict[str, str | int] | None = {"limit": first_limit, "offset": 0} if paged else None
-    seen = _SeenPages()
+    seen = SeenPages()
     count = 0
     for number in range(max_pages):
         body = await fetch(params)
@@ -88,7 +89,9 @@ async def pages(
                 "expected a JSON array or a page with a 'results' array", method="GET", path=path
             )
         results = _objects(body["results"], path)
-        repeated = seen.repeated(body, results, offset)
+        echoed = body.get("offset")
+        at = echoed if isinstance(echoed, int) and not isinstance(echoed, bool) else offset
+        repeated = seen.repeated(at, results)
         if repeated:
             _stopped(on_stop, path, f"the server sent the same page again ({repeated})", count)
             yield [], True
@@ -103,7 +106,7 @@ async def pages(
             if count > total:
                 why = f"more items than its totalCount of {total}"
         if not last and bytes_read is not None and max_bytes is not None and bytes_read() > max_bytes:
-            last, why = True, f"pages that passed {_size(max_bytes)} together"
+            last, why = True, passed_bytes(max_bytes)
         yield results, last
         if why:
             _stopped(on_stop, path, f"the server sent {why}", count)
@@ -118,17 +121,17 @@ async def pages(
     )
 
 
-class _SeenPages:
-    """The offsets and (first id, last id) pairs of the pages read so far."""
+class SeenPages:
+    """The offsets, (first id, last id) pairs and ids of the pages of one listing read so far."""
 
     def __init__(self) -> None:
         self.offsets: set[int] = set()
         self.ends: set[tuple[str, str]] = set()
+        self.ids: set[str] = set()
 
-    def repeated(self, body: dict[str, Any], results: list[dict[str, Any]], asked: int) -> str:
-        """Why this page is one already read ("offset 0", "ids A to B"), or ""."""
-        echoed = body.get("offset")
-        offset = echoed if isinstance(echoed, int) and not isinstance(echoed, bool) else asked
+    def repeated(self, offset: int, results: list[dict[str, Any]]) -> str:
+        """Why the page at `offset` (the server's echo, else the one asked) is one already read
+        ("offset 0", "ids A to B"), or ""."""
         ends: tuple[str, str] | None = None
         if results:
             first, last = results[0].get("id"), results[-1].get("id")
@@ -143,11 +146,30 @@ class _SeenPages:
             self.ends.add(ends)
         return ""
 
+    def nothing_new(self, results: list[dict[str, Any]]) -> str:
+        """Why a page whose items all carry ids brings none not read before ("ids A to B"), or "".
+        For a reader that wants new items only: a list may repeat an item, not a whole page."""
+        ids = [item.get("id") for item in results]
+        if not results or not all(isinstance(i, str) for i in ids):
+            return ""
+        new = {str(i) for i in ids} - self.ids
+        self.ids.update(str(i) for i in ids)
+        return "" if new else f"ids {ids[0]} to {ids[-1]}"
+
+
+def stopped_message(path: str | None, why: str, count: int) -> str:
+    """What a reader that stopped early says (once): where, why, and how much it kept."""
+    where = f"{path}: " if path else ""
+    return f"{where}{why}; stopped reading after {count} items (the list may be incomplete)"
+
+
+def passed_bytes(max_bytes: int) -> str:
+    return f"pages that passed {_size(max_bytes)} together"
+
 
 def _stopped(on_stop: StopHook | None, path: str | None, why: str, count: int) -> None:
     if on_stop is not None:
-        where = f"{path}: " if path else ""
-        on_stop(f"{where}{why}; stopped reading after {count} items (the list may be incomplete)")
+        on_stop(stopped_message(path, why, count))
 
 
 def _size(count: int) -> str:

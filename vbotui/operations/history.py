@@ -15,16 +15,26 @@ ignores a filter costs more bytes, never wrong rows:
   newest first: the pages needed from the front; oldest first with a `totalCount`: from the end;
   otherwise every page once, kept in memory for the screen's further pages.
 - v3-v5 answer one unpaged array: read once per job and kept while the job's row is unchanged.
+
+Each page is asked for alone (not through `paging.pages`), so the same bounds are kept here: a
+listing (one window, or the unfiltered list) stops when a page repeats (the same offset, or the same
+first and last ids), brings no session not read before, or passes the page's `totalCount`, and the
+reading stops when its pages pass the client's list byte ceiling (`Limits.max_list_bytes`). The
+history is then at its oldest, and why is said once, in paging's words, where paging says it.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from vbotui.api.client import VboClient
+from vbotui.api.dialects import dialect_for
 from vbotui.api.models import Job, JobSession
+from vbotui.api.paging import SeenPages, passed_bytes, stopped_message
+from vbotui.api.session_pages import Page
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 # VB365 1.0 came out in 2016: a window that reaches back past this holds everything older.
@@ -69,6 +79,28 @@ def _outside(session: JobSession, lower: datetime | None, upper: datetime | None
     return not any(inside(t) for t in times)
 
 
+class _Listing:
+    """The pages of one listing read so far (one window, or the unfiltered list)."""
+
+    def __init__(self) -> None:
+        self.seen = SeenPages()
+        self.count = 0  # items the listing has given
+
+    def why_stop(self, offset: int, page: Page) -> str:
+        """Why the listing must not be read further, the page being past its end (""), by
+        paging's rule; the page's items are counted when it is not a repeat."""
+        repeated = self.seen.repeated(offset, page.items)
+        if repeated:
+            return f"the server sent the same page again ({repeated})"
+        stale = self.seen.nothing_new(page.items)
+        if stale:
+            return f"the server sent the same sessions again ({stale})"
+        self.count += len(page.items)
+        if page.total is not None and self.count > page.total:
+            return f"the server sent more items than its totalCount of {page.total}"
+        return ""
+
+
 class JobHistory:
     """One job's sessions, newest first, read a page back at a time (`sessions`: all read so far)."""
 
@@ -85,12 +117,15 @@ class JobHistory:
         self._total: int | None = None
         self._held: list[JobSession] = []  # memory: everything, newest first
         self.shown = 0  # how many of `sessions` the screen was given
+        self._listing = _Listing()  # the unfiltered list's pages (front/back)
+        self._bytes = 0  # what the pages since `newest` took (re-encoded: the answer's size)
 
     # --- what the screens ask
     async def newest(self, count: int) -> list[JobSession]:
         """The job's `count` newest sessions, read afresh (a running one's progress changes)."""
         self.sessions, self.exhausted, self._held = [], False, []
         self._upper, self._span, self._offset, self._total = None, FIRST_SPAN, 0, None
+        self._bytes = 0
         caps = await self.client.ensure_capabilities()
         if not caps.sessions_paged or (not caps.job_sessions_by_query and not caps.job_sessions_of_job_paged):
             self._mode = "memory"
@@ -160,10 +195,14 @@ class JobHistory:
         start = upper or min(self.job.last_run or now, now)
         # The last window holds everything older (a row may say year 1: nothing to subtract from).
         lower: datetime | None = start - self._span if start - FLOOR > self._span else None
-        found = await self._read_window(lower, upper, max(5, min(MAX_PAGE, wanted + 2)))
-        if found is None:
+        read = await self._read_window(lower, upper, max(5, min(MAX_PAGE, wanted + 2)))
+        if read is None:
             return
+        found, why = read
         self.sessions = _newest_first([*self.sessions, *found])
+        if why:
+            self._stop(why)
+            return
         if lower is None:
             self.exhausted = True
             return
@@ -186,56 +225,89 @@ class JobHistory:
 
     async def _read_window(
         self, lower: datetime | None, upper: datetime | None, limit: int
-    ) -> list[JobSession] | None:
-        """Every session of the window, a page at a time; None when the server ignored the bounds
-        (the job is then read without them)."""
+    ) -> tuple[list[JobSession], str] | None:
+        """Every session of the window, a page at a time, and why reading stopped early ("");
+        None when the server ignored the bounds (the job is then read without them)."""
         found: list[JobSession] = []
+        listing = _Listing()
         while True:
-            page, _ = await self.client.job_sessions_page(
-                self.job.id, limit=limit, offset=len(found), ended_after=lower, ended_before=upper
+            offset = len(found)
+            page, raw = await self.client.job_sessions_page(
+                self.job.id, limit=limit, offset=offset, ended_after=lower, ended_before=upper
             )
             if any(_outside(s, lower, upper) for s in page):
                 await self._bounds_ignored(len(self.sessions) + limit)
                 return None
-            found.extend(page)
-            if len(page) < limit:
-                return found
+            why = self._why_stop(listing, offset, raw)
+            found.extend(page)  # a page read again adds no session: they are kept once by id
+            if why or len(page) < limit:
+                return found, why
 
     async def _bounds_ignored(self, count: int) -> None:
         """The server answered sessions outside the window: read the job without bounds."""
         self.sessions, self._mode, self._offset, self._total = [], "front", 0, None
+        self._listing = _Listing()
         await self._first_unfiltered(count)
 
     async def _first_unfiltered(self, count: int) -> None:
         """The first page of the unfiltered list tells its order (and, v5-v7, its totalCount)."""
         limit = max(5, min(MAX_PAGE, count + 1))
         page, raw = await self.client.job_sessions_page(self.job.id, limit=limit)
+        self._listing = _Listing()
+        why = self._why_stop(self._listing, 0, raw)  # its totalCount or bytes: nothing repeats yet
         self._total = raw.total
         self._offset = len(page)
-        if len(page) < limit or (raw.total is not None and raw.total <= len(page)):
-            self._mode, self._held = "memory", _newest_first(page)  # that was all of it
+        if why or len(page) < limit or (raw.total is not None and raw.total <= len(page)):
+            self._mode, self._held = "memory", _newest_first(page)  # all of it (that may be read)
         elif _order(page) == "newest":
             self.sessions = _newest_first(page)
         elif _order(page) == "oldest" and raw.total is not None:
             self._mode, self._offset = "back", 0  # the newest are at the end: read from there
+            self._listing = _Listing()  # a new reading of the list: its last page may hold the first's
         else:
             self._mode, self._held = "memory", await self._everything()
         self.sessions = self.sessions if self._mode == "front" else []
+        if why:
+            self._say(why, len(page))
 
     async def _next_unfiltered(self, wanted: int) -> None:
         limit = max(5, min(MAX_PAGE, wanted))
         if self._mode == "front":
-            page, _ = await self.client.job_sessions_page(self.job.id, limit=limit, offset=self._offset)
+            offset = self._offset
+            page, raw = await self.client.job_sessions_page(self.job.id, limit=limit, offset=offset)
             self._offset += len(page)
-            self.exhausted = len(page) < limit
+            self.exhausted = len(page) < limit or (raw.total is not None and self._offset >= raw.total)
         else:  # back: the `limit` items before those read, counted from the end
             total = self._total or 0
             end = total - self._offset
-            start = max(0, end - limit)
-            page, _ = await self.client.job_sessions_page(self.job.id, limit=end - start, offset=start)
-            self._offset += end - start
-            self.exhausted = start == 0 or not page
+            offset = max(0, end - limit)
+            page, raw = await self.client.job_sessions_page(self.job.id, limit=end - offset, offset=offset)
+            self._offset += end - offset
+            self.exhausted = offset == 0 or not page
+        why = self._why_stop(self._listing, offset, raw)
         self.sessions = [*self.sessions, *_newest_first([s for s in page if s.id not in self._ids()])]
+        if why:
+            self._stop(why)
+
+    def _why_stop(self, listing: _Listing, offset: int, page: Page) -> str:
+        """Why reading must stop at this page: the listing's rule, then the reading's bytes."""
+        self._bytes += len(json.dumps(page.items, separators=(",", ":")))
+        why = listing.why_stop(offset, page)
+        ceiling = self.client.limits.max_list_bytes
+        if not why and self._bytes > ceiling:
+            why = f"the server sent {passed_bytes(ceiling)}"
+        return why
+
+    def _stop(self, why: str) -> None:
+        """The history ends here (what was read is kept); why is said once, as paging says it."""
+        self.exhausted = True
+        self._say(why, len(self.sessions))
+
+    def _say(self, why: str, kept: int) -> None:
+        say = self.client.on_paging_stopped  # the operations layer's say_once
+        if say is not None:
+            path = dialect_for(self.client.version or "v8").job_sessions(self.job.id).path
+            say(stopped_message(path, why, kept))
 
     def _ids(self) -> set[str]:
         return {s.id for s in self.sessions}
