@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from vbotui.api import (
+    AuthError,
     ExploreOptions,
     MalformedResponse,
     NotFound,
@@ -254,6 +255,7 @@ async def test_after_the_refresh_a_lost_answer_is_not_sent_a_third_time(signed_i
 
 async def test_when_the_refresh_answer_is_lost_the_action_is_not_resent(signed_in):
     sim, client = await signed_in("v8", "expire-tokenx1@POST:/v8/Jobs/*/start", "drop@POST:/v8/token")
-    with pytest.raises(TransportError):
+    with pytest.raises(AuthError) as caught:  # the server refused the token: the start did nothing
         await client.job_action(idle_enabled(sim), "start")
+    assert caught.value.status == 401 and not caught.value.may_have_reached_server
     assert sent(sim, "POST", "/start") == 1

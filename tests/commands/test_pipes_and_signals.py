@@ -24,9 +24,10 @@ from typing import IO
 import keyring.backends.null
 import pytest
 
-from vbotui.commands.ending import OutputClosed, QuietStream, Stopped
+from vbotui.commands.ending import Answered, OutputClosed, QuietStream, Stopped
 from vbotui.commands.exits import EXIT_UNKNOWN, signal_exit_code
 from vbotui.commands.run import main
+from vbotui.operations.outcome import DONE, REFUSED, UNKNOWN, WORDS, Outcome
 
 from ..helpers.waits import wait_for
 from .conftest import SEED_JOB, Server
@@ -109,6 +110,17 @@ def test_the_exit_rule_of_a_stopped_command(signum: int, in_flight: bool, code: 
     assert stopped.code == code
     assert signal.Signals(signum).name in stopped.describe()
     assert ("unknown" in stopped.describe()) is in_flight
+
+
+@pytest.mark.parametrize(("kind", "code"), [(DONE, 130), (REFUSED, 130), (UNKNOWN, EXIT_UNKNOWN)])
+def test_a_stop_after_an_answer_names_it_and_keeps_the_exit_rule(kind: str, code: int) -> None:
+    """Answered before the signal: said on stderr; an unknown outcome among them still exits 4."""
+    answered = Answered("start", "Backup Job 1", Outcome(kind, 201 if kind == DONE else None, "x"))
+    stopped = Stopped(signal.SIGINT, in_flight=False, answered=[answered])
+    assert stopped.code == code
+    first, *rest = stopped.lines()
+    assert "stopped by SIGINT: no action was in flight" in first
+    assert len(rest) == 1 and rest[0].startswith("start 'Backup Job 1': ") and WORDS[kind] in rest[0]
 
 
 def test_signal_exit_codes_are_128_plus_the_signal() -> None:
@@ -270,6 +282,31 @@ def test_a_signal_during_an_action_audits_it_as_unknown_and_exits_4(
     sent = [path for path, _ in server.actions()]
     assert len(sent) >= 2 and set(sent) <= audited and len(audited) == len(records)
     assert {r["outcome"] for r in records} == {"unknown"}
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_the_reread_after_a_done_start_says_it_was_done(
+    server: Server, signum: int, code: int
+) -> None:
+    """The start is answered (done, audited); the job's re-read never answers and the signal cancels
+    it: stderr names the start as done, and the exit is the signal's (nothing was in flight)."""
+    reread = f"/v8/Jobs/{SEED_JOB}"
+    server.sim.add_fault(f"timeout@GET:{reread}")
+    process = _start(server, "start", SEED_JOB, "--output", "json")
+    wait_for(
+        lambda: [r for r in server.sim.requests if r.method == "GET" and r.path == reread],
+        bool,
+        "the job re-read after the start",
+        limit_s=60,
+    )
+    process.send_signal(signum)
+    exit_code, out, err = _finish(process)
+    assert exit_code == code, err
+    name = server.sim.jobs[SEED_JOB].name
+    assert f"start '{name}': done 20" in err and _quiet(err), err
+    assert "outcome unknown" not in err, err
+    assert [path for path, _ in server.actions()] == [f"/v8/Jobs/{SEED_JOB}/start"]  # sent once
+    assert [r["outcome"] for r in server.audit] == ["done"]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import httpx
 
 from .answers import decode_json, decode_json_off_loop, expect_object
 from .dialects import RequestSpec
-from .errors import AuthError, VboError
+from .errors import AuthError, TransportError, VboError
 from .http import HttpSession, Sink, error_from_response
 from .limits import Limits
 from .models import ActionResult
@@ -45,14 +45,24 @@ class BearerRequests:
         """`_request`, and whether the request went twice: the server refused the token (401),
         which a refresh mended. A 401 refuses the token, not the action, so one resend is safe;
         an error raised after it carries `resent_after_refused_token`."""
-        await self._tokens.ensure_fresh()
+        try:
+            await self._tokens.ensure_fresh()
+        except AuthError:
+            raise  # the refresh token was refused: the session is over (refused, sign in again)
+        except VboError as error:
+            raise refresh_failed_before_sending(spec, error) from error
         token = self._tokens.access_token
         if token is None:
             raise AuthError("not signed in", method=spec.method, path=spec.path)
         response = await self._send(spec, token, deadline_s)
         resent = False
         if response.status_code == 401:
-            await self._tokens.after_rejection(token)
+            try:
+                await self._tokens.after_rejection(token)
+            except AuthError:
+                raise
+            except VboError as error:
+                raise refresh_failed_after_refusal(spec, response, error) from error
             token = self._tokens.access_token
             if token is None:
                 raise AuthError("not signed in", method=spec.method, path=spec.path)
@@ -154,6 +164,42 @@ class BearerRequests:
         async for results, _last in self._pages(path, paged=paged, params=params):
             items.extend(results)
         return items
+
+
+# A token refresh is a request of its own (POST /token): when it times out, drops or is answered
+# unreadably, *it* may have reached the server, but the request it was for was not sent (or, after a
+# 401, was answered: the server refused the token, so it did nothing). Its error must not say "may
+# have reached the server" for that request, which would make a start that never left "outcome
+# unknown" (exit 4, "check before retrying") when it is plainly "not sent" or "refused".
+
+
+def _refresh_detail(error: VboError) -> str:
+    words = f"{error.message} ({error.error_code})" if error.error_code else error.message
+    return f"{error.status} {words}" if error.status is not None else words
+
+
+def refresh_failed_before_sending(spec: RequestSpec, error: VboError) -> TransportError:
+    """The token was due for refresh and the refresh failed: nothing of `spec` was sent (the
+    operations layer's "not sent"; a read "failed")."""
+    return TransportError(
+        f"the token refresh failed ({_refresh_detail(error)}): the request was not sent",
+        method=spec.method,
+        path=spec.path,
+        may_have_reached_server=False,
+    )
+
+
+def refresh_failed_after_refusal(spec: RequestSpec, response: httpx.Response, error: VboError) -> AuthError:
+    """The server answered 401 (it refused the token, so did nothing) and the refresh that should
+    have mended it failed: `spec` is refused, in the server's words, and not sent again."""
+    refusal = error_from_response(response, spec.method, spec.path)
+    return AuthError(
+        f"{refusal.message}; the token refresh after it failed ({_refresh_detail(error)})",
+        status=401,
+        error_code=refusal.error_code,
+        method=spec.method,
+        path=spec.path,
+    )
 
 
 @contextmanager

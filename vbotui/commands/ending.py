@@ -7,7 +7,9 @@ dropped.
 
 A signal (SIGHUP, SIGINT, SIGTERM): nothing new is sent, each action in flight is written to the audit log
 as "outcome unknown" (its task is cancelled; the operations layer writes the record), and the exit
-code says what happened: 4 when an outcome is unknown, else 128 + the signal (129, 130, 143).
+code says what happened: 4 when an outcome is unknown, else 128 + the signal (129, 130, 143). The
+actions already answered (a start done, whose re-read the signal cancelled) are named on stderr
+with their outcomes: the records that would have said so are never printed.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import errno
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 from typing import IO, Any
 
-from vbotui.operations import UNKNOWN, ServerOperations
+from vbotui.operations import REFUSED, UNKNOWN, AuditLog, Outcome, ServerOperations
+from vbotui.textclean import clean
 
 from .exits import EXIT_UNKNOWN, signal_exit_code
 
@@ -103,18 +107,55 @@ def quiet_output(*, stop_reads: bool) -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+@dataclass(frozen=True)
+class Answered:
+    """An action the command requested and the operations layer audited, with its outcome."""
+
+    action: str
+    target: str
+    outcome: Outcome
+
+    def describe(self) -> str:
+        """`start 'Backup Job 1': done 201`, `stop 'Mail': refused 400 Job is not running.`"""
+        words = self.outcome.describe()
+        if self.outcome.kind == REFUSED:
+            words = f"refused {words}"
+        return clean(f"{self.action} '{self.target}': {words}")
+
+
+class RememberingAudit(AuditLog):
+    """The audit log of one command, which also keeps what it wrote: after a stop signal the
+    command names each action that was answered (or lost) before it."""
+
+    def __init__(self, server: str, user: str, *, profile: str = "") -> None:
+        super().__init__(server, user, profile=profile)
+        self.written: list[Answered] = []
+
+    def write(
+        self, *, action: str, job_id: str, job_name: str, outcome: str | Outcome, detail: str = ""
+    ) -> None:
+        super().write(action=action, job_id=job_id, job_name=job_name, outcome=outcome, detail=detail)
+        if isinstance(outcome, Outcome):
+            self.written.append(Answered(action, job_name or detail, outcome))
+
+
 class Stopped(BaseException):
     """A stop signal ended the command (a BaseException, like KeyboardInterrupt: nothing catches
-    it on the way up by mistake)."""
+    it on the way up by mistake). `answered`: the actions that had an outcome before it."""
 
-    def __init__(self, signum: int, in_flight: bool = False) -> None:
+    def __init__(self, signum: int, in_flight: bool = False, answered: Sequence[Answered] = ()) -> None:
         super().__init__(signum)
         self.signum = signum
         self.in_flight = in_flight
+        self.answered = tuple(answered)
 
     @property
     def code(self) -> int:
-        return EXIT_UNKNOWN if self.in_flight else signal_exit_code(self.signum)
+        """4 when an outcome is unknown (in flight, or lost before the signal); else the signal's
+        code, even after actions done or refused: the command did not finish what it was asked
+        (stderr names each answered action with its outcome)."""
+        unknown = self.in_flight or any(done.outcome.kind == UNKNOWN for done in self.answered)
+        return EXIT_UNKNOWN if unknown else signal_exit_code(self.signum)
 
     def describe(self) -> str:
         name = signal.Signals(self.signum).name
@@ -123,7 +164,14 @@ class Stopped(BaseException):
                 f"stopped by {name}: an action was in flight, its outcome is unknown (written to the "
                 "audit log: check before retrying); nothing more sent"
             )
+        if self.answered:
+            count = len(self.answered)
+            return f"stopped by {name}: no action was in flight ({count} answered before it: below)"
         return f"stopped by {name}: no action was in flight"
+
+    def lines(self) -> list[str]:
+        """What stderr says: how it stopped, then each answered action with its outcome."""
+        return [self.describe(), *(done.describe() for done in self.answered)]
 
 
 def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
@@ -174,4 +222,6 @@ class SignalStop:
             return None
         ops = self.ops
         in_flight = ops is not None and any(entry.state == UNKNOWN for entry in ops.activity.entries)
-        return Stopped(self.signum, in_flight)
+        audit = ops.audit if ops is not None else None
+        answered = audit.written if isinstance(audit, RememberingAudit) else []
+        return Stopped(self.signum, in_flight, answered)

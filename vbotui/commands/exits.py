@@ -5,9 +5,10 @@
 2  usage, or nothing sent because of a local rule (bad flag or value, unknown or ambiguous job,
    --yes missing without a TTY, a read-only profile, --full on v3-v5, a loose password file)
 3  cannot sign in or reach the server, or its certificate refused
-4  at least one outcome unknown (the request may have reached the server): wins over 1;
-   also a command stopped by SIGHUP, SIGINT or SIGTERM while an action was in flight
-129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal) while no action was in flight
+4  at least one outcome unknown (the request may have reached the server): wins over 1 and over
+   a signal's code; also a command stopped by SIGHUP, SIGINT or SIGTERM while an action was in flight
+129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal) while no action was in flight,
+   also after actions done or refused (the command did not finish; stderr names each outcome)
 
 The app (the TUI) ends with 129, 130, 143 on SIGHUP (or its terminal gone), SIGINT, SIGTERM.
 """

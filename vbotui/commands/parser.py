@@ -18,7 +18,8 @@ EXIT_CODES = """exit codes:
   3  cannot sign in or reach the server, or its certificate refused
   4  at least one outcome unknown (the request may have reached the server; check before retrying),
      also when stopped by SIGHUP, SIGINT or SIGTERM with an action in flight
-  129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM with no action in flight"""
+  129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM with no action in flight (the actions
+     already answered are named on stderr with their outcomes)"""
 
 DESCRIPTIONS = {
     "jobs": "List the jobs (the TUI's filter grammar: words, status:, org:, enabled:, name:, a leading !).",

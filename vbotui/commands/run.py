@@ -13,7 +13,6 @@ from vbotui.filtering import FIELDS, JobFilter, filter_words, parse_filter
 from vbotui.operations import (
     ActivityEntry,
     ActivityLog,
-    AuditLog,
     ServerOperations,
 )
 from vbotui.operations.server import SERVER_NOTE
@@ -21,7 +20,7 @@ from vbotui.textclean import clean
 from vbotui.timeparse import TimeParseError, parse_point_in_time, system_local_zone
 
 from .context import ALWAYS_CONFIRMED, Context, Plan
-from .ending import OutputClosed, SignalStop, Stopped, quiet_output, stop_signals
+from .ending import OutputClosed, RememberingAudit, SignalStop, Stopped, quiet_output, stop_signals
 from .exits import EXIT_OK, EXIT_USAGE, CommandError
 from .output import Printer
 from .parser import ACTION_COMMANDS, parse_command_args
@@ -121,7 +120,8 @@ def main(command: str, argv: list[str]) -> int:
             return EXIT_OK
         except (Stopped, KeyboardInterrupt) as stop:
             stopped = stop if isinstance(stop, Stopped) else Stopped(signal.SIGINT)
-            print(f"vbotui {command}: {stopped.describe()}", file=sys.stderr)
+            for line in stopped.lines():
+                print(f"vbotui {command}: {line}", file=sys.stderr)
             return stopped.code
 
 
@@ -147,7 +147,7 @@ async def _signed_in_run(plan: Plan, stop: SignalStop) -> int:
     )
     try:
         client = signed.client
-        audit = AuditLog(server=profile.url, user=client.user or profile.user or "", profile=profile.name)
+        audit = RememberingAudit(profile.url, client.user or profile.user or "", profile=profile.name)
         ops = ServerOperations(
             client, ActivityLog(), label=profile.name, read_only=profile.read_only, audit=audit
         )

@@ -3,7 +3,8 @@
 done      the server answered that it did it
 refused   the server answered no (its status and message are kept)
 unknown   the request was sent and its answer was lost or unreadable: the server may have acted
-not_sent  stopped before sending: read-only, a bad value, cancelled, or the server unreachable
+not_sent  stopped before sending: read-only, a bad value, cancelled, the server unreachable, or the
+          token refresh it waited for failed (that refresh may have reached the server; the action did not)
 failed    a read (a list, a save, an export) that went wrong: it changed nothing on the server, so
           none of the words above fit (status None: no answer came)
 """
