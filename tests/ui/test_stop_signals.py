@@ -113,3 +113,23 @@ def test_a_disarmed_watchdog_never_fires() -> None:
     watchdog.disarm()  # the app ended by itself within the limit
     watchdog.join()
     assert ended == []
+
+
+def test_a_stop_signal_before_the_app_listens_is_kept_and_handed_over() -> None:
+    """While the app takes the terminal (before on_mount listens), a hang-up must not end the process
+    by the default action: it is kept for the app, and the shell's handlers come back after."""
+    import signal as signals
+
+    from vbotui.ui.stop_signals import EarlySignals
+
+    before = signals.getsignal(signals.SIGTERM)
+    early = EarlySignals()
+    early.listen()
+    try:
+        os.kill(os.getpid(), signals.SIGTERM)
+        os.kill(os.getpid(), signals.SIGHUP)
+    finally:
+        caught = early.restore()
+    assert caught == [signals.SIGTERM, signals.SIGHUP]
+    assert signals.getsignal(signals.SIGTERM) is before
+    assert early.restore() == []  # handed over once

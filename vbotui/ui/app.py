@@ -52,7 +52,7 @@ from .driver import CompactDriver, terminal_hung_up
 from .messages import JobsUpdated, SessionEnded, StartedSessionsUpdated
 from .palette import OrderedCommandPalette
 from .screens.main import MainScreen
-from .stop_signals import ShutdownWatchdog, StopSignals
+from .stop_signals import EarlySignals, ShutdownWatchdog, StopSignals
 
 if TYPE_CHECKING:  # the sign-in flow (keyring, sign-in screens) is imported when it is used
     from .signin_flow import SignInFlow, SignInSetup
@@ -116,6 +116,7 @@ class VboApp(App[None]):
         self.mouse = mouse
         self._terminal_check: Timer | None = None  # is the terminal still there (Linux, a real one)
         self._stop_signals: StopSignals | None = None
+        self._early_signals = EarlySignals()
         self.clock: Clock = clock or utc_now
         self.activity = ActivityLog(self.clock, monotonic)
         self.flow: SignInFlow | None = None
@@ -199,11 +200,15 @@ class VboApp(App[None]):
         # SIGHUP (the SSH link dropped), SIGINT, SIGTERM: stop sending, account for what was sent,
         # end. Only on a real terminal: a test's headless app must not take the test run's signals.
         if not self.is_headless:
+            early = self._early_signals.restore()  # what came while the terminal was being taken
             self._stop_signals = StopSignals(
                 asyncio.get_running_loop(), self._stop_signal, self._stop_signal_at_once, ShutdownWatchdog()
             )
             if not self._stop_signals.install():
                 self._stop_signals = None
+            if early:  # the terminal went (or a stop came) before anything was started: end there
+                self._stop_signal(early[0])
+                return
         # macOS's poll() does not work on terminals: the check is Linux's (where jump hosts are).
         stdin = sys.__stdin__
         if not self.is_headless and sys.platform.startswith("linux") and stdin is not None and stdin.isatty():
@@ -348,9 +353,14 @@ class VboApp(App[None]):
         self.exit(return_code=code)
 
     async def run_async(self, **kwargs: Any) -> None:
+        # A stop signal that comes before on_mount listens (the terminal closed while the app was
+        # taking it) is kept and handed over then, not fatal.
+        if not kwargs.get("headless", False):
+            self._early_signals.listen()
         try:
             return await super().run_async(**kwargs)
         finally:
+            self._early_signals.restore()
             if self._stop_signals is not None:  # the app has ended: the shell's handlers again
                 self._stop_signals.restore()
                 self._stop_signals = None

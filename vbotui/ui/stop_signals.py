@@ -22,6 +22,34 @@ STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGTERM)
 SHUTDOWN_LIMIT_S = 10.0
 
 
+class EarlySignals:
+    """Stop signals that come before the app listens (the terminal closed while the app was taking
+    it): kept, and handed over once it listens, instead of the default action ending the process
+    half-way through (its alternate screen and mouse reporting left on)."""
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self._originals: dict[int, Any] = {}
+
+    def listen(self) -> None:
+        try:
+            for signum in STOP_SIGNALS:
+                self._originals[signum] = signal.signal(signum, self._keep)
+        except ValueError:  # not the main thread: no signals to take
+            self.restore()
+
+    def _keep(self, signum: int, _frame: FrameType | None) -> None:
+        self.caught.append(signum)
+
+    def restore(self) -> list[int]:
+        """The handlers as they were; returns the signals caught meanwhile (once)."""
+        for signum, handler in self._originals.items():
+            signal.signal(signum, handler)
+        self._originals.clear()
+        caught, self.caught = self.caught, []
+        return caught
+
+
 class ShutdownWatchdog(threading.Thread):
     """Ends the process with `code` when it is still alive `limit_s` after `arm(code)`."""
 
