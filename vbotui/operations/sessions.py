@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from vbotui.api.models import Health, Job, License, LogItem, Proxy, Repository, ServiceInstance
 
+from .log_reading import LogReader
 from .outcome import NOT_SENT, Outcome
 
 if TYPE_CHECKING:
@@ -69,18 +70,23 @@ async def read_session(ops: ServerOperations, session_id: str, label: str) -> Re
     )
 
 
-async def read_log(ops: ServerOperations, session_id: str, label: str) -> Result:
-    return await ops.perform(
-        "session log", label, lambda: ops.client.session_log_items(session_id), read=True, line="on_problem"
-    )
+async def read_log(ops: ServerOperations, reader: LogReader, label: str) -> Result:
+    """The log's end when nothing is held yet, else only the lines written since (LogReader)."""
+    read = reader.newer if reader.opened else reader.open
+    return await ops.perform("session log", label, read, read=True, line="on_problem")
+
+
+async def read_earlier_log(ops: ServerOperations, reader: LogReader, label: str) -> Result:
+    """The page of the log before the first line held."""
+    return await ops.perform("session log", label, reader.earlier, read=True, line="on_problem")
 
 
 def log_item_key(item: LogItem, position: int) -> str:
     """What tells a log item from the others across reads: its id, else its usn, else its position.
 
-    The log is read whole, oldest first, at every poll, and a session's log only grows at its end,
-    so an item without id or usn is the item at the same position in every read. Its text and time
-    would not do: a log may hold the same line twice in one second (the same warning for two items).
+    A session's log only grows at its end, so the line at an offset is the same line at every read
+    (LogReader asks by offset); an item without id or usn is told apart by that offset. Its text and
+    time would not do: a log may hold the same line twice in one second (the same warning for two items).
     """
     if item.id:
         return f"id:{item.id}"
@@ -224,6 +230,7 @@ __all__ = [
     "full_start_refusal",
     "log_item_key",
     "organizations_pulse",
+    "read_earlier_log",
     "read_log",
     "read_newest_sessions",
     "read_older_sessions",

@@ -75,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="past sessions per job, every 4 hours back from its last run (default: two to five)",
     )
     parser.add_argument(
+        "--log-lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N more lines in every session's log (a static long log of a running session)",
+    )
+    parser.add_argument(
+        "--log-rate",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="a session's log grows N more lines a second while it runs",
+    )
+    parser.add_argument(
         "--trickle-seconds",
         type=float,
         default=5.0,
@@ -150,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data=tuple(args.data),
         trickle_seconds=args.trickle_seconds,
         history=max(0, args.history),
+        log_lines=max(0, args.log_lines),
+        log_rate=max(0.0, args.log_rate),
     )
     with tempfile.TemporaryDirectory(prefix="vbotui-sim-") as tmp:
         try:

@@ -33,6 +33,10 @@ class SimConfig:
     # Past sessions per job that has run (every 4 hours back from its last run); 0: two to five,
     # a day apart. Real jobs hold thousands (a year and a half of 4-hourly runs is 3,000).
     history: int = 0
+    # Long logs: this many lines more in every session's log (written when it started), and this
+    # many more a second while it runs (LongLog makes a line only when a page asks for it).
+    log_lines: int = 0
+    log_rate: float = 0.0
     trickle_seconds: float = 5.0  # a `trickle` fault's pause before each byte of an answer
     versions: Sequence[str] = ALL_VERSIONS
     # When set, explore fails with HTTP 500 and this message, as a server without the

@@ -297,12 +297,18 @@ async def list_log_items(call: Call) -> Response:
     """Paged on every version (real v3 output is a page too), oldest first."""
     session = call.state.job_session(call.segments[1])
     log = call.state.log_of(session, call.now)
+    offset, limit = paging(call.query)
+    total = len(log)
+    # Only the page's lines are made: a long log (LongLog) makes each when asked for.
+    if parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
+        window = list(log[offset : offset + limit])
+    else:  # v8 documents orderAsc (default true); older versions ignore it on real servers
+        window = [log[total - 1 - i] for i in range(offset, min(total, offset + limit))]
     with_ids = call.state.log_item_ids
-    items = [render_parts.log_item_json(call.view, session.id, item, with_ids=with_ids) for item in log]
-    if not parse_bool(call.query.get("orderasc"), "orderAsc", default=True):
-        items.reverse()  # v8 documents orderAsc (default true); older versions ignore it on real servers
-    return collection(
-        call, f"JobSessions/{session.id}/LogItems", items, paged=True, with_total=call.caps.total_count
+    items = [render_parts.log_item_json(call.view, session.id, item, with_ids=with_ids) for item in window]
+    path = f"JobSessions/{session.id}/LogItems"
+    return json_response(
+        render.page(call.view, path, items, offset, limit, total, None, call.caps.total_count)
     )
 
 

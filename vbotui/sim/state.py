@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from .config import SimConfig
 from .data import SimJob, SimOrganization, generate, new_uuid
 from .data_modes import apply_data_modes
+from .long_logs import LongLog
 from .selected import SimSelectedItem, planned_selected_items
 from .sessions import (
     SimLicense,
@@ -233,12 +234,13 @@ class SimState:
             raise not_found("Job session", session_id)
         return session
 
-    def log_of(self, session: SimJobSession, now: datetime) -> list[SimLogItem]:
-        """The session's log as far as the clock has reached (it grows while the session runs)."""
+    def log_of(self, session: SimJobSession, now: datetime) -> Sequence[SimLogItem]:
+        """The session's log as far as the clock has reached (it grows while the session runs);
+        with --log-lines/--log-rate a LongLog, whose lines are made when asked for."""
         job = self.jobs.get(session.job_id)
         org = self.organizations.get(job.organization_id) if job is not None else None
         planned = session.planned_s if session.planned_s is not None else self.config.run_seconds
-        return log_items(
+        items = log_items(
             self.config.seed,
             session.id,
             job,
@@ -249,6 +251,16 @@ class SimState:
             session.status,
             now,
             planned,
+        )
+        extra, rate = self.config.log_lines, self.config.log_rate
+        if not extra and not rate:
+            return items
+        end = session.end_time
+        reached = min(now, end) if end is not None else now
+        finished = end is not None and now >= end
+        reached_s = (reached - session.creation_time).total_seconds()
+        return LongLog(
+            self.config.seed, session.id, items, session.creation_time, reached_s, finished, extra, rate
         )
 
     def selected_of(self, job: SimJob) -> Sequence[SimSelectedItem]:

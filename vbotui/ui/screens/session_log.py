@@ -7,13 +7,15 @@ is highlighted, the current one more strongly; `n` and `N` go to the next and pr
 stop following, so the match stays in view). From API v7 a second tab lists the session's processed
 objects (`o` switches).
 
-While the session runs, its log is read again every POLL_S seconds; only new items are appended
-(told apart by id, else usn, else position: log_item_key). When the session has ended, one last
-read and no more.
+The log is read by pages (operations/log_reading.py): its last page first, then, every POLL_S
+seconds while the session runs, only the lines written since; scrolling to the top (or Home there)
+reads the page before. When the session has ended, one last read and no more. Search looks in the
+lines held, and the status line says so while earlier lines are not.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import tzinfo
 from typing import ClassVar
 
@@ -32,7 +34,8 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vbotui.api.models import Job, JobSession, LogItem, ProcessedObject
 from vbotui.operations import ServerOperations
-from vbotui.operations.sessions import log_item_key, read_log, read_processed_objects, read_session
+from vbotui.operations.log_reading import LogReader
+from vbotui.operations.sessions import read_earlier_log, read_log, read_processed_objects, read_session
 from vbotui.timeparse import zone_label
 from vbotui.timetext import stamp, zoned_text
 from vbotui.words import counted
@@ -44,25 +47,16 @@ from ..widgets.footer import KeyFooter
 from ..zone import InTheAppsZone
 from .base import AppScreen
 from .help import open_help
+from .log_lines import LogLines, line_text
 
 POLL_S = 2.0
-KIND_STYLES = {
-    "error": "bold red",
-    "failed": "bold red",
-    "warning": "yellow",
-    "stop": "magenta",
-    "running": "cyan",
-}
 MATCH_STYLE = "reverse"
 CURRENT_MATCH_STYLE = "bold reverse yellow"
 
 
 def log_line(item: LogItem, zone: tzinfo) -> Text:
     """`HH:MM:SS  [Type] message`, server text made safe, coloured (and written) by its type."""
-    when = zoned_text(item.creation_time, zone, "%H:%M:%S") if item.creation_time else "--:--:--"
-    line = Text(f"{when}  ", style="dim")
-    line.append_text(safe_text(item.text, style=KIND_STYLES.get(item.kind.lower(), "")))
-    return line
+    return line_text(clean(item.text), item.kind.lower(), item.creation_time, zone)
 
 
 class LogView(ScrollView, can_focus=True):
@@ -77,12 +71,16 @@ class LogView(ScrollView, can_focus=True):
     class FollowingChanged(Message):
         """The view started or stopped following the end (the screen's status line says which)."""
 
+    class ReachedTop(Message):
+        """The operator scrolled to the first line held (or pressed Home there): earlier lines wanted."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Text] = []
+        self.lines = LogLines()
         self.following = True
         self.term = ""
-        self.matches: list[int] = []  # line numbers holding the term
+        self.matches: list[int] = []  # line numbers holding the term, ascending
+        self._matched: set[int] = set()
         self.current = -1  # index into matches
 
     @property
@@ -102,16 +100,47 @@ class LogView(ScrollView, can_focus=True):
             self._set_following(True)
         elif new_value < old_value:
             self._set_following(False)
+        if new_value <= 0 < old_value:
+            self.post_message(self.ReachedTop())
 
-    def append(self, lines: list[Text]) -> None:
-        if not lines:
+    def action_scroll_home(self) -> None:
+        if self.scroll_y <= 0:
+            self.post_message(self.ReachedTop())
+        self._set_following(False)
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.lines.width, len(self.lines))
+
+    def append(self, items: list[LogItem]) -> None:
+        """New lines at the end (only they are searched)."""
+        start = len(self.lines)
+        if not self.lines.extend(items):
             return
-        self.lines.extend(lines)
-        self._find()
-        width = max((line.cell_len for line in self.lines), default=0)
-        self.virtual_size = Size(width, len(self.lines))
+        if self.term:
+            found = self.lines.find(self.term, start)
+            self.matches.extend(found)
+            self._matched.update(found)
+        self._resize()
         if self.following:
             self._pin_end()
+        self.refresh()
+
+    def prepend(self, items: list[LogItem]) -> None:
+        """Earlier lines above the first; the lines in view stay where they are."""
+        added = self.lines.prepend(items)
+        if not added:
+            return
+        current = self.matches[self.current] + added if self.current >= 0 else None
+        self._find()
+        self.current = bisect_left(self.matches, current) if current is not None else -1
+        self._resize()
+        self.scroll_to(y=self.scroll_y + added, animate=False, immediate=True, force=True)
+        self.refresh()
+
+    def show_again(self) -> None:
+        """Paint every line again (their times in another zone)."""
+        self._resize()
         self.refresh()
 
     def follow(self) -> None:
@@ -154,10 +183,8 @@ class LogView(ScrollView, can_focus=True):
         self.refresh()
 
     def _find(self) -> None:
-        needle = self.term.lower()
-        self.matches = [
-            index for index, line in enumerate(self.lines) if needle and needle in line.plain.lower()
-        ]
+        self.matches = self.lines.find(self.term)
+        self._matched = set(self.matches)
         if self.current >= len(self.matches):
             self.current = len(self.matches) - 1
 
@@ -166,10 +193,8 @@ class LogView(ScrollView, can_focus=True):
         if not self.matches:
             return None
         if self.current < 0:
-            top = int(self.scroll_y)
-            after = [i for i, line in enumerate(self.matches) if line >= top]
-            self.current = (after[0] if after else 0) if forward else (after[0] - 1 if after else -1)
-            self.current %= len(self.matches)
+            after = bisect_left(self.matches, int(self.scroll_y))  # the first match at or below the top
+            self.current = (after if forward else after - 1) % len(self.matches)
         else:
             self.current = (self.current + (1 if forward else -1)) % len(self.matches)
         line = self.matches[self.current]
@@ -184,7 +209,7 @@ class LogView(ScrollView, can_focus=True):
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
         text = self.lines[index]
-        if self.term and index in self.matches:
+        if self.term and index in self._matched:
             text = text.copy()
             current = self.current >= 0 and self.matches[self.current] == index
             text.highlight_words(
@@ -219,7 +244,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
         self.session = session
         self._zone = local_tz  # a fixed zone (tests); None: the app's, which can change
         self.poll_s = poll_s if poll_s is not None else POLL_S
-        self.items: dict[str, LogItem] = {}
+        self.reader = LogReader(ops.client, session.id)
         self.loaded = False
         self.poll_timer: Timer | None = None
         capabilities = ops.client.capabilities
@@ -259,6 +284,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#log-search", Input).display = False
+        self.log_view.lines.zone = self.local_tz
         self.log_view.focus()
         if self.with_objects:
             self.query_one("#session-objects", DataTable).add_columns("object", "type", "status")
@@ -273,13 +299,13 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
             if fresh.done:
                 self.session = fresh.value
                 self.query_one("#session-log-title", Static).update(self.title_text())
-        result = await read_log(self.ops, self.session.id, self.label)
+        result = await read_log(self.ops, self.reader, self.label)
         if not result.done:
             self.show_status(
                 Text.assemble("Could not read the log: ", safe_text(result.outcome.describe())), True
             )
         else:
-            self.add_items(result.value)
+            self.log_view.append(result.value)
             self.loaded = True
             self.show_status(self.status_text())
         if self.with_objects:
@@ -292,18 +318,25 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
     def show_zone(self) -> None:
         """The app's zone changed (the palette's UTC / local toggle): the title and every line again."""
         self.query_one("#session-log-title", Static).update(self.title_text())
-        view = self.log_view
-        view.lines = []
-        view.append([log_line(item, self.local_tz) for item in self.items.values()])
+        self.log_view.lines.zone = self.local_tz
+        self.log_view.show_again()
 
-    def add_items(self, items: list[LogItem]) -> None:
-        new = []
-        for position, item in enumerate(items):
-            key = log_item_key(item, position)
-            if key not in self.items:
-                self.items[key] = item
-                new.append(item)
-        self.log_view.append([log_line(item, self.local_tz) for item in new])
+    @on(LogView.ReachedTop)
+    def _reached_top(self) -> None:
+        if self.reader.opened and not self.reader.at_start:
+            self.read_earlier()
+
+    @work(exclusive=True, group="session-log-earlier", exit_on_error=False, description="session log")
+    async def read_earlier(self) -> None:
+        self.show_status(Text(f"Reading the lines before line {self.reader.first + 1:,}..."))
+        result = await read_earlier_log(self.ops, self.reader, self.label)
+        if not result.done:
+            self.show_status(
+                Text.assemble("Could not read earlier lines: ", safe_text(result.outcome.describe())), True
+            )
+            return
+        self.log_view.prepend(result.value)
+        self.show_status(self.status_text())
 
     async def load_objects(self) -> None:
         result = await read_processed_objects(self.ops, self.session.id, self.label)
@@ -317,7 +350,11 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
 
     def status_text(self) -> Text:
         log = self.log_view
-        parts = [counted(len(log.lines), "line")]
+        reader = self.reader
+        if reader.at_start:
+            parts = [counted(len(log.lines), "line")]
+        else:
+            parts = [f"lines {reader.first + 1:,}-{reader.end:,} held: the top or Home reads earlier ones"]
         if self.session.is_running:
             parts.append(
                 "following the end (scroll up to stop, G or End to follow)"
@@ -329,6 +366,7 @@ class SessionLogScreen(AppScreen, InTheAppsZone, Screen[None]):
         if log.term:
             parts.append(
                 f"{len(log.matches)} matches of {log.term!r}"
+                + ("" if reader.at_start else " in the lines held")
                 + ("  n next, N previous" if log.matches else "")
             )
         return Text("; ".join(parts))
