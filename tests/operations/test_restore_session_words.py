@@ -1,0 +1,133 @@
+"""Restore sessions started from the app, and read-only mode, as the operator reads them: the status
+line, the toast, the audit record and the list of sessions to offer on quit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from vbotui.api.client import VboClient
+from vbotui.api.models import ExploreOptions, RestoreSession
+from vbotui.operations import DONE, UNKNOWN, Notice, RestoreSessionsChanged, ServerOperations
+from vbotui.sim import ManualClock, Simulator
+
+from .conftest import MakeWorld, World
+
+
+async def test_read_only_mode_refuses_an_action_with_a_line_and_a_warning(make_world: MakeWorld) -> None:
+    world = await make_world()
+    read_only = ServerOperations(world.ops.client, world.ops.activity, label="sim", read_only=True)
+    events: list[object] = []
+    read_only.subscribe(events.append)
+    assert read_only.refuse_read_only("start", "Job A") is True
+    entry = world.ops.activity.entries[-1]
+    assert (entry.action, entry.target, entry.note) == (
+        "start",
+        "Job A",
+        "not sent: read-only mode (--read-only)",
+    )
+    assert events == [Notice("Read-only mode (--read-only): start is not allowed.", "warning")]
+    before = len(world.ops.activity.entries)
+    assert world.ops.refuse_read_only("start", "Job A") is False  # writable by default
+    assert len(world.ops.activity.entries) == before and world.events == []
+
+
+async def _explored(world: World, clock: ManualClock) -> RestoreSession:
+    jobs = await world.ops.refresh(first=True)
+    assert jobs
+    result = await world.ops.explore(jobs[0], ExploreOptions(point_in_time=clock()))
+    assert result.outcome.kind == DONE
+    [session] = world.ops.started_restore_sessions.values()
+    return session
+
+
+async def test_an_explore_is_lined_with_its_session_and_audited_with_its_job_and_point_in_time(
+    make_world: MakeWorld, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    session = await _explored(world, sim_clock)
+    assert list(sim.restore_sessions) == [session.id] and session.state == "Working"
+    entry = world.ops.activity.entries[-1]
+    assert (entry.action, entry.note) == ("explore", f"session {session.id}")
+    job = sim.jobs[next(iter(sim.jobs))]
+    [record] = world.audit()
+    assert (record["action"], record["job_id"], record["job_name"], record["detail"]) == (
+        "explore",
+        job.id,
+        job.name,
+        f"vex at {sim_clock().isoformat()}",
+    )
+    assert world.events == [RestoreSessionsChanged((session,))]
+
+
+async def test_a_stopped_session_shows_stopped_and_is_audited_by_its_id(
+    make_world: MakeWorld, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    session = await _explored(world, sim_clock)
+    result = await world.ops.stop_restore_session(session)
+    assert result.outcome.kind == DONE
+    stopped = replace(session, state="Stopped")
+    assert world.ops.started_restore_sessions == {session.id: stopped}
+    assert world.events[-1] == RestoreSessionsChanged((stopped,))
+    entry = world.ops.activity.entries[-1]
+    assert (entry.action, entry.target) == ("stop session", session.id)
+    record = world.audit()[-1]
+    assert (record["action"], record["detail"], record["outcome"]) == (
+        "stop restore session",
+        f"session {session.id}",
+        DONE,
+    )
+
+
+async def test_stopping_a_session_another_app_started_offers_nothing_on_quit(
+    make_world: MakeWorld, sim_clock: ManualClock
+) -> None:
+    opener = await make_world()
+    session = await _explored(opener, sim_clock)
+    world = await make_world()
+    assert (await world.ops.stop_restore_session(session)).outcome.kind == DONE
+    assert world.ops.started_restore_sessions == {} and world.events == []
+
+
+async def test_a_stop_whose_answer_was_lost_reads_what_the_server_shows_now(
+    make_world: MakeWorld, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    session = await _explored(world, sim_clock)
+    sim.add_fault("drop-afterx1@POST:/v8/RestoreSessions/*/stop")
+    result = await world.ops.stop_restore_session(session)
+    assert result.outcome.kind == UNKNOWN
+    [now] = world.ops.started_restore_sessions.values()
+    assert now.id == session.id and now.state != "Working"  # the server stopped it
+    assert world.events[-1] == RestoreSessionsChanged((now,))
+    # Read again with nothing changed: no new event.
+    count = len(world.events)
+    assert (await world.ops.list_restore_sessions()).done
+    assert len(world.events) == count
+
+
+async def test_a_list_of_restore_sessions_is_lined_only_when_it_fails(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    before = len(world.ops.activity.entries)
+    assert (await world.ops.list_restore_sessions()).done
+    assert len(world.ops.activity.entries) == before
+    sim.add_fault("500@GET:/v8/RestoreSessions")  # every try
+    assert not (await world.ops.list_restore_sessions()).done
+    entry = world.ops.activity.entries[-1]
+    assert (entry.action, entry.target) == ("list restores", "restore sessions")
+    assert world.audit() == []  # a read is not audited
+
+
+async def test_the_explore_types_offered_follow_the_servers_version(make_world: MakeWorld) -> None:
+    assert (await make_world()).ops.explore_types() == ["vex", "veod", "vesp", "vet"]
+    assert (await make_world(version="v4")).ops.explore_types() == ["vex", "veod", "vesp"]
+    world = await make_world()
+    unknown = VboClient("http://sim.test", "auto", transport=world.line)
+    try:
+        assert unknown.capabilities is None
+        ops = ServerOperations(unknown, world.ops.activity)
+        assert ops.explore_types() == ["vex", "veod", "vesp"]  # what every version takes
+    finally:
+        await unknown.aclose()
