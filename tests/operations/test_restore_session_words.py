@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from vbotui.api.client import VboClient
 from vbotui.api.models import ExploreOptions, RestoreSession
-from vbotui.operations import DONE, UNKNOWN, Notice, RestoreSessionsChanged, ServerOperations
+from vbotui.operations import DONE, FAILED, UNKNOWN, Notice, RestoreSessionsChanged, ServerOperations
 from vbotui.sim import ManualClock, Simulator
 
 from .conftest import MakeWorld, World
@@ -26,6 +26,8 @@ async def test_read_only_mode_refuses_an_action_with_a_line_and_a_warning(make_w
         "not sent: read-only mode (--read-only)",
     )
     assert events == [Notice("Read-only mode (--read-only): start is not allowed.", "warning")]
+    assert read_only.refuse_read_only("export") is True
+    assert world.ops.activity.entries[-1].target == ""
     before = len(world.ops.activity.entries)
     assert world.ops.refuse_read_only("start", "Job A") is False  # writable by default
     assert len(world.ops.activity.entries) == before and world.events == []
@@ -47,8 +49,8 @@ async def test_an_explore_is_lined_with_its_session_and_audited_with_its_job_and
     session = await _explored(world, sim_clock)
     assert list(sim.restore_sessions) == [session.id] and session.state == "Working"
     entry = world.ops.activity.entries[-1]
-    assert (entry.action, entry.note) == ("explore", f"session {session.id}")
     job = sim.jobs[next(iter(sim.jobs))]
+    assert (entry.action, entry.target, entry.note) == ("explore", job.name, f"session {session.id}")
     [record] = world.audit()
     assert (record["action"], record["job_id"], record["job_name"], record["detail"]) == (
         "explore",
@@ -131,3 +133,18 @@ async def test_the_explore_types_offered_follow_the_servers_version(make_world: 
         assert ops.explore_types() == ["vex", "veod", "vesp"]  # what every version takes
     finally:
         await unknown.aclose()
+
+
+async def test_a_lost_answer_to_the_list_of_restore_sessions_is_a_failed_read(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    sim.add_fault("drop-after@GET:/v8/RestoreSessions")
+    result = await world.ops.list_restore_sessions()
+    assert result.outcome.kind == FAILED  # a read, not an action whose outcome is unknown
+
+
+async def test_an_organization_is_read_by_its_id(make_world: MakeWorld, sim: Simulator) -> None:
+    world = await make_world()
+    org = next(iter(sim.organizations.values()))
+    assert (await world.ops.organization(org.id)).name == org.name
