@@ -27,6 +27,7 @@ from vbotui.commands.signin import (
 from vbotui.config import Profile
 from vbotui.tls import KnownServers, TlsTrust
 
+from ..helpers.tls import self_signed
 from .conftest import SEED_JOB, Server, make_server
 from .inprocess import InProcess, TtyText
 
@@ -340,7 +341,9 @@ def test_a_server_nobody_answers_is_exit_3_cannot_reach(
     server.known_servers.pin("127.0.0.1", port, server.cert.sha256)
     done = InProcess(server, monkeypatch).run("jobs", "--server", url, "--user", "admin", select=False)
     assert done.code == EXIT_UNREACHABLE
-    assert f"vbotui jobs: cannot reach {url}: " in done.stderr
+    assert done.stderr.endswith(
+        f"vbotui jobs: cannot reach {url}: could not connect: All connection attempts failed\n"
+    )
 
 
 def test_a_fingerprint_that_contradicts_the_pin_is_refused_before_anything_is_sent(
@@ -406,3 +409,55 @@ async def test_sign_in_uses_the_pins_and_the_environment_it_is_given(
             env={},
         )
     assert refused.value.code == EXIT_UNREACHABLE and "not trusted" in refused.value.message
+
+
+def test_the_unknown_certificate_is_described_by_its_subject_and_issuer(
+    unpinned: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = InProcess(unpinned, monkeypatch).run("jobs")
+    assert "\n  subject CN=vbo01.corp.local, issuer CN=vbo01.corp.local, valid until 2" in done.stderr
+
+
+def test_a_certificate_another_ca_does_not_sign_is_refused_with_its_fingerprint(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "other-ca").mkdir()
+    other = self_signed(tmp_path / "other-ca", "other")
+    done = InProcess(server, monkeypatch).run("jobs", "--ca-file", str(other.cert))
+    assert done.code == EXIT_UNREACHABLE
+    assert done.stderr.endswith(
+        f"vbotui jobs: TLS refused 127.0.0.1:{server.port} (it presents SHA-256 {server.cert.sha256}): "
+        "TLS certificate not trusted: self-signed certificate; nothing sent\n"
+    ), done.stderr
+    assert server.sim.requests == []
+
+
+def test_no_user_and_no_saved_sign_in_asks_for_user(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = InProcess(server, monkeypatch).run("jobs", "--server", server.url, select=False, password=None)
+    assert done.code == EXIT_USAGE
+    name = server.url.removeprefix("https://")
+    assert done.stderr.endswith(f"vbotui jobs: no saved sign-in for {name} and no user: give --user\n")
+
+
+def test_the_password_from_stdin_signs_in(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = InProcess(server, monkeypatch).run("jobs", "--password-stdin", password=None, stdin="secret\n")
+    assert done.code == 0, done.stderr
+
+
+def test_a_server_that_fails_the_sign_in_is_exit_3_with_its_words(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.sim.add_fault("503@POST:/v8/token")
+    done = InProcess(server, monkeypatch).run("jobs")
+    assert done.code == EXIT_UNREACHABLE
+    assert f"vbotui jobs: sign-in to {server.url} failed: 503" in done.stderr, done.stderr
+
+
+def test_an_unreadable_known_servers_file_stops_the_sign_in(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.known_servers.path.write_text("{not json", encoding="utf-8")
+    done = InProcess(server, monkeypatch).run("jobs")
+    assert done.code == EXIT_UNREACHABLE
+    assert done.stderr.startswith(f"vbotui jobs: cannot read {server.known_servers.path}: Expecting")
+    assert server.sim.requests == []
