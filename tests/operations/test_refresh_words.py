@@ -51,7 +51,7 @@ async def test_a_failed_poll_is_lined_and_keeps_why_until_one_works(make_world: 
     world.line.gone = True
     assert await world.ops.refresh() is None
     assert _lines(world)[-1][:2] == ("refresh", "jobs")
-    assert world.ops.refresh_error and "Connection refused" in world.ops.refresh_error
+    assert world.ops.refresh_error == "could not connect: [Errno 111] Connection refused"
     world.line.gone = False
     assert await world.ops.refresh() is not None
     assert world.ops.refresh_error is None
@@ -73,3 +73,13 @@ async def test_jobs_listed_twice_are_kept_once_and_said_once(make_world: MakeWor
         ("server", "", "the server listed 1 job again under an id already listed: kept the first of each"),
         ("server", "", "the server listed 3 jobs again under an id already listed: kept the first of each"),
     ]
+
+
+async def test_a_lost_answer_to_the_organizations_is_a_failed_read(
+    make_world: MakeWorld, sim: Simulator
+) -> None:
+    world = await make_world()
+    sim.add_fault("drop-after@GET:/v8/Organizations")
+    assert await world.ops.refresh(first=True) is not None  # the jobs still come
+    [orgs] = [entry for entry in world.ops.activity.entries if entry.action == "list orgs"]
+    assert orgs.state == "failed"  # a read: failed, not "outcome unknown"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vbotui.api.client import VboClient
-from vbotui.api.models import ExploreOptions, RestoreSession
+from vbotui.api.models import ExploreOptions, Job, RestoreSession
 from vbotui.operations import DONE, FAILED, UNKNOWN, Notice, RestoreSessionsChanged, ServerOperations
 from vbotui.sim import ManualClock, Simulator
 
@@ -148,3 +148,61 @@ async def test_an_organization_is_read_by_its_id(make_world: MakeWorld, sim: Sim
     world = await make_world()
     org = next(iter(sim.organizations.values()))
     assert (await world.ops.organization(org.id)).name == org.name
+
+
+async def _jobs_of_two_organizations(world: World, sim: Simulator) -> tuple[Job, Job]:
+    jobs = await world.ops.refresh(first=True)
+    assert jobs
+    by_org: dict[str, Job] = {}
+    for job in jobs:
+        if job.organization_id and sim.organizations[job.organization_id].first_backup:
+            by_org.setdefault(job.organization_id, job)
+    first, second = list(by_org.values())[:2]
+    return first, second
+
+
+async def test_a_lost_explore_takes_only_a_new_session_of_its_own_organization(
+    make_world: MakeWorld, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    ours, theirs = await _jobs_of_two_organizations(world, sim)
+    other = await make_world()  # another operator opens a session in another organization meanwhile
+    assert (await other.ops.explore(theirs, ExploreOptions(point_in_time=sim_clock()))).done
+    [their_session] = list(sim.restore_sessions)
+    sim.add_fault("drop-afterx1@POST:/v8/Jobs/*/explore")
+    result = await world.ops.explore(ours, ExploreOptions(point_in_time=sim_clock()))
+    assert result.outcome.kind == UNKNOWN
+    [created] = [session for session in sim.restore_sessions if session != their_session]
+    assert list(world.ops.started_restore_sessions) == [created]
+    assert _lines(world)[-2:] == [
+        ("re-read", "restore sessions", DONE, ""),
+        ("explore", "", "note", f"the server now shows: {created}"),
+    ]
+
+
+async def test_a_lost_explore_the_server_never_handled_says_no_new_session(
+    make_world: MakeWorld, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    ours, _ = await _jobs_of_two_organizations(world, sim)
+    sim.add_fault("dropx1@POST:/v8/Jobs/*/explore")
+    assert (await world.ops.explore(ours, ExploreOptions(point_in_time=sim_clock()))).outcome.kind == UNKNOWN
+    assert world.ops.started_restore_sessions == {}
+    assert _lines(world)[-1] == ("explore", "", "note", "the server now shows: no new restore session")
+
+
+async def test_a_lost_explore_whose_re_read_fails_says_nothing_more(
+    make_world: MakeWorld, sim: Simulator, sim_clock: ManualClock
+) -> None:
+    world = await make_world()
+    ours, _ = await _jobs_of_two_organizations(world, sim)
+    sim.add_fault("drop-afterx1@POST:/v8/Jobs/*/explore")
+    sim.add_fault("drop-after@GET:/v8/RestoreSessions")
+    assert (await world.ops.explore(ours, ExploreOptions(point_in_time=sim_clock()))).outcome.kind == UNKNOWN
+    action, target, state, _ = _lines(world)[-1]
+    assert (action, target, state) == ("re-read", "restore sessions", FAILED)  # a read: failed, not unknown
+    assert world.ops.started_restore_sessions == {}
+
+
+def _lines(world: World) -> list[tuple[str, str, str, str]]:
+    return [(entry.action, entry.target, entry.state, entry.note) for entry in world.ops.activity.entries]
