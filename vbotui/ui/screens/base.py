@@ -12,7 +12,7 @@ the app's one handler (`VboApp.worker_failed`) and replaces the screen's "Readin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.css.query import NoMatches
@@ -28,6 +28,16 @@ SAID_LINE = "said-line"
 IN_PROGRESS = ("reading", "stopping")
 
 
+@runtime_checkable
+class TellsTheOperator(Protocol):
+    """What a screen needs of its app (VboApp): its one line-writer and its one worker-error handler.
+    A test's bare App has neither: a screen then says nothing more than its own line."""
+
+    def say(self, text: str, severity: str = "information", *, action: str = "note") -> None: ...
+
+    def worker_failed(self, worker: Worker[Any]) -> str: ...
+
+
 if TYPE_CHECKING:
     _ScreenMixin = Screen[Any]  # what the mixin's methods use: the screen it is mixed into
 else:
@@ -41,15 +51,18 @@ class AppScreen(_ScreenMixin):
 
     def say(self, text: str, severity: str = "information", *, action: str = "note") -> None:
         """The app's one way to tell the operator something (VboApp.say): a line, never a toast."""
-        say = getattr(self.app, "say", None)
-        if callable(say):
-            say(text, severity, action=action)
+        if isinstance(self.app, TellsTheOperator):
+            self.app.say(text, severity, action=action)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
-        handler = getattr(self.app, "worker_failed", None)  # VboApp's (a test's bare App has none)
-        said = handler(event.worker) if callable(handler) else f"{type(event.worker.error).__name__}"
+        app = self.app
+        said = (
+            app.worker_failed(event.worker)
+            if isinstance(app, TellsTheOperator)
+            else type(event.worker.error).__name__
+        )
         self._reading_failed(str(said))
 
     def _reading_failed(self, said: str) -> None:
